@@ -1,0 +1,99 @@
+/**
+ * Codes in DynamoDB: one item per (purpose, subject), so a new code replaces the old one.
+ * Every check and the consumption are single conditional writes; expiry is part of each
+ * condition because TTL deletion runs late.
+ */
+import { DeleteCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type {
+  CodeConsumption,
+  CodePurpose,
+  CodeStore,
+  ReserveOutcome,
+  StoredCode,
+} from "../core/verification-codes.js";
+import { documentClient, isConditionFailure } from "./dynamo.js";
+
+export function codeKey(purpose: CodePurpose, subject: string) {
+  return { pk: `CODE#${purpose}#${subject}`, sk: "CODE" };
+}
+
+/** The conditional delete that consumes a verified code, for use inside a transaction. */
+export function consumeCodeItem(tableName: string, c: CodeConsumption) {
+  return {
+    Delete: {
+      TableName: tableName,
+      Key: codeKey(c.purpose, c.subject),
+      ConditionExpression: "challengeId = :c",
+      ExpressionAttributeValues: { ":c": c.challengeId },
+    },
+  };
+}
+
+export function dynamoCodeStore(tableName: string): CodeStore {
+  const db = documentClient();
+  return {
+    async put(code: StoredCode) {
+      await db.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: {
+            ...codeKey(code.purpose, code.subject),
+            challengeId: code.challengeId,
+            codeHash: code.codeHash,
+            attempts: code.attempts,
+            maxAttempts: code.maxAttempts,
+            expiresAt: code.expiresAtEpochSeconds,
+          },
+        }),
+      );
+    },
+
+    async reserveAttempt(purpose, subject, now): Promise<ReserveOutcome> {
+      try {
+        const { Attributes: item } = await db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: codeKey(purpose, subject),
+            UpdateExpression: "SET attempts = attempts + :one",
+            ConditionExpression:
+              "attribute_exists(pk) AND expiresAt > :now AND attempts < maxAttempts",
+            ExpressionAttributeValues: { ":one": 1, ":now": now },
+            ReturnValues: "ALL_NEW",
+            ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+          }),
+        );
+        if (!item) return { ok: false, reason: "missing" };
+        return {
+          ok: true,
+          code: {
+            purpose,
+            subject,
+            challengeId: String(item.challengeId),
+            codeHash: String(item.codeHash),
+            attempts: Number(item.attempts),
+            maxAttempts: Number(item.maxAttempts),
+            expiresAtEpochSeconds: Number(item.expiresAt),
+          },
+        };
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        const old = error.Item;
+        if (!old) return { ok: false, reason: "missing" };
+        const expiresAt = Number((old.expiresAt as { N?: string } | undefined)?.N ?? 0);
+        return { ok: false, reason: expiresAt <= now ? "expired" : "exhausted" };
+      }
+    },
+
+    async consume(purpose, subject, challengeId) {
+      try {
+        await db.send(
+          new DeleteCommand(consumeCodeItem(tableName, { purpose, subject, challengeId }).Delete),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * Configuration, read once per cold start through typed fail-fast helpers. Linked resources
+ * come from SST's `Resource` (in Lambda and, through `SST_RESOURCE_*` variables, locally);
+ * tunables come from environment variables, checked against the bounds of core/policy.ts.
+ */
+import { Resource } from "sst/resource";
+import {
+  CODE_POLICY_BOUNDS,
+  type CodePolicy,
+  DEFAULT_CODE_POLICY,
+  DEFAULT_LOCKOUT_POLICY,
+  type LockoutPolicy,
+} from "../core/policy.js";
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+/** An integer from the environment, or the default; outside [min, max] fails the cold start. */
+export function intFromEnv(name: string, fallback: number, [min, max]: readonly [number, number]) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer in [${min}, ${max}], got "${raw}"`);
+  }
+  return value;
+}
+
+export function listFromEnv(name: string, fallback: readonly string[]): readonly string[] {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  return raw
+    .split(",")
+    .map((item) => item.trim().toUpperCase())
+    .filter((item) => item.length > 0);
+}
+
+export function stringFromEnv(name: string, fallback: string): string {
+  const raw = process.env[name];
+  return raw === undefined || raw === "" ? fallback : raw;
+}
+
+export function readCodePolicy(): CodePolicy {
+  const b = CODE_POLICY_BOUNDS;
+  const d = DEFAULT_CODE_POLICY;
+  return {
+    digits: d.digits,
+    ttlSeconds: intFromEnv("CODE_TTL_SECONDS", d.ttlSeconds, b.ttlSeconds),
+    maxAttemptsPerCode: intFromEnv("CODE_MAX_ATTEMPTS", d.maxAttemptsPerCode, b.maxAttemptsPerCode),
+    resendCooldownSeconds: intFromEnv(
+      "CODE_RESEND_COOLDOWN_SECONDS",
+      d.resendCooldownSeconds,
+      b.resendCooldownSeconds,
+    ),
+    maxSendsPerRecipient: intFromEnv(
+      "CODE_MAX_SENDS_PER_RECIPIENT",
+      d.maxSendsPerRecipient,
+      b.maxSendsPerRecipient,
+    ),
+    sendWindowSeconds: intFromEnv(
+      "CODE_SEND_WINDOW_SECONDS",
+      d.sendWindowSeconds,
+      b.sendWindowSeconds,
+    ),
+    smsAllowedCountries: listFromEnv("SMS_ALLOWED_COUNTRIES", d.smsAllowedCountries),
+    smsDailyBudget: intFromEnv("SMS_DAILY_BUDGET", d.smsDailyBudget, b.smsDailyBudget),
+    maxSendsPerIp: intFromEnv("CODE_MAX_SENDS_PER_IP", d.maxSendsPerIp, b.maxSendsPerIp),
+  };
+}
+
+export function readLockoutPolicy(): LockoutPolicy {
+  return {
+    maxConsecutiveFailures: intFromEnv(
+      "LOCKOUT_MAX_FAILURES",
+      DEFAULT_LOCKOUT_POLICY.maxConsecutiveFailures,
+      [3, 100],
+    ),
+    lockSeconds: intFromEnv("LOCKOUT_SECONDS", DEFAULT_LOCKOUT_POLICY.lockSeconds, [60, 86_400]),
+  };
+}
+
+/** A 256-bit key from an SST secret holding base64url (32 bytes). */
+export function keyFromSecret(name: "SigningKey" | "CodeHashKey" | "EncryptionKey"): Uint8Array {
+  const value = Resource[name].value;
+  const key = Buffer.from(value, "base64url");
+  if (key.length !== 32) throw new ConfigError(`${name} must be 32 bytes of base64url`);
+  return key;
+}
+
+export const resources = {
+  tableName: () => Resource.Table.name,
+  eventsTopicArn: () => Resource.Events.arn,
+  emailSender: () => Resource.Email.sender,
+  connectorRunsArn: () => Resource.ConnectorRuns.arn,
+};

@@ -1,0 +1,69 @@
+/**
+ * Domain events. They travel on an SNS topic to the notifier, which turns each one into at most
+ * one SMS or email. A code travels only sealed (AES-256-GCM, bound to the event id).
+ */
+
+export const EVENT_TYPES = [
+  "phone_verification_code.created",
+  "email_verification_code.created",
+  "user.tfa_code.created",
+  "user.tfa.enabled",
+  "user.tfa.disabled",
+  "user.contact.changed",
+  "user.locked",
+  "account.twofa_needed",
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export const LOCALES = ["en", "fr"] as const;
+export type Locale = (typeof LOCALES)[number];
+export const DEFAULT_LOCALE: Locale = "en";
+
+export type Channel = "sms" | "email";
+
+export interface Recipient {
+  channel: Channel;
+  /** E.164 phone number or email address. */
+  to: string;
+}
+
+export interface DomainEvent {
+  id: string;
+  type: EventType;
+  occurredAt: string;
+  locale: Locale;
+  /** Who is told; events with no recipient are published for other subscribers only. */
+  recipient?: Recipient;
+  /** The one-time code, sealed with the encryption key and the event id as context. */
+  sealedCode?: string;
+  /** Public template values (never secrets). */
+  data: Record<string, string | number>;
+}
+
+export interface EventPublisher {
+  publish(event: DomainEvent): Promise<void>;
+}
+
+/** Picks `en` or `fr` from an Accept-Language header (quality values honoured). */
+export function localeFromAcceptLanguage(header: string | undefined): Locale {
+  if (!header) return DEFAULT_LOCALE;
+  const ranked = header
+    .split(",")
+    .map((part) => {
+      const [tag = "", ...params] = part.trim().split(";");
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+      return { tag: tag.toLowerCase(), q: q ? Number(q.slice(2)) : 1 };
+    })
+    .filter((entry) => Number.isFinite(entry.q) && entry.q > 0)
+    .sort((a, b) => b.q - a.q);
+  for (const { tag } of ranked) {
+    const language = tag.split("-")[0];
+    const match = LOCALES.find((locale) => locale === language);
+    if (match) return match;
+  }
+  return DEFAULT_LOCALE;
+}
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === "string" && (LOCALES as readonly string[]).includes(value);
+}

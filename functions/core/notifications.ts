@@ -1,0 +1,195 @@
+/**
+ * Turns a domain event into at most one SMS or email, from a template per event type and
+ * locale. Idempotent: the delivery is claimed before sending, so an event delivered twice
+ * (SNS retries, Lambda retries) sends one message.
+ */
+import { open } from "./crypto.js";
+import type { Channel, DomainEvent, EventType, Locale } from "./events.js";
+import { type Clock, nowEpochSeconds } from "./ports.js";
+
+export interface MessageSender {
+  /** Returns the provider's message id. */
+  sendSms(to: string, text: string): Promise<string>;
+  sendEmail(to: string, subject: string, text: string): Promise<string>;
+}
+
+export interface DeliveryRecord {
+  eventId: string;
+  eventType: EventType;
+  channel: Channel;
+  status: "sending" | "sent" | "failed";
+  providerMessageId?: string | null;
+  failure?: string | null;
+}
+
+export interface DeliveryStore {
+  /** Claims the event for sending; false when it was sent or is being sent already. */
+  claim(
+    record: Omit<DeliveryRecord, "status">,
+    nowEpochSeconds: number,
+    leaseSeconds: number,
+  ): Promise<boolean>;
+  finish(
+    eventId: string,
+    outcome: { status: "sent" | "failed"; providerMessageId?: string; failure?: string },
+  ): Promise<void>;
+  get(eventId: string): Promise<DeliveryRecord | null>;
+}
+
+export interface Template {
+  subject: string;
+  text: string;
+}
+
+export type TemplateSet = Partial<Record<EventType, Partial<Record<Locale, Template>>>>;
+
+export const DEFAULT_TEMPLATES: TemplateSet = {
+  "phone_verification_code.created": {
+    en: {
+      subject: "Your verification code",
+      text: "Your {{service}} verification code: {{code}}. It expires in {{minutes}} minutes.",
+    },
+    fr: {
+      subject: "Votre code de vérification",
+      text: "Votre code de vérification {{service}} : {{code}}. Il expire dans {{minutes}} minutes.",
+    },
+  },
+  "email_verification_code.created": {
+    en: {
+      subject: "Your {{service}} verification code",
+      text: "Your {{service}} verification code is {{code}}.\nIt expires in {{minutes}} minutes. If you did not ask for it, ignore this email.",
+    },
+    fr: {
+      subject: "Votre code de vérification {{service}}",
+      text: "Votre code de vérification {{service}} est {{code}}.\nIl expire dans {{minutes}} minutes. Si vous ne l'avez pas demandé, ignorez ce message.",
+    },
+  },
+  "user.tfa_code.created": {
+    en: {
+      subject: "Your {{service}} login code",
+      text: "Your {{service}} login code: {{code}}. It expires in {{minutes}} minutes. Never share it.",
+    },
+    fr: {
+      subject: "Votre code de connexion {{service}}",
+      text: "Votre code de connexion {{service}} : {{code}}. Il expire dans {{minutes}} minutes. Ne le partagez jamais.",
+    },
+  },
+  "user.tfa.enabled": {
+    en: {
+      subject: "Two-factor authentication is on",
+      text: "Two-factor authentication ({{method}}) was turned on for your {{service}} account. If this was not you, contact support.",
+    },
+    fr: {
+      subject: "La double authentification est activée",
+      text: "La double authentification ({{method}}) a été activée sur votre compte {{service}}. Si ce n'était pas vous, contactez le support.",
+    },
+  },
+  "user.tfa.disabled": {
+    en: {
+      subject: "Two-factor authentication is off",
+      text: "Two-factor authentication was turned off for your {{service}} account. If this was not you, contact support.",
+    },
+    fr: {
+      subject: "La double authentification est désactivée",
+      text: "La double authentification a été désactivée sur votre compte {{service}}. Si ce n'était pas vous, contactez le support.",
+    },
+  },
+  "user.contact.changed": {
+    en: {
+      subject: "Your second factor changed",
+      text: "The {{what}} used for two-factor authentication on your {{service}} account was changed. If this was not you, contact support.",
+    },
+    fr: {
+      subject: "Votre second facteur a changé",
+      text: "Le second facteur ({{what}}) de votre compte {{service}} a été modifié. Si ce n'était pas vous, contactez le support.",
+    },
+  },
+  "user.locked": {
+    en: {
+      subject: "Your account is locked",
+      text: "Too many wrong codes were entered for your {{service}} account. It is locked for {{minutes}} minutes.",
+    },
+    fr: {
+      subject: "Votre compte est verrouillé",
+      text: "Trop de codes erronés ont été saisis pour votre compte {{service}}. Il est verrouillé pendant {{minutes}} minutes.",
+    },
+  },
+  "account.twofa_needed": {
+    en: {
+      subject: "{{connector}} needs your code",
+      text: "{{connector}} asked for a two-factor code. Open the Home app and type the code you received.",
+    },
+    fr: {
+      subject: "{{connector}} attend votre code",
+      text: "{{connector}} demande un code de double authentification. Ouvrez l'application Home et saisissez le code reçu.",
+    },
+  },
+};
+
+/** Overrides replace single (event, locale) templates; the rest keep their defaults. */
+export function mergeTemplates(base: TemplateSet, overrides: TemplateSet): TemplateSet {
+  const merged: TemplateSet = { ...base };
+  for (const [type, byLocale] of Object.entries(overrides) as [
+    EventType,
+    TemplateSet[EventType],
+  ][]) {
+    merged[type] = { ...base[type], ...byLocale };
+  }
+  return merged;
+}
+
+export function renderTemplate(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{\{(\w+)\}\}/g, (whole, name: string) =>
+    name in values ? String(values[name]) : whole,
+  );
+}
+
+export interface NotifierDeps {
+  clock: Clock;
+  sender: MessageSender;
+  deliveries: DeliveryStore;
+  templates: TemplateSet;
+  encryptionKey: Uint8Array;
+  serviceName: string;
+}
+
+/** Longer than one send takes, shorter than SNS's retry spacing. */
+const DELIVERY_LEASE_SECONDS = 60;
+
+export type DeliverOutcome = "sent" | "duplicate" | "no_recipient" | "no_template";
+
+export async function deliverNotification(
+  deps: NotifierDeps,
+  event: DomainEvent,
+): Promise<DeliverOutcome> {
+  const recipient = event.recipient;
+  if (!recipient) return "no_recipient";
+  const template = deps.templates[event.type]?.[event.locale] ?? deps.templates[event.type]?.en;
+  if (!template) return "no_template";
+
+  const claimed = await deps.deliveries.claim(
+    { eventId: event.id, eventType: event.type, channel: recipient.channel },
+    nowEpochSeconds(deps.clock),
+    DELIVERY_LEASE_SECONDS,
+  );
+  if (!claimed) return "duplicate";
+
+  const values: Record<string, string | number> = { service: deps.serviceName, ...event.data };
+  if (event.sealedCode !== undefined) {
+    values.code = open(deps.encryptionKey, event.sealedCode, event.id);
+  }
+  try {
+    const subject = renderTemplate(template.subject, values);
+    const text = renderTemplate(template.text, values);
+    const providerMessageId =
+      recipient.channel === "sms"
+        ? await deps.sender.sendSms(recipient.to, text)
+        : await deps.sender.sendEmail(recipient.to, subject, text);
+    await deps.deliveries.finish(event.id, { status: "sent", providerMessageId });
+    return "sent";
+  } catch (error) {
+    const failure = error instanceof Error ? error.name : "UnknownError";
+    await deps.deliveries.finish(event.id, { status: "failed", failure });
+    throw error;
+  }
+}

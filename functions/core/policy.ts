@@ -1,0 +1,78 @@
+/**
+ * Security parameters with their defaults, units and sources. Deployments may tune them
+ * within the bounds given here (see `functions/adapters/config.ts`); nothing outside them.
+ */
+
+export interface CodePolicy {
+  /** Digits of an SMS/email code. */
+  digits: number;
+  ttlSeconds: number;
+  maxAttemptsPerCode: number;
+  resendCooldownSeconds: number;
+  maxSendsPerRecipient: number;
+  sendWindowSeconds: number;
+  /** ISO 3166-1 alpha-2 codes an SMS may go to (against SMS pumping). */
+  smsAllowedCountries: readonly string[];
+  /** SMS sends per UTC day, service-wide (against SMS pumping). */
+  smsDailyBudget: number;
+  /** Code requests per source IP per send window. */
+  maxSendsPerIp: number;
+}
+
+export const DEFAULT_CODE_POLICY: CodePolicy = {
+  digits: 6, // NIST SP 800-63B §5.1.3.1 (≥ 20 bits of entropy)
+  ttlSeconds: 10 * 60, // NIST SP 800-63B §5.1.3.2 suggests 10 minutes for out-of-band codes
+  maxAttemptsPerCode: 5, // Twilio Verify: 5 checks per verification
+  resendCooldownSeconds: 30, // Clerk: 30 s between sends
+  maxSendsPerRecipient: 5, // Twilio Verify: 5 sends per recipient per 10 minutes
+  sendWindowSeconds: 10 * 60,
+  smsAllowedCountries: [
+    "AT",
+    "AU",
+    "BE",
+    "CA",
+    "CH",
+    "DE",
+    "DK",
+    "ES",
+    "FI",
+    "FR",
+    "GB",
+    "IE",
+    "IT",
+    "JP",
+    "LU",
+    "NL",
+    "NO",
+    "NZ",
+    "PL",
+    "PT",
+    "SE",
+    "US",
+  ],
+  smsDailyBudget: 1000,
+  maxSendsPerIp: 20,
+};
+
+/** Bounds a deployment may not leave: [min, max] per numeric field. */
+export const CODE_POLICY_BOUNDS = {
+  digits: [6, 10],
+  ttlSeconds: [60, 30 * 60],
+  maxAttemptsPerCode: [1, 10],
+  resendCooldownSeconds: [1, 10 * 60],
+  maxSendsPerRecipient: [1, 20],
+  sendWindowSeconds: [60, 24 * 60 * 60],
+  smsDailyBudget: [0, 1_000_000],
+  maxSendsPerIp: [1, 1000],
+} as const satisfies Partial<Record<keyof CodePolicy, readonly [number, number]>>;
+
+export interface LockoutPolicy {
+  /** Consecutive second-factor failures, across all factors, before the user is locked. */
+  maxConsecutiveFailures: number;
+  lockSeconds: number;
+}
+
+export const DEFAULT_LOCKOUT_POLICY: LockoutPolicy = {
+  maxConsecutiveFailures: 10, // better-auth / Stytch: 10 failures
+  lockSeconds: 15 * 60, // Cognito: lockout up to ~15 minutes
+};

@@ -1,0 +1,71 @@
+/**
+ * Phone numbers and email addresses as the service accepts them: validated, normalised and
+ * masked for display. libphonenumber-js's "min" metadata keeps the cold start small while
+ * still knowing every country's numbering plan.
+ */
+import { parsePhoneNumberFromString } from "libphonenumber-js/min";
+import { DomainError } from "./errors.js";
+
+export interface PhoneNumber {
+  e164: string;
+  country: string;
+}
+
+/** Parses an E.164 number (a leading + and country code are required). */
+export function parsePhoneNumber(
+  input: string,
+  allowedCountries: readonly string[],
+  field = "phoneNumber",
+): PhoneNumber {
+  const trimmed = input.trim();
+  if (!/^\+[0-9 ().-]{6,24}$/.test(trimmed)) {
+    throw new DomainError(
+      "invalid_phone_number",
+      "Phone numbers must be in E.164 form, e.g. +33612345678.",
+      { field },
+    );
+  }
+  const parsed = parsePhoneNumberFromString(trimmed);
+  if (!parsed?.isValid() || parsed.country === undefined) {
+    throw new DomainError("invalid_phone_number", "This phone number cannot receive SMS.", {
+      field,
+    });
+  }
+  if (!allowedCountries.includes(parsed.country)) {
+    throw new DomainError("country_not_allowed", "SMS to this country are not enabled.", {
+      field,
+    });
+  }
+  return { e164: parsed.number, country: parsed.country };
+}
+
+// A pragmatic subset of RFC 5321/5322: one @, a dotted domain, no spaces or control characters.
+const EMAIL_PATTERN =
+  /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+const EMAIL_MAX_LENGTH = 254; // RFC 5321 §4.5.3.1.3 path limit
+
+/** Validates an email address and lower-cases its domain (the local part is case-sensitive). */
+export function parseEmail(input: string, field = "email"): string {
+  const trimmed = input.trim();
+  if (trimmed.length > EMAIL_MAX_LENGTH || !EMAIL_PATTERN.test(trimmed)) {
+    throw new DomainError("invalid_email", "This is not a valid email address.", { field });
+  }
+  const at = trimmed.lastIndexOf("@");
+  return trimmed.slice(0, at) + trimmed.slice(at).toLowerCase();
+}
+
+/** `+33612345678` → `+*******5678`: enough for the user to recognise, little for anyone else. */
+export function maskPhoneNumber(e164: string): string {
+  return `+${"*".repeat(Math.max(0, e164.length - 5))}${e164.slice(-4)}`;
+}
+
+/** `joe.doe@example.com` → `j*****e@example.com`. */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf("@");
+  const local = email.slice(0, at);
+  const shown =
+    local.length <= 2
+      ? `${local[0] ?? ""}*`
+      : `${local[0]}${"*".repeat(local.length - 2)}${local.at(-1)}`;
+  return shown + email.slice(at);
+}

@@ -1,0 +1,237 @@
+/**
+ * One-time codes sent by SMS or email: phone and email verification, login (TFA) codes and
+ * sign-in second factors. A code is stored only as a keyed hash bound to its purpose, its
+ * subject and its challenge; every check spends one attempt before it is evaluated, and a code
+ * is consumed by one conditional write, so concurrent checks cannot beat the budget or use a
+ * code twice.
+ */
+import { constantTimeEqual, keyedHash, randomDigits, randomId, seal } from "./crypto.js";
+import { DomainError } from "./errors.js";
+import type { DomainEvent, EventPublisher, EventType, Locale, Recipient } from "./events.js";
+import type { CodePolicy } from "./policy.js";
+import { type Clock, nowEpochSeconds, type Random } from "./ports.js";
+
+export type CodePurpose = "phone_verification" | "email_verification" | "login" | "sign_in";
+
+export interface StoredCode {
+  purpose: CodePurpose;
+  subject: string;
+  challengeId: string;
+  codeHash: string;
+  attempts: number;
+  maxAttempts: number;
+  expiresAtEpochSeconds: number;
+}
+
+export type ReserveOutcome =
+  | { ok: true; code: StoredCode }
+  | { ok: false; reason: "missing" | "expired" | "exhausted" };
+
+export interface CodeStore {
+  /** Stores a code, replacing any earlier one of the same purpose and subject. */
+  put(code: StoredCode): Promise<void>;
+  /**
+   * Counts one attempt, atomically, if the code exists, is unexpired and under its budget;
+   * answers the code as it is after the increment.
+   */
+  reserveAttempt(
+    purpose: CodePurpose,
+    subject: string,
+    nowEpochSeconds: number,
+  ): Promise<ReserveOutcome>;
+  /** Deletes the code if it is still `challengeId`: true for exactly one caller. */
+  consume(purpose: CodePurpose, subject: string, challengeId: string): Promise<boolean>;
+}
+
+export type LimitOutcome =
+  | { ok: true }
+  | { ok: false; reason: "cooldown" | "limit"; retryAfterSeconds: number };
+
+export interface RateLimiter {
+  /** Counts one hit of `key` in a fixed window; refuses over `limit` or within `cooldownSeconds`. */
+  hit(input: {
+    key: string;
+    limit: number;
+    windowSeconds: number;
+    cooldownSeconds?: number;
+    nowEpochSeconds: number;
+  }): Promise<LimitOutcome>;
+}
+
+export interface CodeDeps {
+  clock: Clock;
+  random: Random;
+  codes: CodeStore;
+  limiter: RateLimiter;
+  events: EventPublisher;
+  policy: CodePolicy;
+  codeHashKey: Uint8Array;
+  encryptionKey: Uint8Array;
+}
+
+/** A verified code not yet consumed: its consumption is one conditional delete. */
+export interface CodeConsumption {
+  purpose: CodePurpose;
+  subject: string;
+  challengeId: string;
+}
+
+export type CheckOutcome =
+  | { ok: true; consumption: CodeConsumption }
+  | {
+      ok: false;
+      reason: "malformed" | "missing" | "expired" | "exhausted" | "incorrect";
+      attemptsLeft?: number;
+    };
+
+export interface IssueCodeInput {
+  purpose: CodePurpose;
+  subject: string;
+  recipient: Recipient;
+  eventType: EventType;
+  locale: Locale;
+  sourceIp?: string;
+  data?: Record<string, string | number>;
+  /** Use this code instead of a fresh one (a verification code turned into a login code). */
+  presetCode?: string;
+  expiresAtEpochSeconds?: number;
+}
+
+export type IssueOutcome =
+  | { sent: true; expiresAtEpochSeconds: number; eventId: string }
+  | { sent: false; reason: "cooldown" | "limit"; retryAfterSeconds: number };
+
+function hashCode(deps: Pick<CodeDeps, "codeHashKey">, c: CodeConsumption, code: string): string {
+  return keyedHash(deps.codeHashKey, "code", c.purpose, c.subject, c.challengeId, code);
+}
+
+export function isWellFormedCode(code: unknown, digits: number): code is string {
+  return typeof code === "string" && code.length === digits && /^[0-9]+$/.test(code);
+}
+
+/**
+ * Creates, stores and sends a code, within the send limits: per source IP, per recipient
+ * (cooldown and window) and, for SMS, the daily budget. The code is never returned.
+ */
+export async function issueCode(deps: CodeDeps, input: IssueCodeInput): Promise<IssueOutcome> {
+  const now = nowEpochSeconds(deps.clock);
+  const { policy } = deps;
+  if (input.sourceIp !== undefined) {
+    const byIp = await deps.limiter.hit({
+      key: `ip#${input.sourceIp}`,
+      limit: policy.maxSendsPerIp,
+      windowSeconds: policy.sendWindowSeconds,
+      nowEpochSeconds: now,
+    });
+    if (!byIp.ok)
+      return { sent: false, reason: "limit", retryAfterSeconds: byIp.retryAfterSeconds };
+  }
+  const byRecipient = await deps.limiter.hit({
+    key: `to#${input.recipient.channel}#${input.recipient.to}`,
+    limit: policy.maxSendsPerRecipient,
+    windowSeconds: policy.sendWindowSeconds,
+    cooldownSeconds: policy.resendCooldownSeconds,
+    nowEpochSeconds: now,
+  });
+  if (!byRecipient.ok) return { sent: false, ...byRecipient };
+  if (input.recipient.channel === "sms") {
+    const day = new Date(now * 1000).toISOString().slice(0, 10);
+    const budget = await deps.limiter.hit({
+      key: `sms-budget#${day}`,
+      limit: policy.smsDailyBudget,
+      windowSeconds: 24 * 60 * 60,
+      nowEpochSeconds: now,
+    });
+    if (!budget.ok) {
+      throw new DomainError("sms_budget_exceeded", "SMS sending is paused; try email or later.");
+    }
+  }
+
+  const code = input.presetCode ?? randomDigits(deps.random, policy.digits);
+  const challengeId = randomId(deps.random);
+  const expiresAtEpochSeconds = input.expiresAtEpochSeconds ?? now + policy.ttlSeconds;
+  const target: CodeConsumption = {
+    purpose: input.purpose,
+    subject: input.subject,
+    challengeId,
+  };
+  await deps.codes.put({
+    ...target,
+    codeHash: hashCode(deps, target, code),
+    attempts: 0,
+    maxAttempts: policy.maxAttemptsPerCode,
+    expiresAtEpochSeconds,
+  });
+  const eventId = randomId(deps.random, "evt_");
+  const event: DomainEvent = {
+    id: eventId,
+    type: input.eventType,
+    occurredAt: new Date(now * 1000).toISOString(),
+    locale: input.locale,
+    recipient: input.recipient,
+    sealedCode: seal(deps.encryptionKey, code, eventId, deps.random),
+    data: { minutes: Math.round((expiresAtEpochSeconds - now) / 60), ...input.data },
+  };
+  await deps.events.publish(event);
+  return { sent: true, expiresAtEpochSeconds, eventId };
+}
+
+/**
+ * Checks `code` for (purpose, subject) without consuming it: one attempt is spent first, then
+ * the code is compared in constant time. A malformed code spends nothing. The caller consumes
+ * the code with `consumeCode` or inside its own transaction.
+ */
+export async function verifyCode(
+  deps: Pick<CodeDeps, "clock" | "codes" | "codeHashKey" | "policy">,
+  purpose: CodePurpose,
+  subject: string,
+  code: unknown,
+): Promise<CheckOutcome> {
+  if (!isWellFormedCode(code, deps.policy.digits)) return { ok: false, reason: "malformed" };
+  const reserved = await deps.codes.reserveAttempt(purpose, subject, nowEpochSeconds(deps.clock));
+  if (!reserved.ok) return { ok: false, reason: reserved.reason };
+  const stored = reserved.code;
+  const consumption = { purpose, subject, challengeId: stored.challengeId };
+  if (!constantTimeEqual(stored.codeHash, hashCode(deps, consumption, code))) {
+    return { ok: false, reason: "incorrect", attemptsLeft: stored.maxAttempts - stored.attempts };
+  }
+  return { ok: true, consumption };
+}
+
+/** Verifies and consumes: true for exactly one caller holding the right code. */
+export async function checkAndConsumeCode(
+  deps: Pick<CodeDeps, "clock" | "codes" | "codeHashKey" | "policy">,
+  purpose: CodePurpose,
+  subject: string,
+  code: unknown,
+): Promise<CheckOutcome> {
+  const outcome = await verifyCode(deps, purpose, subject, code);
+  if (!outcome.ok) return outcome;
+  const { consumption } = outcome;
+  const consumed = await deps.codes.consume(
+    consumption.purpose,
+    consumption.subject,
+    consumption.challengeId,
+  );
+  // Lost the race to a concurrent holder of the same code: it is gone for this caller.
+  return consumed ? outcome : { ok: false, reason: "missing" };
+}
+
+/** Maps a failed check of a submitted verification code to the error a client sees. */
+export function verificationCodeError(
+  outcome: Exclude<CheckOutcome, { ok: true }>,
+  field: string,
+): DomainError {
+  if (outcome.reason === "exhausted") {
+    return new DomainError(
+      "too_many_attempts",
+      "This code was tried too many times; request a new one.",
+      {
+        field,
+      },
+    );
+  }
+  return new DomainError("invalid_verification_code", "The verification code is not valid.", {
+    field,
+  });
+}

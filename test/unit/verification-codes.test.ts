@@ -1,0 +1,219 @@
+import { describe, expect, it } from "vitest";
+import {
+  requestEmailVerificationCode,
+  requestPhoneVerificationCode,
+} from "../../functions/core/contact-verification.js";
+import { open } from "../../functions/core/crypto.js";
+import { DomainError } from "../../functions/core/errors.js";
+import { DEFAULT_CODE_POLICY } from "../../functions/core/policy.js";
+import {
+  type CodeDeps,
+  checkAndConsumeCode,
+  verifyCode,
+} from "../../functions/core/verification-codes.js";
+import {
+  FakeClock,
+  MemoryCodeStore,
+  MemoryEvents,
+  MemoryRateLimiter,
+  SeededRandom,
+} from "../support/fakes.js";
+
+const PHONE = "+33612345678";
+
+function setup(overrides: Partial<CodeDeps["policy"]> = {}) {
+  const deps = {
+    clock: new FakeClock(),
+    random: new SeededRandom(7),
+    codes: new MemoryCodeStore(),
+    limiter: new MemoryRateLimiter(),
+    events: new MemoryEvents(),
+    policy: { ...DEFAULT_CODE_POLICY, ...overrides },
+    codeHashKey: new Uint8Array(32).fill(1),
+    encryptionKey: new Uint8Array(32).fill(2),
+  };
+  /** The code as the recipient reads it: opened from the last event. */
+  const lastCode = () => {
+    const event = deps.events.published.at(-1);
+    if (!event?.sealedCode) throw new Error("no code was sent");
+    return open(deps.encryptionKey, event.sealedCode, event.id);
+  };
+  return { deps, lastCode };
+}
+
+async function refusal(promise: Promise<unknown>): Promise<DomainError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof DomainError)) throw new Error(`expected a DomainError, got ${error}`);
+  return error;
+}
+
+describe("verification codes (core)", () => {
+  it("sends a 6-digit code in a sealed event and never stores it in plaintext", async () => {
+    const { deps, lastCode } = setup();
+    await requestPhoneVerificationCode(deps, { phoneNumber: PHONE, locale: "fr" });
+    const code = lastCode();
+    expect(code).toMatch(/^[0-9]{6}$/);
+    const event = deps.events.published[0];
+    expect(event?.type).toBe("phone_verification_code.created");
+    expect(event?.recipient).toEqual({ channel: "sms", to: PHONE });
+    expect(event?.locale).toBe("fr");
+    expect(JSON.stringify(event)).not.toContain(code);
+    expect(JSON.stringify([...deps.codes.items.values()])).not.toContain(code);
+  });
+
+  it("accepts the right code once", async () => {
+    const { deps, lastCode } = setup();
+    await requestPhoneVerificationCode(deps, { phoneNumber: PHONE, locale: "en" });
+    const code = lastCode();
+    expect((await checkAndConsumeCode(deps, "phone_verification", PHONE, code)).ok).toBe(true);
+    expect(await checkAndConsumeCode(deps, "phone_verification", PHONE, code)).toMatchObject({
+      ok: false,
+      reason: "missing",
+    });
+  });
+
+  it("refuses a code for another purpose or another recipient", async () => {
+    const { deps, lastCode } = setup();
+    await requestPhoneVerificationCode(deps, { phoneNumber: PHONE, locale: "en" });
+    const code = lastCode();
+    expect((await verifyCode(deps, "login", PHONE, code)).ok).toBe(false);
+    expect((await verifyCode(deps, "phone_verification", "+33612345679", code)).ok).toBe(false);
+  });
+
+  it("allows at most 5 checks of a code, the right one included", async () => {
+    const { deps, lastCode } = setup();
+    await requestPhoneVerificationCode(deps, { phoneNumber: PHONE, locale: "en" });
+    const code = lastCode();
+    const wrong = code === "000000" ? "111111" : "000000";
+    for (let i = 0; i < 5; i++) {
+      expect(await verifyCode(deps, "phone_verification", PHONE, wrong)).toMatchObject({
+        reason: "incorrect",
+        attemptsLeft: 4 - i,
+      });
+    }
+    expect(await checkAndConsumeCode(deps, "phone_verification", PHONE, code)).toMatchObject({
+      ok: false,
+      reason: "exhausted",
+    });
+  });
+
+  it("spends no attempt on a malformed code", async () => {
+    const { deps } = setup();
+    await requestPhoneVerificationCode(deps, { phoneNumber: PHONE, locale: "en" });
+    for (const bad of ["12345", "1234567", " 123456", "+12345", "１２３４５６", 123456, null]) {
+      expect(await verifyCode(deps, "phone_verification", PHONE, bad)).toMatchObject({
+        reason: "malformed",
+      });
+    }
+    expect([...deps.codes.items.values()][0]?.attempts).toBe(0);
+  });
+
+  it("refuses an expired code", async () => {
+    const { deps, lastCode } = setup();
+    await requestPhoneVerificationCode(deps, { phoneNumber: PHONE, locale: "en" });
+    const code = lastCode();
+    deps.clock.advanceSeconds(DEFAULT_CODE_POLICY.ttlSeconds);
+    expect(await checkAndConsumeCode(deps, "phone_verification", PHONE, code)).toMatchObject({
+      reason: "expired",
+    });
+  });
+
+  it("a new code replaces the old one", async () => {
+    const { deps, lastCode } = setup();
+    await requestPhoneVerificationCode(deps, { phoneNumber: PHONE, locale: "en" });
+    const first = lastCode();
+    deps.clock.advanceSeconds(31);
+    await requestPhoneVerificationCode(deps, { phoneNumber: PHONE, locale: "en" });
+    const second = lastCode();
+    if (first !== second) {
+      expect((await verifyCode(deps, "phone_verification", PHONE, first)).ok).toBe(false);
+    }
+    expect((await verifyCode(deps, "phone_verification", PHONE, second)).ok).toBe(true);
+  });
+
+  it("refuses a resend within the 30 s cooldown with the seconds to wait", async () => {
+    const { deps } = setup();
+    await requestPhoneVerificationCode(deps, { phoneNumber: PHONE, locale: "en" });
+    deps.clock.advanceSeconds(10);
+    const error = await refusal(
+      requestPhoneVerificationCode(deps, { phoneNumber: PHONE, locale: "en" }),
+    );
+    expect(error.code).toBe("resend_too_soon");
+    expect(error.options.retryAfterSeconds).toBe(20);
+    expect(deps.events.published).toHaveLength(1);
+  });
+
+  it("sends at most 5 codes per recipient per 10 minutes", async () => {
+    const { deps } = setup();
+    for (let i = 0; i < 5; i++) {
+      await requestEmailVerificationCode(deps, { email: "joe@example.com", locale: "en" });
+      deps.clock.advanceSeconds(31);
+    }
+    const error = await refusal(
+      requestEmailVerificationCode(deps, { email: "joe@example.com", locale: "en" }),
+    );
+    expect(error.code).toBe("too_many_requests");
+    deps.clock.advanceSeconds(DEFAULT_CODE_POLICY.sendWindowSeconds);
+    await requestEmailVerificationCode(deps, { email: "joe@example.com", locale: "en" });
+    expect(deps.events.published).toHaveLength(6);
+  });
+
+  it("refuses SMS to a country outside the allowlist, and invalid numbers", async () => {
+    const { deps } = setup({ smsAllowedCountries: ["FR"] });
+    expect(
+      (
+        await refusal(
+          requestPhoneVerificationCode(deps, { phoneNumber: "+14155552671", locale: "en" }),
+        )
+      ).code,
+    ).toBe("country_not_allowed");
+    for (const bad of ["0612345678", "+33", "+999123456789", "+33 6 12 34 56 78 99 99", "abc"]) {
+      const error = await refusal(
+        requestPhoneVerificationCode(deps, { phoneNumber: bad, locale: "en" }),
+      );
+      expect(error.code).toBe("invalid_phone_number");
+      expect(error.options.field).toBe("phoneNumber");
+    }
+    expect(deps.events.published).toHaveLength(0);
+  });
+
+  it("stops SMS when the daily budget is spent", async () => {
+    const { deps } = setup({ smsDailyBudget: 2 });
+    await requestPhoneVerificationCode(deps, { phoneNumber: PHONE, locale: "en" });
+    await requestPhoneVerificationCode(deps, { phoneNumber: "+33612345679", locale: "en" });
+    const error = await refusal(
+      requestPhoneVerificationCode(deps, { phoneNumber: "+33612345670", locale: "en" }),
+    );
+    expect(error.code).toBe("sms_budget_exceeded");
+  });
+
+  it("limits code requests per source IP", async () => {
+    const { deps } = setup({ maxSendsPerIp: 2 });
+    const ask = (n: number) =>
+      requestEmailVerificationCode(deps, {
+        email: `u${n}@example.com`,
+        locale: "en",
+        sourceIp: "192.0.2.1",
+      });
+    await ask(1);
+    await ask(2);
+    expect((await refusal(ask(3))).code).toBe("too_many_requests");
+  });
+
+  it("normalises phone numbers to E.164", async () => {
+    const { deps } = setup();
+    await requestPhoneVerificationCode(deps, { phoneNumber: "+33 6 12 34 56 78", locale: "en" });
+    expect(deps.events.published[0]?.recipient?.to).toBe(PHONE);
+  });
+
+  it("refuses invalid email addresses", async () => {
+    const { deps } = setup();
+    for (const bad of ["joe", "joe@", "@example.com", "joe@example", "jo e@example.com"]) {
+      const error = await refusal(requestEmailVerificationCode(deps, { email: bad, locale: "en" }));
+      expect(error.code).toBe("invalid_email");
+    }
+  });
+});
