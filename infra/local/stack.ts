@@ -1,0 +1,241 @@
+/**
+ * The whole service on one machine: DynamoDB Local, SES and SNS stand-ins, then the API server
+ * over the same handlers Lambda runs. Only endpoints differ from AWS: the handlers' SDK clients
+ * find the local services through `AWS_ENDPOINT_URL_*`, and `Resource.*` through
+ * `SST_RESOURCE_*`, both set here in this process's environment.
+ */
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { SNSEvent } from "aws-lambda";
+import { LINKABLES, type Linkable, SUBSCRIBERS } from "../routes.js";
+import {
+  LOCAL_ACCOUNT_ID,
+  LOCAL_REGION,
+  type LocalMessage,
+  lazyHandler,
+  localFunctionName,
+  startApiServer,
+} from "./api-server.js";
+import { startDynamoLocal } from "./dynamodb.js";
+import { loadOrCreateKeys, type ServiceKeys } from "./keys.js";
+import { type EmailMessage, startLocalSes } from "./ses.js";
+import { type SmsMessage, type SnsSubscriber, startLocalSns } from "./sns.js";
+
+export type { LocalMessage } from "./api-server.js";
+
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+
+/** The local names of the linked resources; fixed, so that tests and tools can rely on them. */
+export const LOCAL_RESOURCES = {
+  appName: "twofa",
+  stage: "local",
+  eventsTopicArn: `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:twofa-local-events`,
+  emailSender: "no-reply@twofa.local",
+  connectorRunsArn: `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:stateMachine:twofa-local-connector-run`,
+} as const;
+
+/**
+ * Where an SDK client for a service with no local stand-in ends up: a closed loopback port, so
+ * it fails at once instead of reaching AWS with dummy credentials.
+ */
+const NOWHERE_ENDPOINT = "http://127.0.0.1:9";
+
+export interface LocalEndpoints {
+  readonly dynamodb: string;
+  readonly ses: string;
+  readonly sns: string;
+  /** Set once a Step Functions stand-in is plugged in through `extraServices`. */
+  readonly sfn?: string;
+}
+
+/**
+ * The environment under which the handlers' code reaches the local stack by itself. Without
+ * `keys` the secret keys are left out (for test processes that only talk to the services).
+ */
+export function localAwsEnvironment(
+  endpoints: LocalEndpoints,
+  tableName: string,
+  keys?: ServiceKeys,
+): Record<string, string> {
+  const resources: Record<Linkable, unknown> = {
+    Table: { name: tableName },
+    Events: { arn: LOCAL_RESOURCES.eventsTopicArn },
+    Email: { sender: LOCAL_RESOURCES.emailSender },
+    ConnectorRuns: { arn: LOCAL_RESOURCES.connectorRunsArn },
+    SigningKey: keys ? { value: keys.SigningKey } : undefined,
+    CodeHashKey: keys ? { value: keys.CodeHashKey } : undefined,
+    EncryptionKey: keys ? { value: keys.EncryptionKey } : undefined,
+  };
+  const environment: Record<string, string> = {
+    AWS_REGION: LOCAL_REGION,
+    AWS_DEFAULT_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: "local",
+    AWS_SECRET_ACCESS_KEY: "local",
+    AWS_ENDPOINT_URL: NOWHERE_ENDPOINT,
+    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+    AWS_ENDPOINT_URL_SES: endpoints.ses,
+    AWS_ENDPOINT_URL_SNS: endpoints.sns,
+    ...(endpoints.sfn ? { AWS_ENDPOINT_URL_SFN: endpoints.sfn } : {}),
+    // SST's `Resource` only consults `App` to word its error for a name that is not linked.
+    SST_RESOURCE_App: JSON.stringify({
+      name: LOCAL_RESOURCES.appName,
+      stage: LOCAL_RESOURCES.stage,
+    }),
+  };
+  for (const name of LINKABLES) {
+    const value = resources[name];
+    if (value !== undefined) environment[`SST_RESOURCE_${name}`] = JSON.stringify(value);
+  }
+  return environment;
+}
+
+/** What an extra service gets when it starts: the stack so far, environment already set. */
+export interface ExtraServiceContext {
+  readonly root: string;
+  readonly dataDir: string | null;
+  readonly tableName: string;
+  readonly endpoints: LocalEndpoints;
+  readonly log: (line: string) => void;
+}
+
+export interface ExtraService {
+  /** Short name for logs and the ready line, e.g. `sfn`. */
+  readonly name: string;
+  readonly endpoint?: string;
+  /** Variables to add to the environment, e.g. `{ AWS_ENDPOINT_URL_SFN: endpoint }`. */
+  readonly env?: Readonly<Record<string, string>>;
+  stop(): Promise<void>;
+}
+
+export type ExtraServiceStarter = (context: ExtraServiceContext) => Promise<ExtraService>;
+
+export interface LocalStackOptions {
+  /** Where DynamoDB and the keys persist; `null` keeps everything in memory. */
+  readonly dataDir: string | null;
+  /** API port; 0 picks a free one. */
+  readonly port: number;
+  readonly log?: (line: string) => void;
+  /** Called for every SMS and email as it is sent (the terminal "phone" of `npm start`). */
+  readonly onMessage?: (message: LocalMessage) => void;
+  /**
+   * HOOK for stand-ins built elsewhere (the Step Functions endpoint of infra/local/stepfunctions/):
+   * started in order after DynamoDB, SES, SNS and the environment, before the API server, and
+   * stopped in reverse order.
+   */
+  readonly extraServices?: readonly ExtraServiceStarter[];
+  /** Project root; handler modules and `web/` are found from here. */
+  readonly root?: string;
+}
+
+export interface LocalStack {
+  readonly apiUrl: string;
+  readonly endpoints: LocalEndpoints & Readonly<Record<string, string>>;
+  readonly tableName: string;
+  /** Every SMS and email sent since start, oldest first. */
+  messages(): Promise<LocalMessage[]>;
+  /** Stops every child and server; safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const log = options.log ?? (() => {});
+  const root = options.root ?? PROJECT_ROOT;
+  const dataDir = options.dataDir === null ? null : resolve(options.dataDir);
+  const stops: Array<{ name: string; stop: () => Promise<void> }> = [];
+
+  const stopAll = async () => {
+    const failures: string[] = [];
+    for (const { name, stop } of stops.splice(0).reverse()) {
+      try {
+        await stop();
+      } catch (error) {
+        failures.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    if (failures.length > 0)
+      throw new Error(`Some local services did not stop: ${failures.join("; ")}`);
+  };
+
+  try {
+    const keys = await loadOrCreateKeys(dataDir);
+    const dynamo = await startDynamoLocal({
+      dbPath: dataDir === null ? null : join(dataDir, "dynamodb"),
+      log,
+    });
+    stops.push({ name: "dynamodb", stop: dynamo.stop });
+
+    const onMessage = options.onMessage;
+    const ses = await startLocalSes(onMessage ? { onEmail: onMessage } : {});
+    stops.push({ name: "ses", stop: ses.stop });
+
+    const sns = await startLocalSns({
+      subscriptions: { [LOCAL_RESOURCES.eventsTopicArn]: subscribersOf("Events", root) },
+      log,
+      ...(onMessage ? { onSms: onMessage } : {}),
+    });
+    stops.push({ name: "sns", stop: sns.stop });
+
+    let endpoints: LocalEndpoints & Record<string, string> = {
+      dynamodb: dynamo.endpoint,
+      ses: ses.endpoint,
+      sns: sns.endpoint,
+    };
+    setEnvironment(localAwsEnvironment(endpoints, dynamo.tableName, keys));
+
+    for (const start of options.extraServices ?? []) {
+      const service = await start({ root, dataDir, tableName: dynamo.tableName, endpoints, log });
+      stops.push({ name: service.name, stop: service.stop });
+      if (service.env) setEnvironment(service.env);
+      if (service.endpoint) endpoints = { ...endpoints, [service.name]: service.endpoint };
+    }
+
+    const messages = async (): Promise<LocalMessage[]> => {
+      const all: Array<SmsMessage | EmailMessage> = [...sns.sms(), ...(await ses.emails())];
+      // Stable: equal timestamps keep their order of arrival within each channel.
+      return all.sort((a, b) => a.sentAt.localeCompare(b.sentAt));
+    };
+
+    const api = await startApiServer({ root, port: options.port, messages, log });
+    stops.push({ name: "api", stop: api.stop });
+
+    let stopped: Promise<void> | undefined;
+    return {
+      apiUrl: api.url,
+      endpoints,
+      tableName: dynamo.tableName,
+      messages,
+      stop: () => {
+        stopped ??= stopAll();
+        return stopped;
+      },
+    };
+  } catch (error) {
+    await stopAll().catch(() => {
+      // The start-up error is the one worth reporting.
+    });
+    throw error;
+  }
+}
+
+function setEnvironment(variables: Readonly<Record<string, string>>): void {
+  // The first would make the SDK ignore the local endpoints; the second belongs to real
+  // credentials and would be sent along with the dummy ones.
+  delete process.env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS;
+  delete process.env.AWS_SESSION_TOKEN;
+  Object.assign(process.env, variables);
+}
+
+/**
+ * The subscribers of a topic as SNS would invoke them. The handler module is imported at the
+ * first delivery, so the stack starts while a subscriber is still being written.
+ */
+function subscribersOf(topic: Linkable, root: string): SnsSubscriber[] {
+  return SUBSCRIBERS.filter((subscriber) => subscriber.topic === topic).map((subscriber) => {
+    const load = lazyHandler(root, subscriber.handler);
+    const deliver: SnsSubscriber = async (event: SNSEvent, context) =>
+      (await load())(event as never, context);
+    // The local SNS names the function after this in its logs and Lambda context.
+    Object.defineProperty(deliver, "name", { value: localFunctionName(subscriber.handler) });
+    return deliver;
+  });
+}
