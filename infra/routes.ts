@@ -28,6 +28,8 @@ export interface Route {
 }
 
 const CODES = ["Table", "Events", "CodeHashKey", "EncryptionKey"] as const;
+/** Everything a login or a factor change touches: codes, users, tokens. */
+const AUTH = ["Table", "Events", "SigningKey", "CodeHashKey", "EncryptionKey"] as const;
 
 export const ROUTES: readonly Route[] = [
   {
@@ -42,6 +44,15 @@ export const ROUTES: readonly Route[] = [
     handler: "functions/api/create-email-verification-code",
     link: CODES,
   },
+  { method: "POST", path: "/v1/token", handler: "functions/api/token", link: AUTH },
+  { method: "POST", path: "/v1/customers", handler: "functions/api/create-customer", link: CODES },
+  {
+    method: "GET",
+    path: "/v1/user",
+    handler: "functions/api/get-user",
+    link: ["Table", "SigningKey"],
+  },
+  { method: "PATCH", path: "/v1/user", handler: "functions/api/update-user", link: AUTH },
 ];
 
 /** `POST /v1/token` → `POST /v1/token`; the key API Gateway gives a route. */

@@ -2,12 +2,29 @@
  * Composition: builds core's dependencies from the adapters, once per cold start. Each handler
  * calls only the builders it needs, so it reads only the configuration it is linked to.
  */
+import type { AccountSettings, CustomerDeps } from "../core/customers.js";
+import type { SecondFactorDeps } from "../core/second-factor.js";
+import type { TokenDeps } from "../core/tokens.js";
+import { SELECTABLE_AUTH_METHODS, type SelectableAuthMethod } from "../core/users.js";
 import type { CodeDeps } from "../core/verification-codes.js";
+import { dynamoAppFactors } from "./app-factors.js";
+import { dynamoAttemptGuard } from "./attempt-guard.js";
 import { dynamoCodeStore } from "./code-store.js";
-import { keyFromSecret, readCodePolicy, resources } from "./config.js";
+import {
+  ConfigError,
+  keyFromSecret,
+  readCodePolicy,
+  readLockoutPolicy,
+  resources,
+  stringFromEnv,
+} from "./config.js";
 import { snsEventPublisher } from "./event-publisher.js";
+import { hs256Signer } from "./jwt.js";
+import { argon2Hasher } from "./passwords.js";
 import { dynamoRateLimiter } from "./rate-limiter.js";
 import { systemClock, systemRandom } from "./system.js";
+import { dynamoRefreshTokenStore } from "./token-store.js";
+import { dynamoUserStore } from "./user-store.js";
 
 export function composeCodeDeps(): CodeDeps {
   const table = resources.tableName();
@@ -21,4 +38,60 @@ export function composeCodeDeps(): CodeDeps {
     codeHashKey: keyFromSecret("CodeHashKey"),
     encryptionKey: keyFromSecret("EncryptionKey"),
   };
+}
+
+export function readAccountSettings(): AccountSettings {
+  const method = stringFromEnv("DEFAULT_AUTH_METHOD", "simple");
+  if (!(SELECTABLE_AUTH_METHODS as readonly string[]).includes(method)) {
+    throw new ConfigError(
+      `DEFAULT_AUTH_METHOD must be one of ${SELECTABLE_AUTH_METHODS.join(", ")}`,
+    );
+  }
+  const requireTfa = stringFromEnv("REQUIRE_TFA", "false") === "true";
+  if (requireTfa && method === "simple") {
+    throw new ConfigError("REQUIRE_TFA=true needs DEFAULT_AUTH_METHOD tfa_sms or tfa_email");
+  }
+  return { defaultAuthMethod: method as SelectableAuthMethod, requireTfa };
+}
+
+export function composeSecondFactorDeps(codes = composeCodeDeps()): SecondFactorDeps {
+  const table = resources.tableName();
+  return {
+    clock: systemClock,
+    random: systemRandom,
+    guard: dynamoAttemptGuard(table),
+    lockout: readLockoutPolicy(),
+    events: codes.events,
+    codes,
+    app: dynamoAppFactors(table, keyFromSecret("EncryptionKey"), keyFromSecret("CodeHashKey")),
+  };
+}
+
+export function composeTokenDeps(secondFactor = composeSecondFactorDeps()): TokenDeps {
+  const table = resources.tableName();
+  return {
+    clock: systemClock,
+    random: systemRandom,
+    users: dynamoUserStore(table),
+    passwords: argon2Hasher,
+    signer: hs256Signer(keyFromSecret("SigningKey")),
+    refreshTokens: dynamoRefreshTokenStore(table),
+    hashKey: keyFromSecret("CodeHashKey"),
+    secondFactor,
+  };
+}
+
+export function composeCustomerDeps(secondFactor = composeSecondFactorDeps()): CustomerDeps {
+  return {
+    users: dynamoUserStore(resources.tableName()),
+    passwords: argon2Hasher,
+    secondFactor,
+    settings: readAccountSettings(),
+  };
+}
+
+/** The bearer-token check of user endpoints; needs only the signing key. */
+export function composeAuthenticate(): (token: string) => Promise<string | null> {
+  const signer = hs256Signer(keyFromSecret("SigningKey"));
+  return (token) => signer.verify(token);
 }

@@ -73,6 +73,8 @@ export interface ApiRequest<Body> {
   sourceIp: string;
   locale: Locale;
   requestId: string;
+  /** The signed-in user, on handlers built with `authenticate`. */
+  userId: string;
 }
 
 export interface ApiResponse {
@@ -98,6 +100,8 @@ export const oauthEnvelope: ErrorEnvelope = (_status, code, description, extra) 
 export interface HandlerOptions<S extends v.GenericSchema | undefined> {
   body?: S;
   errorEnvelope?: ErrorEnvelope;
+  /** Requires `Authorization: Bearer <access token>`; the request then carries `userId`. */
+  authenticate?: (accessToken: string) => Promise<string | null>;
 }
 
 type BodyOf<S> = S extends v.GenericSchema ? v.InferOutput<S> : undefined;
@@ -231,6 +235,16 @@ export function apiHandler<S extends v.GenericSchema | undefined = undefined>(
           (entry): entry is [string, string] => entry[1] !== undefined,
         ),
       );
+      let userId = "";
+      if (options.authenticate) {
+        const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(headers.authorization ?? "");
+        userId = (match?.[1] ? await options.authenticate(match[1]) : null) ?? "";
+        if (!userId) {
+          throw new DomainError("invalid_token", "A valid bearer access token is required.", {
+            headers: { "www-authenticate": 'Bearer error="invalid_token"' },
+          });
+        }
+      }
       const response = await run(
         {
           body: body as BodyOf<S>,
@@ -240,6 +254,7 @@ export function apiHandler<S extends v.GenericSchema | undefined = undefined>(
           sourceIp: event.requestContext.http.sourceIp,
           locale: localeFromAcceptLanguage(headers["accept-language"]),
           requestId: context.awsRequestId,
+          userId,
         },
         context,
       );

@@ -1,0 +1,90 @@
+/**
+ * The lockout counter in DynamoDB: one item per user. An attempt is counted by a conditional
+ * update before the code is evaluated; the user is locked while the count is at the limit and
+ * the last counted attempt is younger than the lock period.
+ */
+import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { AttemptGuard } from "../core/lockout.js";
+import { documentClient, isConditionFailure } from "./dynamo.js";
+
+type Attr = { N?: string } | undefined;
+
+function guardKey(userId: string) {
+  return { pk: `USER#${userId}`, sk: "LOCKOUT" };
+}
+
+export function dynamoAttemptGuard(table: string): AttemptGuard {
+  const db = documentClient();
+  return {
+    async reserve(userId, now, policy) {
+      const Key = guardKey(userId);
+      const floor = now - policy.lockSeconds;
+      try {
+        const { Attributes } = await db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key,
+            UpdateExpression:
+              "SET failures = if_not_exists(failures, :zero) + :one, lastAttemptAt = :now",
+            ConditionExpression: "attribute_not_exists(failures) OR failures < :max",
+            ExpressionAttributeValues: {
+              ":zero": 0,
+              ":one": 1,
+              ":now": now,
+              ":max": policy.maxConsecutiveFailures,
+            },
+            ReturnValues: "UPDATED_NEW",
+            ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+          }),
+        );
+        return { ok: true, failuresIncludingThis: Number(Attributes?.failures ?? 1) };
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        const lastAttemptAt = Number((error.Item?.lastAttemptAt as Attr)?.N ?? 0);
+        if (lastAttemptAt > floor) {
+          return { ok: false, retryAfterSeconds: lastAttemptAt + policy.lockSeconds - now };
+        }
+      }
+      try {
+        // The lock period is over: this attempt starts a new count.
+        await db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key,
+            UpdateExpression: "SET failures = :one, lastAttemptAt = :now",
+            ConditionExpression: "failures >= :max AND lastAttemptAt <= :floor",
+            ExpressionAttributeValues: {
+              ":one": 1,
+              ":now": now,
+              ":max": policy.maxConsecutiveFailures,
+              ":floor": floor,
+            },
+          }),
+        );
+        return { ok: true, failuresIncludingThis: 1 };
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        return { ok: false, retryAfterSeconds: policy.lockSeconds };
+      }
+    },
+
+    async reset(userId) {
+      await db.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: guardKey(userId),
+          UpdateExpression: "SET failures = :zero",
+          ExpressionAttributeValues: { ":zero": 0 },
+        }),
+      );
+    },
+
+    async lockedFor(userId, now, policy) {
+      const { Item } = await db.send(
+        new GetCommand({ TableName: table, Key: guardKey(userId), ConsistentRead: true }),
+      );
+      if (!Item || Number(Item.failures) < policy.maxConsecutiveFailures) return 0;
+      return Math.max(0, Number(Item.lastAttemptAt) + policy.lockSeconds - now);
+    },
+  };
+}

@@ -1,0 +1,131 @@
+/**
+ * Refresh tokens, stored by keyed hash only. Rotation marks the presented token used and
+ * writes its successor in one transaction that also checks the family is not revoked; a token
+ * presented again after rotation revokes the whole family (OAuth 2.0 Security BCP §4.14).
+ */
+import { GetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { RefreshTokenStore, RotateOutcome } from "../core/tokens.js";
+import { documentClient } from "./dynamo.js";
+
+function tokenKey(tokenHash: string) {
+  return { pk: `REFRESH#${tokenHash}`, sk: "REFRESH" };
+}
+function familyKey(familyId: string) {
+  return { pk: `REFRESH_FAMILY#${familyId}`, sk: "FAMILY" };
+}
+
+export function dynamoRefreshTokenStore(table: string): RefreshTokenStore {
+  const db = documentClient();
+  return {
+    async create(record) {
+      await db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: table,
+                Item: {
+                  ...familyKey(record.familyId),
+                  userId: record.userId,
+                  revoked: false,
+                  expiresAt: record.expiresAtEpochSeconds,
+                },
+                ConditionExpression: "attribute_not_exists(pk)",
+              },
+            },
+            {
+              Put: {
+                TableName: table,
+                Item: {
+                  ...tokenKey(record.tokenHash),
+                  userId: record.userId,
+                  familyId: record.familyId,
+                  expiresAt: record.expiresAtEpochSeconds,
+                },
+              },
+            },
+          ],
+        }),
+      );
+    },
+
+    async rotate(tokenHash, next, now): Promise<RotateOutcome> {
+      const { Item: token } = await db.send(
+        new GetCommand({ TableName: table, Key: tokenKey(tokenHash), ConsistentRead: true }),
+      );
+      if (!token) return { ok: false, reason: "unknown" };
+      const familyId = String(token.familyId);
+      const userId = String(token.userId);
+      if (Number(token.expiresAt) <= now) return { ok: false, reason: "expired" };
+      if (token.usedAt !== undefined) {
+        await revokeFamily(familyId);
+        return { ok: false, reason: "reused" };
+      }
+      try {
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: table,
+                  Key: tokenKey(tokenHash),
+                  UpdateExpression: "SET usedAt = :now",
+                  ConditionExpression: "attribute_not_exists(usedAt) AND expiresAt > :now",
+                  ExpressionAttributeValues: { ":now": now },
+                },
+              },
+              {
+                ConditionCheck: {
+                  TableName: table,
+                  Key: familyKey(familyId),
+                  ConditionExpression: "revoked = :no",
+                  ExpressionAttributeValues: { ":no": false },
+                },
+              },
+              {
+                Put: {
+                  TableName: table,
+                  Item: {
+                    ...tokenKey(next.tokenHash),
+                    userId,
+                    familyId,
+                    expiresAt: next.expiresAtEpochSeconds,
+                  },
+                },
+              },
+            ],
+          }),
+        );
+        return { ok: true, userId };
+      } catch (error) {
+        if (!(error instanceof Error) || error.name !== "TransactionCanceledException") throw error;
+        const reasons =
+          (error as Error & { CancellationReasons?: { Code?: string }[] }).CancellationReasons ??
+          [];
+        if (reasons[1]?.Code === "ConditionalCheckFailed") return { ok: false, reason: "revoked" };
+        // Used concurrently: the same token presented twice at once is a replay too.
+        await revokeFamily(familyId);
+        return { ok: false, reason: "reused" };
+      }
+    },
+  };
+
+  async function revokeFamily(familyId: string) {
+    await db.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: familyKey(familyId),
+        UpdateExpression: "SET revoked = :yes",
+        ExpressionAttributeValues: { ":yes": true },
+      }),
+    );
+  }
+}
+
+/** For tests and admin tools: whether a family is revoked. */
+export async function isFamilyRevoked(table: string, familyId: string): Promise<boolean> {
+  const { Item } = await documentClient().send(
+    new GetCommand({ TableName: table, Key: familyKey(familyId), ConsistentRead: true }),
+  );
+  return Item?.revoked === true;
+}

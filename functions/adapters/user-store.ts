@@ -1,0 +1,185 @@
+/**
+ * Users in DynamoDB. Uniqueness (username, verified phone, verified email) is held by claim
+ * items written in the same transaction as the user, with `attribute_not_exists`: two
+ * concurrent registrations of one name cannot both succeed. Codes proving a contact are
+ * consumed in that transaction too.
+ */
+import {
+  GetCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from "@aws-sdk/lib-dynamodb";
+import { DomainError } from "../core/errors.js";
+import type { UniqueClaim, User, UserChange, UserStore } from "../core/users.js";
+import type { StoredCode } from "../core/verification-codes.js";
+import { codeKey, consumeCodeItem } from "./code-store.js";
+import { documentClient, failedConditionIndexes } from "./dynamo.js";
+
+type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
+
+export function userKey(id: string) {
+  return { pk: `USER#${id}`, sk: "PROFILE" };
+}
+
+function claimKey(claim: UniqueClaim) {
+  return { pk: `UNIQUE#${claim.kind}#${claim.value.toLowerCase()}`, sk: "UNIQUE" };
+}
+
+const TAKEN: Record<UniqueClaim["kind"], () => DomainError> = {
+  username: () =>
+    new DomainError("username_taken", "This username is taken.", { field: "username" }),
+  phone: () =>
+    new DomainError("phone_number_taken", "This phone number belongs to another user.", {
+      field: "phoneNumber",
+    }),
+  email: () =>
+    new DomainError("email_taken", "This email belongs to another user.", { field: "email" }),
+};
+
+function putCodeItem(table: string, code: StoredCode): TransactItem {
+  return {
+    Put: {
+      TableName: table,
+      Item: {
+        ...codeKey(code.purpose, code.subject),
+        challengeId: code.challengeId,
+        codeHash: code.codeHash,
+        attempts: code.attempts,
+        maxAttempts: code.maxAttempts,
+        expiresAt: code.expiresAtEpochSeconds,
+      },
+    },
+  };
+}
+
+function toUser(item: Record<string, unknown> | undefined): User | null {
+  if (!item) return null;
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ...user } = item;
+  return user as unknown as User;
+}
+
+/** What each transaction item stands for, to turn a cancellation into the right error. */
+type Meaning =
+  | { kind: "claim"; claim: UniqueClaim }
+  | { kind: "code" }
+  | { kind: "user" }
+  | { kind: "other" };
+
+async function run(items: TransactItem[], meanings: Meaning[]) {
+  try {
+    await documentClient().send(new TransactWriteCommand({ TransactItems: items }));
+  } catch (error) {
+    if (!(error instanceof Error) || error.name !== "TransactionCanceledException") throw error;
+    const failed = failedConditionIndexes(error).map((i) => meanings[i]);
+    for (const meaning of failed) {
+      if (meaning?.kind === "claim") throw TAKEN[meaning.claim.kind]();
+    }
+    if (failed.some((m) => m?.kind === "code")) {
+      throw new DomainError("invalid_verification_code", "The verification code was already used.");
+    }
+    if (failed.some((m) => m?.kind === "user")) {
+      throw new DomainError("conflict", "The user changed meanwhile; retry.");
+    }
+    throw error;
+  }
+}
+
+export function dynamoUserStore(table: string): UserStore {
+  const db = documentClient();
+  const get = async (id: string) =>
+    toUser(
+      (await db.send(new GetCommand({ TableName: table, Key: userKey(id), ConsistentRead: true })))
+        .Item,
+    );
+
+  return {
+    get,
+
+    async findByUsername(username) {
+      const { Item } = await db.send(
+        new GetCommand({ TableName: table, Key: claimKey({ kind: "username", value: username }) }),
+      );
+      return Item ? get(String(Item.userId)) : null;
+    },
+
+    async create(user, change) {
+      const items: TransactItem[] = [];
+      const meanings: Meaning[] = [];
+      items.push({
+        Put: {
+          TableName: table,
+          Item: { ...userKey(user.id), ...user },
+          ConditionExpression: "attribute_not_exists(pk)",
+        },
+      });
+      meanings.push({ kind: "user" });
+      for (const claim of change.claim ?? []) {
+        items.push({
+          Put: {
+            TableName: table,
+            Item: { ...claimKey(claim), userId: user.id },
+            ConditionExpression: "attribute_not_exists(pk)",
+          },
+        });
+        meanings.push({ kind: "claim", claim });
+      }
+      for (const consumption of change.consume ?? []) {
+        items.push(consumeCodeItem(table, consumption));
+        meanings.push({ kind: "code" });
+      }
+      for (const code of change.putCodes ?? []) {
+        items.push(putCodeItem(table, code));
+        meanings.push({ kind: "other" });
+      }
+      await run(items, meanings);
+    },
+
+    async update(user, change) {
+      const next: User = { ...user, ...change.set, version: user.version + 1 };
+      for (const field of change.remove ?? []) delete next[field];
+      const items: TransactItem[] = [
+        {
+          Put: {
+            TableName: table,
+            Item: { ...userKey(user.id), ...next },
+            ConditionExpression: "version = :v",
+            ExpressionAttributeValues: { ":v": user.version },
+          },
+        },
+      ];
+      const meanings: Meaning[] = [{ kind: "user" }];
+      for (const claim of change.claim ?? []) {
+        items.push({
+          Put: {
+            TableName: table,
+            Item: { ...claimKey(claim), userId: user.id },
+            ConditionExpression: "attribute_not_exists(pk) OR userId = :u",
+            ExpressionAttributeValues: { ":u": user.id },
+          },
+        });
+        meanings.push({ kind: "claim", claim });
+      }
+      for (const claim of change.release ?? []) {
+        items.push({
+          Delete: {
+            TableName: table,
+            Key: claimKey(claim),
+            ConditionExpression: "userId = :u",
+            ExpressionAttributeValues: { ":u": user.id },
+          },
+        });
+        meanings.push({ kind: "other" });
+      }
+      for (const consumption of change.consume ?? []) {
+        items.push(consumeCodeItem(table, consumption));
+        meanings.push({ kind: "code" });
+      }
+      for (const code of change.putCodes ?? []) {
+        items.push(putCodeItem(table, code));
+        meanings.push({ kind: "other" });
+      }
+      await run(items, meanings);
+      return next;
+    },
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * `POST /v1/token`: the OAuth2 token endpoint (form-encoded or JSON). The OTP may come as the
+ * `otp` field or the `X-OTP` header.
+ */
+import * as v from "valibot";
+import { composeTokenDeps } from "../adapters/compose.js";
+import { DomainError } from "../core/errors.js";
+import { passwordGrant, refreshGrant } from "../core/tokens.js";
+import { apiHandler } from "./http.js";
+import { text } from "./schemas.js";
+
+const deps = composeTokenDeps();
+
+const TokenRequest = v.object({
+  grant_type: text(64),
+  username: v.optional(text(256)),
+  password: v.optional(text(256)),
+  otp: v.optional(v.pipe(v.string(), v.maxLength(64))),
+  refresh_token: v.optional(text(512)),
+  scope: v.optional(v.pipe(v.string(), v.maxLength(512))),
+});
+
+function required(value: string | undefined, field: string): string {
+  if (value === undefined) {
+    throw new DomainError("invalid_request", `${field} is required for this grant.`, { field });
+  }
+  return value;
+}
+
+export const handler = apiHandler(
+  { body: TokenRequest },
+  async ({ body, headers, locale, sourceIp }) => {
+    if (body.grant_type === "password") {
+      const otp = body.otp ?? headers["x-otp"];
+      const tokens = await passwordGrant(deps, {
+        username: required(body.username, "username"),
+        password: required(body.password, "password"),
+        ...(otp === undefined ? {} : { otp }),
+        locale,
+        sourceIp,
+      });
+      return { status: 200, body: tokens };
+    }
+    if (body.grant_type === "refresh_token") {
+      return {
+        status: 200,
+        body: await refreshGrant(deps, required(body.refresh_token, "refresh_token")),
+      };
+    }
+    throw new DomainError("unsupported_grant_type", "Supported grants: password, refresh_token.", {
+      field: "grant_type",
+    });
+  },
+);

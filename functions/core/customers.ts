@@ -1,0 +1,291 @@
+/**
+ * Registration and changes to a user's second factor, as in Freshcom: a phone or email is
+ * proven by its verification code, submitted with the change and consumed in the same
+ * transaction; turning TFA off or moving it needs a current second factor, and the user is told
+ * on the old channel.
+ */
+import { keyedHash, randomId } from "./crypto.js";
+import { DomainError } from "./errors.js";
+import type { Locale } from "./events.js";
+import { nowEpochSeconds } from "./ports.js";
+import { parseEmail, parsePhoneNumber } from "./recipients.js";
+import { codeDestination, type SecondFactorDeps, tellUser } from "./second-factor.js";
+import { checkLoginOtp, otpFailure, type PasswordHasher, requireOtp } from "./tokens.js";
+import {
+  normalizeUsername,
+  type SelectableAuthMethod,
+  type UniqueClaim,
+  type User,
+  type UserChange,
+  type UserStore,
+} from "./users.js";
+import {
+  type CodeConsumption,
+  type StoredCode,
+  verificationCodeError,
+  verifyCode,
+} from "./verification-codes.js";
+
+export interface AccountSettings {
+  /** Method given to new customers who do not choose one. */
+  defaultAuthMethod: SelectableAuthMethod;
+  /** When true, every customer must use a TFA method. */
+  requireTfa: boolean;
+}
+
+export interface CustomerDeps {
+  users: UserStore;
+  passwords: PasswordHasher;
+  secondFactor: SecondFactorDeps;
+  settings: AccountSettings;
+}
+
+const PASSWORD_MIN_LENGTH = 8; // NIST SP 800-63B §5.1.1.1
+const PASSWORD_MAX_LENGTH = 256;
+
+export interface RegistrationInput {
+  username: string;
+  password: string;
+  authMethod?: SelectableAuthMethod;
+  phoneNumber?: string;
+  phoneVerificationCode?: string;
+  email?: string;
+  emailVerificationCode?: string;
+  locale: Locale;
+}
+
+interface ProvenContact {
+  value: string;
+  consumption: CodeConsumption;
+  code: string;
+}
+
+async function proveContact(
+  deps: CustomerDeps,
+  kind: "phone" | "email",
+  rawValue: string,
+  code: string | undefined,
+): Promise<ProvenContact> {
+  const codes = deps.secondFactor.codes;
+  const value =
+    kind === "phone"
+      ? parsePhoneNumber(rawValue, codes.policy.smsAllowedCountries).e164
+      : parseEmail(rawValue);
+  const field = kind === "phone" ? "phoneVerificationCode" : "emailVerificationCode";
+  if (code === undefined || code === "") {
+    throw new DomainError("invalid_request", `${field} is required to prove the ${kind}.`, {
+      field,
+    });
+  }
+  const outcome = await verifyCode(
+    codes,
+    kind === "phone" ? "phone_verification" : "email_verification",
+    value,
+    code,
+  );
+  if (!outcome.ok) throw verificationCodeError(outcome, field);
+  return { value, consumption: outcome.consumption, code };
+}
+
+function checkPassword(password: string) {
+  if (password.length < PASSWORD_MIN_LENGTH || password.length > PASSWORD_MAX_LENGTH) {
+    throw new DomainError(
+      "invalid_request",
+      `Passwords are ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters long.`,
+      { field: "password" },
+    );
+  }
+}
+
+function checkMethodAllowed(settings: AccountSettings, method: SelectableAuthMethod) {
+  if (settings.requireTfa && method === "simple") {
+    throw new DomainError(
+      "tfa_required",
+      "Two-factor authentication is required for every customer: choose tfa_sms or tfa_email.",
+      { field: "authMethod" },
+    );
+  }
+}
+
+/** The contact a TFA method needs, or an error naming the missing field. */
+function requireContactFor(method: SelectableAuthMethod, phone?: string, email?: string) {
+  if (method === "tfa_sms" && !phone) {
+    throw new DomainError("invalid_request", "tfa_sms needs a verified phoneNumber.", {
+      field: "phoneNumber",
+    });
+  }
+  if (method === "tfa_email" && !email) {
+    throw new DomainError("invalid_request", "tfa_email needs a verified email.", {
+      field: "email",
+    });
+  }
+}
+
+/**
+ * The verification code that proved the TFA contact at registration also serves as the first
+ * login OTP (the seed's "the one time password is the same as the phone verification code").
+ */
+function loginCodeFrom(deps: CustomerDeps, userId: string, proven: ProvenContact): StoredCode {
+  const codes = deps.secondFactor.codes;
+  const challengeId = randomId(codes.random);
+  return {
+    purpose: "login",
+    subject: userId,
+    challengeId,
+    codeHash: keyedHash(codes.codeHashKey, "code", "login", userId, challengeId, proven.code),
+    attempts: 0,
+    maxAttempts: codes.policy.maxAttemptsPerCode,
+    expiresAtEpochSeconds: nowEpochSeconds(codes.clock) + codes.policy.ttlSeconds,
+  };
+}
+
+export async function registerCustomer(
+  deps: CustomerDeps,
+  input: RegistrationInput,
+): Promise<User> {
+  const method = input.authMethod ?? deps.settings.defaultAuthMethod;
+  checkMethodAllowed(deps.settings, method);
+  checkPassword(input.password);
+  const username = normalizeUsername(input.username);
+  if (!/^[\p{L}\p{N}._@+-]{3,64}$/u.test(username)) {
+    throw new DomainError(
+      "invalid_request",
+      "Usernames are 3 to 64 letters, digits or . _ @ + -.",
+      { field: "username" },
+    );
+  }
+  requireContactFor(method, input.phoneNumber, input.email);
+
+  const phone = input.phoneNumber
+    ? await proveContact(deps, "phone", input.phoneNumber, input.phoneVerificationCode)
+    : undefined;
+  const email = input.email
+    ? await proveContact(deps, "email", input.email, input.emailVerificationCode)
+    : undefined;
+
+  const { clock, random } = deps.secondFactor;
+  const user: User = {
+    id: randomId(random, "usr_"),
+    username,
+    passwordHash: await deps.passwords.hash(input.password),
+    authMethod: method,
+    ...(phone ? { phoneNumber: phone.value } : {}),
+    ...(email ? { email: email.value } : {}),
+    locale: input.locale,
+    createdAt: new Date(clock.nowMs()).toISOString(),
+    version: 1,
+  };
+  const claim: UniqueClaim[] = [{ kind: "username", value: username }];
+  if (phone) claim.push({ kind: "phone", value: phone.value });
+  if (email) claim.push({ kind: "email", value: email.value });
+  const tfaContact = method === "tfa_sms" ? phone : method === "tfa_email" ? email : undefined;
+  await deps.users.create(user, {
+    claim,
+    consume: [phone?.consumption, email?.consumption].filter((c) => c !== undefined),
+    putCodes: tfaContact ? [loginCodeFrom(deps, user.id, tfaContact)] : [],
+  });
+  return user;
+}
+
+export interface UserUpdateInput {
+  authMethod?: SelectableAuthMethod;
+  phoneNumber?: string;
+  phoneVerificationCode?: string;
+  email?: string;
+  emailVerificationCode?: string;
+  otp?: string;
+  locale: Locale;
+  sourceIp?: string;
+}
+
+/**
+ * Changes the user's method, phone or email. A change that weakens or moves an active second
+ * factor (turning TFA off, another method, a new number or address for the current method)
+ * needs a current second factor: without `otp`, a code is sent and `otp_required` answered.
+ */
+export async function updateUser(
+  deps: CustomerDeps,
+  user: User,
+  input: UserUpdateInput,
+): Promise<User> {
+  const method = input.authMethod ?? (user.authMethod === "totp" ? undefined : user.authMethod);
+  if (input.authMethod) checkMethodAllowed(deps.settings, input.authMethod);
+  if (input.authMethod && user.authMethod === "totp") {
+    throw new DomainError(
+      "conflict",
+      "An authenticator app is linked: unlink it before choosing another method.",
+      { field: "authMethod" },
+    );
+  }
+
+  const phone =
+    input.phoneNumber !== undefined
+      ? await proveContact(deps, "phone", input.phoneNumber, input.phoneVerificationCode)
+      : undefined;
+  const email =
+    input.email !== undefined
+      ? await proveContact(deps, "email", input.email, input.emailVerificationCode)
+      : undefined;
+  const nextPhone = phone?.value ?? user.phoneNumber;
+  const nextEmail = email?.value ?? user.email;
+  if (method) requireContactFor(method, nextPhone, nextEmail);
+
+  const tfaOn = user.authMethod !== "simple";
+  const current = codeDestination(user);
+  const movesFactor =
+    tfaOn &&
+    ((method !== undefined && method !== user.authMethod) ||
+      (user.authMethod === "tfa_sms" && phone !== undefined && phone.value !== user.phoneNumber) ||
+      (user.authMethod === "tfa_email" && email !== undefined && email.value !== user.email));
+  if (movesFactor) {
+    if (input.otp === undefined || input.otp === "") {
+      await requireOtp(deps.secondFactor, user, input.locale, input.sourceIp);
+    }
+    const outcome = await checkLoginOtp(deps.secondFactor, user, input.otp as string);
+    if (!outcome.ok) throw otpFailure(outcome);
+  }
+
+  const change: UserChange = { set: {}, claim: [], release: [], consume: [] };
+  if (method && method !== user.authMethod) change.set.authMethod = method;
+  if (phone && phone.value !== user.phoneNumber) {
+    change.set.phoneNumber = phone.value;
+    change.claim?.push({ kind: "phone", value: phone.value });
+    if (user.phoneNumber) change.release?.push({ kind: "phone", value: user.phoneNumber });
+  }
+  if (email && email.value !== user.email) {
+    change.set.email = email.value;
+    change.claim?.push({ kind: "email", value: email.value });
+    if (user.email) change.release?.push({ kind: "email", value: user.email });
+  }
+  for (const proven of [phone, email]) if (proven) change.consume?.push(proven.consumption);
+  const updated = await deps.users.update(user, change);
+
+  // Tell the user, on the channel they had before the change.
+  const oldChannel = current
+    ? { channel: current.channel, to: current.to }
+    : user.email
+      ? { channel: "email" as const, to: user.email }
+      : user.phoneNumber
+        ? { channel: "sms" as const, to: user.phoneNumber }
+        : undefined;
+  const sf = deps.secondFactor;
+  if (updated.authMethod !== user.authMethod) {
+    if (updated.authMethod === "simple") {
+      await tellUser(sf, updated, "user.tfa.disabled", oldChannel);
+    } else {
+      const newDestination = codeDestination(updated);
+      await tellUser(sf, updated, "user.tfa.enabled", oldChannel ?? newDestination ?? undefined, {
+        method: updated.authMethod,
+      });
+    }
+  } else if (movesFactor === false && tfaOn && (change.set.phoneNumber || change.set.email)) {
+    await tellUser(sf, updated, "user.contact.changed", oldChannel, {
+      what: change.set.phoneNumber ? "phone" : "email",
+    });
+  } else if (movesFactor) {
+    await tellUser(sf, updated, "user.contact.changed", oldChannel, {
+      what: user.authMethod === "tfa_sms" ? "phone" : "email",
+    });
+  }
+  return updated;
+}

@@ -1,0 +1,155 @@
+/**
+ * One place where a second factor is checked, for the token endpoint, sign-ins and step-up
+ * alike: malformed input spends nothing; every evaluation is first counted against the user's
+ * lockout; a success resets the count; reaching the limit tells the user.
+ */
+import { randomId } from "./crypto.js";
+import type { EventPublisher, Locale } from "./events.js";
+import type { AttemptGuard } from "./lockout.js";
+import type { LockoutPolicy } from "./policy.js";
+import { type Clock, nowEpochSeconds, type Random } from "./ports.js";
+import { maskEmail, maskPhoneNumber } from "./recipients.js";
+import type { User } from "./users.js";
+import {
+  type CodeDeps,
+  type CodePurpose,
+  isWellFormedCode,
+  verifyCode,
+} from "./verification-codes.js";
+
+export const STRATEGIES = ["phone_code", "email_code", "totp", "backup_code"] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+
+/** Authenticator-app factors, provided by the TOTP module. */
+export interface AppFactors {
+  isWellFormedTotp(code: unknown): boolean;
+  isWellFormedBackupCode(code: unknown): boolean;
+  /** Accepts a TOTP code at most once (the step advances in the same conditional write). */
+  verifyTotp(user: User, code: string, nowEpochSeconds: number): Promise<boolean>;
+  /** Marks one unused backup code used, atomically; false when none matches. */
+  useBackupCode(user: User, code: string): Promise<boolean>;
+  hasBackupCodes(user: User): Promise<boolean>;
+}
+
+export interface SecondFactorDeps {
+  clock: Clock;
+  random: Random;
+  guard: AttemptGuard;
+  lockout: LockoutPolicy;
+  events: EventPublisher;
+  codes: Pick<CodeDeps, "clock" | "codes" | "codeHashKey" | "policy"> & CodeDeps;
+  app?: AppFactors;
+}
+
+export type AttemptInput =
+  | { strategy: "phone_code" | "email_code"; code: unknown; purpose: CodePurpose; subject: string }
+  | { strategy: "totp" | "backup_code"; code: unknown };
+
+export type AttemptOutcome =
+  | { ok: true }
+  | { ok: false; reason: "malformed" | "incorrect" | "expired" | "missing" | "exhausted" }
+  | { ok: false; reason: "locked"; retryAfterSeconds: number };
+
+function wellFormed(deps: SecondFactorDeps, input: AttemptInput): boolean {
+  switch (input.strategy) {
+    case "phone_code":
+    case "email_code":
+      return isWellFormedCode(input.code, deps.codes.policy.digits);
+    case "totp":
+      return deps.app?.isWellFormedTotp(input.code) ?? false;
+    case "backup_code":
+      return deps.app?.isWellFormedBackupCode(input.code) ?? false;
+  }
+}
+
+export async function attemptSecondFactor(
+  deps: SecondFactorDeps,
+  user: User,
+  input: AttemptInput,
+): Promise<AttemptOutcome> {
+  if (!wellFormed(deps, input)) return { ok: false, reason: "malformed" };
+  const now = nowEpochSeconds(deps.clock);
+  const reserved = await deps.guard.reserve(user.id, now, deps.lockout);
+  if (!reserved.ok) {
+    return { ok: false, reason: "locked", retryAfterSeconds: reserved.retryAfterSeconds };
+  }
+  const code = input.code as string;
+  let outcome: AttemptOutcome;
+  if (input.strategy === "phone_code" || input.strategy === "email_code") {
+    const checked = await verifyCode(deps.codes, input.purpose, input.subject, code);
+    if (checked.ok) {
+      const consumed = await deps.codes.codes.consume(
+        checked.consumption.purpose,
+        checked.consumption.subject,
+        checked.consumption.challengeId,
+      );
+      outcome = consumed ? { ok: true } : { ok: false, reason: "missing" };
+    } else {
+      outcome = {
+        ok: false,
+        reason: checked.reason === "malformed" ? "incorrect" : checked.reason,
+      };
+    }
+  } else if (input.strategy === "totp") {
+    outcome = (await deps.app?.verifyTotp(user, code, now))
+      ? { ok: true }
+      : { ok: false, reason: "incorrect" };
+  } else {
+    outcome = (await deps.app?.useBackupCode(user, code))
+      ? { ok: true }
+      : { ok: false, reason: "incorrect" };
+  }
+
+  if (outcome.ok) {
+    await deps.guard.reset(user.id);
+  } else if (reserved.failuresIncludingThis === deps.lockout.maxConsecutiveFailures) {
+    await notifyLocked(deps, user);
+  }
+  return outcome;
+}
+
+async function notifyLocked(deps: SecondFactorDeps, user: User) {
+  const recipient = user.email
+    ? { channel: "email" as const, to: user.email }
+    : user.phoneNumber
+      ? { channel: "sms" as const, to: user.phoneNumber }
+      : undefined;
+  await deps.events.publish({
+    id: randomId(deps.random, "evt_"),
+    type: "user.locked",
+    occurredAt: new Date(deps.clock.nowMs()).toISOString(),
+    locale: user.locale,
+    ...(recipient ? { recipient } : {}),
+    data: { userId: user.id, minutes: Math.round(deps.lockout.lockSeconds / 60) },
+  });
+}
+
+/** The channel a code-based TFA method sends to, masked for display. */
+export function codeDestination(
+  user: User,
+): { channel: "sms" | "email"; to: string; masked: string } | null {
+  if (user.authMethod === "tfa_sms" && user.phoneNumber) {
+    return { channel: "sms", to: user.phoneNumber, masked: maskPhoneNumber(user.phoneNumber) };
+  }
+  if (user.authMethod === "tfa_email" && user.email) {
+    return { channel: "email", to: user.email, masked: maskEmail(user.email) };
+  }
+  return null;
+}
+
+export function tellUser(
+  deps: { events: EventPublisher; random: Random; clock: Clock },
+  user: Pick<User, "id" | "locale">,
+  type: "user.tfa.enabled" | "user.tfa.disabled" | "user.contact.changed",
+  recipient: { channel: "sms" | "email"; to: string } | undefined,
+  data: Record<string, string> = {},
+): Promise<void> {
+  return deps.events.publish({
+    id: randomId(deps.random, "evt_"),
+    type,
+    occurredAt: new Date(deps.clock.nowMs()).toISOString(),
+    locale: user.locale as Locale,
+    ...(recipient ? { recipient } : {}),
+    data: { userId: user.id, ...data },
+  });
+}

@@ -1,0 +1,225 @@
+/**
+ * The OAuth2 token endpoint (RFC 6749 §4.3 password grant, §6 refresh) with a second factor for
+ * TFA users, as Freshcom did it and stricter: wrong password and unknown user answer alike and
+ * in like time, a login code serves only the login it was sent for, attempts are bounded,
+ * refresh tokens rotate and a replayed one revokes its family.
+ */
+import { keyedHash, randomId } from "./crypto.js";
+import { DomainError } from "./errors.js";
+import type { Locale } from "./events.js";
+import { type Clock, nowEpochSeconds, type Random } from "./ports.js";
+import {
+  type AttemptOutcome,
+  attemptSecondFactor,
+  codeDestination,
+  type SecondFactorDeps,
+} from "./second-factor.js";
+import { normalizeUsername, type User, type UserStore } from "./users.js";
+import { issueCode } from "./verification-codes.js";
+
+export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60; // short-lived: NIST SP 800-63B §7.1 reauth bounds
+export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 60 * 60;
+const REFRESH_TOKEN_BYTES = 32;
+
+export interface AccessTokenSigner {
+  sign(userId: string, ttlSeconds: number): Promise<string>;
+  /** The user id of a valid, unexpired token; null otherwise. */
+  verify(token: string): Promise<string | null>;
+}
+
+export interface RefreshTokenRecord {
+  tokenHash: string;
+  userId: string;
+  familyId: string;
+  expiresAtEpochSeconds: number;
+}
+
+export type RotateOutcome =
+  | { ok: true; userId: string }
+  | { ok: false; reason: "unknown" | "expired" | "reused" | "revoked" };
+
+export interface RefreshTokenStore {
+  create(record: RefreshTokenRecord): Promise<void>;
+  /**
+   * Marks `tokenHash` used and stores `next` in one transaction, if the token is live and its
+   * family not revoked. A token used before revokes its whole family.
+   */
+  rotate(
+    tokenHash: string,
+    next: Omit<RefreshTokenRecord, "userId" | "familyId">,
+    now: number,
+  ): Promise<RotateOutcome>;
+}
+
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(hash: string, password: string): Promise<boolean>;
+  /** A hash of nothing anyone knows, verified for unknown users so they cost the same time. */
+  dummyHash(): Promise<string>;
+}
+
+export interface TokenDeps {
+  clock: Clock;
+  random: Random;
+  users: UserStore;
+  passwords: PasswordHasher;
+  signer: AccessTokenSigner;
+  refreshTokens: RefreshTokenStore;
+  hashKey: Uint8Array;
+  secondFactor: SecondFactorDeps;
+}
+
+export interface TokenResponse {
+  access_token: string;
+  token_type: "bearer";
+  expires_in: number;
+  refresh_token: string;
+}
+
+const INVALID_GRANT = () =>
+  new DomainError("invalid_grant", "The username or password is incorrect.");
+
+function refreshTokenHash(deps: Pick<TokenDeps, "hashKey">, token: string) {
+  return keyedHash(deps.hashKey, "refresh_token", token);
+}
+
+async function issueTokens(
+  deps: TokenDeps,
+  userId: string,
+  familyId = randomId(deps.random, "rtf_"),
+): Promise<TokenResponse> {
+  const refresh = Buffer.from(deps.random.bytes(REFRESH_TOKEN_BYTES)).toString("base64url");
+  await deps.refreshTokens.create({
+    tokenHash: refreshTokenHash(deps, refresh),
+    userId,
+    familyId,
+    expiresAtEpochSeconds: nowEpochSeconds(deps.clock) + REFRESH_TOKEN_TTL_SECONDS,
+  });
+  return {
+    access_token: await deps.signer.sign(userId, ACCESS_TOKEN_TTL_SECONDS),
+    token_type: "bearer",
+    expires_in: ACCESS_TOKEN_TTL_SECONDS,
+    refresh_token: refresh,
+  };
+}
+
+/** Username and password, checked alike whether or not the user exists. */
+export async function authenticatePassword(
+  deps: Pick<TokenDeps, "users" | "passwords">,
+  username: string,
+  password: string,
+): Promise<User> {
+  const user = await deps.users.findByUsername(normalizeUsername(username));
+  const hash = user?.passwordHash ?? (await deps.passwords.dummyHash());
+  const matches = await deps.passwords.verify(hash, password);
+  if (!user || !matches) throw INVALID_GRANT();
+  return user;
+}
+
+export function lockedError(retryAfterSeconds: number) {
+  return new DomainError("too_many_attempts", "Too many wrong codes; try again later.", {
+    retryAfterSeconds: Math.max(1, retryAfterSeconds),
+  });
+}
+
+/** `otp_required`, with a fresh code sent for SMS and email users (none within the cooldown). */
+export async function requireOtp(
+  deps: SecondFactorDeps,
+  user: User,
+  locale: Locale,
+  sourceIp?: string,
+): Promise<never> {
+  const lockedFor = await deps.guard.lockedFor(user.id, nowEpochSeconds(deps.clock), deps.lockout);
+  if (lockedFor > 0) throw lockedError(lockedFor);
+  const destination = codeDestination(user);
+  const extra: Record<string, string> = { auth_method: user.authMethod };
+  if (destination) {
+    const sent = await issueCode(deps.codes, {
+      purpose: "login",
+      subject: user.id,
+      recipient: { channel: destination.channel, to: destination.to },
+      eventType: "user.tfa_code.created",
+      locale: user.locale ?? locale,
+      ...(sourceIp === undefined ? {} : { sourceIp }),
+    });
+    // Within the cooldown the code sent moments ago is still valid: say so, send nothing.
+    if (!sent.sent && sent.reason === "limit") {
+      throw new DomainError("too_many_requests", "Too many codes were requested; try later.", {
+        retryAfterSeconds: sent.retryAfterSeconds,
+      });
+    }
+    extra.otp_destination = destination.masked;
+  }
+  throw new DomainError("otp_required", "A one-time password is required; send it as otp.", {
+    extra,
+    headers: { "x-otp": `required; auth_method=${user.authMethod}` },
+  });
+}
+
+/** Checks a login OTP of whatever kind the user's method calls for. */
+export async function checkLoginOtp(
+  deps: SecondFactorDeps,
+  user: User,
+  otp: string,
+): Promise<AttemptOutcome> {
+  if (user.authMethod === "totp") {
+    const asTotp = await attemptSecondFactor(deps, user, { strategy: "totp", code: otp });
+    if (asTotp.ok || asTotp.reason !== "malformed") return asTotp;
+    return attemptSecondFactor(deps, user, { strategy: "backup_code", code: otp });
+  }
+  return attemptSecondFactor(deps, user, {
+    strategy: user.authMethod === "tfa_email" ? "email_code" : "phone_code",
+    code: otp,
+    purpose: "login",
+    subject: user.id,
+  });
+}
+
+export function otpFailure(outcome: Exclude<AttemptOutcome, { ok: true }>): DomainError {
+  if (outcome.reason === "locked") return lockedError(outcome.retryAfterSeconds);
+  if (outcome.reason === "exhausted") {
+    return new DomainError(
+      "too_many_attempts",
+      "This code was tried too many times; log in again to get a new one.",
+    );
+  }
+  return new DomainError("invalid_otp", "The one-time password is not valid.");
+}
+
+export async function passwordGrant(
+  deps: TokenDeps,
+  input: { username: string; password: string; otp?: string; locale: Locale; sourceIp?: string },
+): Promise<TokenResponse> {
+  const user = await authenticatePassword(deps, input.username, input.password);
+  if (user.authMethod === "simple") return issueTokens(deps, user.id);
+  if (input.otp === undefined || input.otp === "") {
+    return requireOtp(deps.secondFactor, user, input.locale, input.sourceIp);
+  }
+  const outcome = await checkLoginOtp(deps.secondFactor, user, input.otp);
+  if (!outcome.ok) throw otpFailure(outcome);
+  return issueTokens(deps, user.id);
+}
+
+export async function refreshGrant(deps: TokenDeps, refreshToken: string): Promise<TokenResponse> {
+  const next = Buffer.from(deps.random.bytes(REFRESH_TOKEN_BYTES)).toString("base64url");
+  const now = nowEpochSeconds(deps.clock);
+  const rotated = await deps.refreshTokens.rotate(
+    refreshTokenHash(deps, refreshToken),
+    {
+      tokenHash: refreshTokenHash(deps, next),
+      expiresAtEpochSeconds: now + REFRESH_TOKEN_TTL_SECONDS,
+    },
+    now,
+  );
+  if (!rotated.ok) {
+    throw new DomainError("invalid_grant", "The refresh token is invalid, expired or revoked.");
+  }
+  return {
+    access_token: await deps.signer.sign(rotated.userId, ACCESS_TOKEN_TTL_SECONDS),
+    token_type: "bearer",
+    expires_in: ACCESS_TOKEN_TTL_SECONDS,
+    refresh_token: next,
+  };
+}
+
+export { issueTokens };

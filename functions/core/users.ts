@@ -1,0 +1,78 @@
+/** Users as this service knows them, and the store port that keeps them. */
+import type { Locale } from "./events.js";
+import type { CodeConsumption, StoredCode } from "./verification-codes.js";
+
+export const AUTH_METHODS = ["simple", "tfa_sms", "tfa_email", "totp"] as const;
+export type AuthMethod = (typeof AUTH_METHODS)[number];
+/** The methods a client may choose directly; `totp` is set by linking an authenticator app. */
+export const SELECTABLE_AUTH_METHODS = ["simple", "tfa_sms", "tfa_email"] as const;
+export type SelectableAuthMethod = (typeof SELECTABLE_AUTH_METHODS)[number];
+
+export interface TotpFactor {
+  /** AES-256-GCM sealed base32 secret, bound to the user id. */
+  sealedSecret: string;
+  /** The last time step accepted: a code at or before it is refused (replay guard). */
+  lastUsedStep: number | null;
+  linkedAt: string;
+}
+
+export interface User {
+  id: string;
+  username: string;
+  passwordHash: string;
+  authMethod: AuthMethod;
+  /** The method to return to when an authenticator app is unlinked. */
+  previousAuthMethod?: SelectableAuthMethod;
+  /** Verified E.164 phone number. */
+  phoneNumber?: string;
+  /** Verified email address. */
+  email?: string;
+  locale: Locale;
+  createdAt: string;
+  /** Optimistic-concurrency version: every update is conditional on it. */
+  version: number;
+  totp?: TotpFactor;
+}
+
+/** Unique claims a user holds (username, verified phone, verified email). */
+export interface UniqueClaim {
+  kind: "username" | "phone" | "email";
+  value: string;
+}
+
+export interface UserChange {
+  set: Partial<Omit<User, "id" | "version" | "createdAt">>;
+  remove?: ("phoneNumber" | "email" | "totp" | "previousAuthMethod")[];
+  claim?: UniqueClaim[];
+  release?: UniqueClaim[];
+  /** Verification codes consumed in the same transaction. */
+  consume?: CodeConsumption[];
+  /** Codes stored in the same transaction (a verification code turned into a login code). */
+  putCodes?: StoredCode[];
+}
+
+export interface UserStore {
+  /** Creates the user and its claims, consuming codes, in one transaction. */
+  create(user: User, change: Omit<UserChange, "set">): Promise<void>;
+  get(id: string): Promise<User | null>;
+  findByUsername(username: string): Promise<User | null>;
+  /** Applies `change` if the user is still at `expectedVersion`. */
+  update(user: User, change: UserChange): Promise<User>;
+}
+
+export function normalizeUsername(username: string): string {
+  return username.trim().normalize("NFKC").toLowerCase();
+}
+
+export function publicUser(user: User) {
+  return {
+    id: user.id,
+    username: user.username,
+    authMethod: user.authMethod,
+    phoneNumber: user.phoneNumber ?? null,
+    email: user.email ?? null,
+    locale: user.locale,
+    tfaAppLinked: user.totp !== undefined,
+    createdAt: user.createdAt,
+  };
+}
