@@ -85,6 +85,12 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  // Started by a test run with an IPC channel: do not outlive it if it dies without stopping us.
+  if (process.send) {
+    process.once("disconnect", () => {
+      if (!stopping) void shutdown("parent exited");
+    });
+  }
   // A handler's stray rejection must not take the whole local stack down with it.
   process.on("unhandledRejection", (reason) => log(`unhandled rejection: ${describe(reason)}`));
 

@@ -1,0 +1,157 @@
+/**
+ * Vitest global setup: one local stack (`infra/local/start.ts --in-memory`) for the whole run,
+ * in a child process, as a person would start it. Tests reach it through `inject(...)` and the
+ * helpers of `test/support/local.ts`.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { createWriteStream, mkdirSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { TestProject } from "vitest/node";
+import { localAwsEnvironment, PROJECT_ROOT } from "../../infra/local/stack.js";
+
+/**
+ * Settings for the service under test, on top of the inherited environment: the place for
+ * shorter timeouts and smaller budgets that keep the tests fast.
+ */
+export const LOCAL_TEST_ENV: Readonly<Record<string, string>> = {
+  // The connector run's wait for a 2FA code (3 minutes by default).
+  CONNECTOR_TWOFA_TIMEOUT_SECONDS: "4",
+};
+
+const READY_MARKER = "LOCAL_STACK_READY ";
+const READY_TIMEOUT_MS = 90_000;
+const STOP_TIMEOUT_MS = 15_000;
+const LOG_FILE = join(PROJECT_ROOT, ".data", "test-logs", "local-stack.log");
+
+interface ReadyLine {
+  apiUrl: string;
+  dynamoEndpoint: string;
+  tableName: string;
+  sesEndpoint: string;
+  snsEndpoint: string;
+  sfnEndpoint?: string;
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    apiUrl: string;
+    dynamoEndpoint: string;
+    tableName: string;
+    sesEndpoint: string;
+    snsEndpoint: string;
+    /** The local stack's output (stdout and stderr) for this run. */
+    logFile: string;
+    /**
+     * AWS_* endpoints, dummy credentials and the non-secret `SST_RESOURCE_*` variables, for
+     * tests that run adapters in the test process against the local services.
+     */
+    localEnv: Record<string, string>;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  mkdirSync(join(PROJECT_ROOT, ".data", "test-logs"), { recursive: true });
+  const logStream = createWriteStream(LOG_FILE, { flags: "w" });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "infra/local/start.ts", "--in-memory"],
+    {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, PORT: "0", ...LOCAL_TEST_ENV },
+      // The IPC channel lets the stack stop itself if this process dies without a teardown.
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
+    },
+  );
+  child.stdout?.pipe(logStream, { end: false });
+  child.stderr?.pipe(logStream, { end: false });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+
+  let ready: ReadyLine;
+  try {
+    ready = await waitForReadyLine(child);
+  } catch (error) {
+    await stopChild(child, exited);
+    await new Promise<void>((resolve) => logStream.end(resolve));
+    const tail = await logTail();
+    throw new Error(
+      `${error instanceof Error ? error.message : error}\n--- ${LOG_FILE} (tail) ---\n${tail}`,
+    );
+  }
+
+  project.provide("apiUrl", ready.apiUrl);
+  project.provide("dynamoEndpoint", ready.dynamoEndpoint);
+  project.provide("tableName", ready.tableName);
+  project.provide("sesEndpoint", ready.sesEndpoint);
+  project.provide("snsEndpoint", ready.snsEndpoint);
+  project.provide("logFile", LOG_FILE);
+  project.provide(
+    "localEnv",
+    localAwsEnvironment(
+      {
+        dynamodb: ready.dynamoEndpoint,
+        ses: ready.sesEndpoint,
+        sns: ready.snsEndpoint,
+        ...(ready.sfnEndpoint ? { sfn: ready.sfnEndpoint } : {}),
+      },
+      ready.tableName,
+    ),
+  );
+
+  return async () => {
+    await stopChild(child, exited);
+    await new Promise<void>((resolve) => logStream.end(resolve));
+  };
+}
+
+function waitForReadyLine(child: ChildProcess): Promise<ReadyLine> {
+  return new Promise((resolve, reject) => {
+    let buffered = "";
+    const timer = setTimeout(() => {
+      finish();
+      reject(new Error(`The local stack was not ready within ${READY_TIMEOUT_MS / 1000} s.`));
+    }, READY_TIMEOUT_MS);
+    const onData = (chunk: Buffer) => {
+      buffered += chunk.toString("utf8");
+      const lines = buffered.split("\n");
+      buffered = lines.pop() ?? "";
+      const line = lines.find((l) => l.startsWith(READY_MARKER));
+      if (line === undefined) return;
+      finish();
+      try {
+        resolve(JSON.parse(line.slice(READY_MARKER.length)) as ReadyLine);
+      } catch {
+        reject(new Error(`Unreadable ready line: ${line}`));
+      }
+    };
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
+      finish();
+      reject(
+        new Error(`The local stack exited before it was ready (${signal ?? `code ${code}`}).`),
+      );
+    };
+    const finish = () => {
+      clearTimeout(timer);
+      child.stdout?.off("data", onData);
+      child.off("exit", onExit);
+    };
+    child.stdout?.on("data", onData);
+    child.once("exit", onExit);
+  });
+}
+
+async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function logTail(lines = 60): Promise<string> {
+  try {
+    return (await readFile(LOG_FILE, "utf8")).split("\n").slice(-lines).join("\n");
+  } catch {
+    return "(no log)";
+  }
+}
