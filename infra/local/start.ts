@@ -106,8 +106,11 @@ async function main(): Promise<void> {
       extraServices: EXTRA_SERVICES,
     });
   } catch (error) {
+    const inUse = (error as NodeJS.ErrnoException).code === "EADDRINUSE";
     console.error(
-      `The local stack did not start: ${error instanceof Error ? error.message : error}`,
+      inUse
+        ? `The local stack did not start: port ${options.port} is in use; set PORT to another port (0 picks a free one).`
+        : `The local stack did not start: ${error instanceof Error ? error.message : error}`,
     );
     process.exit(1);
   }
