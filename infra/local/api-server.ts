@@ -124,18 +124,20 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
 export function lazyHandler(root: string, modulePath: string): () => Promise<LambdaHandler> {
   let loaded: Promise<LambdaHandler> | undefined;
   return () => {
-    loaded ??= import(pathToFileURL(join(root, `${modulePath}.ts`)).href).then(
-      (module: { handler?: unknown }) => {
-        if (typeof module.handler !== "function") {
-          throw new Error(`${modulePath}.ts does not export a function named "handler"`);
-        }
-        return module.handler as LambdaHandler;
-      },
-    );
-    // Forget a failed import so that a handler file written later works without a restart.
-    loaded.catch(() => {
-      loaded = undefined;
-    });
+    if (loaded === undefined) {
+      loaded = import(pathToFileURL(join(root, `${modulePath}.ts`)).href).then(
+        (module: { handler?: unknown }) => {
+          if (typeof module.handler !== "function") {
+            throw new Error(`${modulePath}.ts does not export a function named "handler"`);
+          }
+          return module.handler as LambdaHandler;
+        },
+      );
+      // Forget a failed import so that a handler file written later works without a restart.
+      loaded.catch(() => {
+        loaded = undefined;
+      });
+    }
     return loaded;
   };
 }

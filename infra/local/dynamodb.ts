@@ -19,7 +19,7 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { TABLE_SCHEMA } from "../table-schema.js";
 
-export const LOCAL_TABLE_NAME = "twofa-local";
+const LOCAL_TABLE_NAME = "twofa-local";
 
 /** With `-sharedDb`, DynamoDB Local serves one database whatever the credentials and region. */
 const CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" } as const;

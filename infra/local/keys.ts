@@ -7,8 +7,8 @@ import { randomBytes } from "node:crypto";
 import { chmod, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
-export const KEY_NAMES = ["SigningKey", "CodeHashKey", "EncryptionKey"] as const;
-export type KeyName = (typeof KEY_NAMES)[number];
+const KEY_NAMES = ["SigningKey", "CodeHashKey", "EncryptionKey"] as const;
+type KeyName = (typeof KEY_NAMES)[number];
 export type ServiceKeys = Readonly<Record<KeyName, string>>;
 
 const KEY_BYTES = 32; // 256-bit: HMAC-SHA-256 and AES-256-GCM keys

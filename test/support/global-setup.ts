@@ -4,9 +4,9 @@
  * helpers of `test/support/local.ts`.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { createWriteStream, mkdirSync } from "node:fs";
+import { createWriteStream, mkdirSync, readdirSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { localAwsEnvironment, PROJECT_ROOT } from "../../infra/local/stack.js";
 
@@ -17,12 +17,24 @@ import { localAwsEnvironment, PROJECT_ROOT } from "../../infra/local/stack.js";
 export const LOCAL_TEST_ENV: Readonly<Record<string, string>> = {
   // The connector run's wait for a 2FA code (3 minutes by default).
   CONNECTOR_TWOFA_TIMEOUT_SECONDS: "4",
+  // A short resend cooldown lets a test ask for a second code without waiting 30 s.
+  CODE_RESEND_COOLDOWN_SECONDS: "2",
+  // Every test request comes from 127.0.0.1: the per-IP budget must not be what they hit.
+  CODE_MAX_SENDS_PER_IP: "1000",
+  SMS_DAILY_BUDGET: "100000",
 };
 
 const READY_MARKER = "LOCAL_STACK_READY ";
 const READY_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 15_000;
-const LOG_FILE = join(PROJECT_ROOT, ".data", "test-logs", "local-stack.log");
+const LOG_DIR = join(PROJECT_ROOT, ".data", "test-logs");
+/**
+ * One file per run: several runs may share the tree, and one truncating another's log would
+ * garble what `readLogs()` returns. `latest.log` links to the newest for people.
+ */
+const LOG_FILE = join(LOG_DIR, `local-stack-${process.pid}.log`);
+const LATEST_LOG_LINK = join(LOG_DIR, "latest.log");
+const OLD_LOG_AGE_MS = 24 * 60 * 60 * 1000;
 
 interface ReadyLine {
   apiUrl: string;
@@ -51,7 +63,7 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject) {
-  mkdirSync(join(PROJECT_ROOT, ".data", "test-logs"), { recursive: true });
+  prepareLogDir();
   const logStream = createWriteStream(LOG_FILE, { flags: "w" });
   const child = spawn(
     process.execPath,
@@ -146,6 +158,25 @@ async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<vo
   const timer = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
   await exited;
   clearTimeout(timer);
+}
+
+function prepareLogDir(): void {
+  mkdirSync(LOG_DIR, { recursive: true });
+  for (const name of readdirSync(LOG_DIR)) {
+    const file = join(LOG_DIR, name);
+    if (
+      /^local-stack(-\d+)?\.log$/.test(name) &&
+      Date.now() - statSync(file).mtimeMs > OLD_LOG_AGE_MS
+    ) {
+      rmSync(file, { force: true });
+    }
+  }
+  try {
+    rmSync(LATEST_LOG_LINK, { force: true });
+    symlinkSync(basename(LOG_FILE), LATEST_LOG_LINK);
+  } catch {
+    // Another run started at the same moment and made the link first: either is fine.
+  }
 }
 
 async function logTail(lines = 60): Promise<string> {
