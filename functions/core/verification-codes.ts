@@ -126,11 +126,21 @@ export async function issueCode(deps: CodeDeps, input: IssueCodeInput): Promise<
     if (!byIp.ok)
       return { sent: false, reason: "limit", retryAfterSeconds: byIp.retryAfterSeconds };
   }
+  // The cooldown is per code (purpose and subject): a login code may follow the phone's
+  // verification code at once, but the same code is not re-sent within the cooldown.
+  const resend = await deps.limiter.hit({
+    key: `resend#${input.purpose}#${input.subject}`,
+    limit: 1,
+    windowSeconds: policy.resendCooldownSeconds,
+    nowEpochSeconds: now,
+  });
+  if (!resend.ok) {
+    return { sent: false, reason: "cooldown", retryAfterSeconds: resend.retryAfterSeconds };
+  }
   const byRecipient = await deps.limiter.hit({
     key: `to#${input.recipient.channel}#${input.recipient.to}`,
     limit: policy.maxSendsPerRecipient,
     windowSeconds: policy.sendWindowSeconds,
-    cooldownSeconds: policy.resendCooldownSeconds,
     nowEpochSeconds: now,
   });
   if (!byRecipient.ok) return { sent: false, ...byRecipient };
