@@ -241,6 +241,7 @@ export interface AslFailState {
   Error?: string;
   ErrorPath?: string;
   Cause?: string;
+  CausePath?: string;
 }
 
 export interface AslSucceedState {
