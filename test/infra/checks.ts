@@ -12,7 +12,7 @@ import type { BuildRequest, RecordedResource } from "./sst-harness";
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 
 /** Replaces every Pulumi secret wrapper with the value it wraps. */
-export function unwrapSecrets(value: unknown): unknown {
+function unwrapSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(unwrapSecrets);
   if (value !== null && typeof value === "object") {
     const record = value as Record<string, unknown>;
@@ -80,8 +80,8 @@ export function deployedFunctions(
 // --- Functions -----------------------------------------------------------------------------------
 
 /** The oldest Lambda runtime the service supports (DESIGN.md: nodejs22.x or newer). */
-export const MIN_NODEJS_MAJOR = 22;
-export const MIN_MEMORY_MB = 256;
+const MIN_NODEJS_MAJOR = 22;
+const MIN_MEMORY_MB = 256;
 
 export function runtimeProblems(
   fn: Pick<DeployedFunction, "name" | "runtime" | "memorySize">,
@@ -254,7 +254,7 @@ export function lambdaTasksOf(
 // --- Secrets -------------------------------------------------------------------------------------
 
 /** Where in `value` any of the secret values appears (also inside longer strings). */
-export function secretOccurrences(
+function secretOccurrences(
   value: unknown,
   secretValues: Readonly<Record<string, string>>,
   options: { ignoreEncrypted?: boolean } = {},

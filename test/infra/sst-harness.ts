@@ -27,8 +27,8 @@ export const PROJECT_ROOT = path.resolve(import.meta.dirname, "../..");
 const PLATFORM = path.join(PROJECT_ROOT, ".sst/platform");
 
 /** The mocked account and region every ARN is made in. */
-export const ACCOUNT_ID = "123456789012";
-export const REGION = "us-east-1";
+const ACCOUNT_ID = "123456789012";
+const REGION = "us-east-1";
 
 export interface RecordedResource {
   readonly type: string;
