@@ -171,7 +171,7 @@ export type JsonValue =
   | JsonValue[]
   | { [key: string]: JsonValue };
 
-export interface AslRetrier {
+interface AslRetrier {
   ErrorEquals: string[];
   IntervalSeconds?: number;
   MaxAttempts?: number;
@@ -180,13 +180,13 @@ export interface AslRetrier {
   JitterStrategy?: "FULL" | "NONE";
 }
 
-export interface AslCatcher {
+interface AslCatcher {
   ErrorEquals: string[];
   Next: string;
   ResultPath?: string | null;
 }
 
-export type AslCondition =
+type AslCondition =
   | { And: AslCondition[] }
   | { Or: AslCondition[] }
   | { Not: AslCondition }
@@ -200,7 +200,7 @@ export type AslCondition =
       IsPresent?: boolean;
       IsNull?: boolean;
     };
-export type AslChoiceRule = AslCondition & { Next: string };
+type AslChoiceRule = AslCondition & { Next: string };
 
 interface AslTransition {
   Next?: string;
@@ -220,14 +220,14 @@ export interface AslTaskState extends AslTransition {
   Catch?: AslCatcher[];
 }
 
-export interface AslChoiceState {
+interface AslChoiceState {
   Type: "Choice";
   Comment?: string;
   Choices: AslChoiceRule[];
   Default?: string;
 }
 
-export interface AslPassState extends AslTransition {
+interface AslPassState extends AslTransition {
   Type: "Pass";
   Comment?: string;
   Parameters?: { [key: string]: JsonValue };
@@ -244,7 +244,7 @@ export interface AslFailState {
   CausePath?: string;
 }
 
-export interface AslSucceedState {
+interface AslSucceedState {
   Type: "Succeed";
   Comment?: string;
 }

@@ -36,7 +36,7 @@ interface ErrorDetails {
 }
 
 /** Detail fields by event type; exactly one is set on an event. */
-export interface HistoryEventDetails {
+interface HistoryEventDetails {
   executionStartedEventDetails: { input?: string; inputDetails?: DataDetails; roleArn: string };
   executionSucceededEventDetails: { output?: string; outputDetails?: DataDetails };
   executionFailedEventDetails: ErrorDetails;
@@ -56,7 +56,7 @@ export interface HistoryEventDetails {
   taskFailedEventDetails: TaskResource & ErrorDetails;
   taskTimedOutEventDetails: TaskResource & ErrorDetails;
 }
-export type DetailsKey = keyof HistoryEventDetails;
+type DetailsKey = keyof HistoryEventDetails;
 
 export type HistoryEvent = {
   id: number;
