@@ -2,6 +2,7 @@
  * The HTTP API: one API Gateway route and one Lambda function per row of `ROUTES`, each
  * linked only to the resources its row lists.
  */
+import { configEnvironment } from "../functions/adapters/config-variables";
 import { type LinkRegistry, linksFor } from "./links";
 import { email, topic } from "./messaging";
 import { ROUTES, routeKey } from "./routes";
@@ -54,5 +55,7 @@ for (const route of ROUTES) {
     memory: ROUTE_MEMORY,
     timeout: ROUTE_TIMEOUT,
     nodejs: ROUTE_NODEJS,
+    // Tunables set when deploying (CODE_TTL_SECONDS=… npx sst deploy) reach every function.
+    environment: configEnvironment(process.env),
   });
 }

@@ -2,6 +2,7 @@
  * Domain events: one SNS topic, the SES sender, and every subscriber of `SUBSCRIBERS` as its
  * own Lambda function, linked to what its row lists.
  */
+import { configEnvironment } from "../functions/adapters/config-variables";
 import { type LinkRegistry, linksFor } from "./links";
 import { SUBSCRIBERS } from "./routes";
 import { secrets } from "./secrets";
@@ -38,6 +39,7 @@ for (const subscriber of SUBSCRIBERS) {
     runtime: SUBSCRIBER_RUNTIME,
     memory: SUBSCRIBER_MEMORY,
     timeout: SUBSCRIBER_TIMEOUT,
+    environment: configEnvironment(process.env),
   });
 }
 

@@ -6,6 +6,7 @@
  * writes JSONata and puts a task timeout in a `"Timeout"` field that AWS rejects
  * (anomalyco/sst issue 6747), and it could not take the shared definition as it is.
  */
+import { configEnvironment } from "../functions/adapters/config-variables";
 import {
   buildConnectorRunDefinition,
   CONNECTOR_TASKS,
@@ -47,6 +48,7 @@ const taskFunctions = Object.fromEntries(
       memory: TASK_MEMORY,
       // The definition derives each task's TimeoutSeconds from this same number.
       timeout: `${task.functionTimeoutSeconds} seconds`,
+      environment: configEnvironment(process.env),
     });
     return [taskName, fn];
   }),

@@ -1,0 +1,31 @@
+/**
+ * The environment variables the functions read (see config.ts and each handler). Listed apart,
+ * with no imports, so the SST program can pass the ones set at deploy time to every function.
+ */
+export const CONFIG_VARIABLES = [
+  "CODE_TTL_SECONDS",
+  "CODE_MAX_ATTEMPTS",
+  "CODE_RESEND_COOLDOWN_SECONDS",
+  "CODE_MAX_SENDS_PER_RECIPIENT",
+  "CODE_SEND_WINDOW_SECONDS",
+  "CODE_MAX_SENDS_PER_IP",
+  "SMS_ALLOWED_COUNTRIES",
+  "SMS_DAILY_BUDGET",
+  "LOCKOUT_MAX_FAILURES",
+  "LOCKOUT_SECONDS",
+  "DEFAULT_AUTH_METHOD",
+  "REQUIRE_TFA",
+  "SERVICE_NAME",
+  "NOTIFICATION_TEMPLATES",
+  "LOG_LEVEL",
+] as const;
+
+/** The subset of `env` naming configuration variables, for a function's environment. */
+export function configEnvironment(env: Record<string, string | undefined>): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const name of CONFIG_VARIABLES) {
+    const value = env[name];
+    if (value !== undefined && value !== "") picked[name] = value;
+  }
+  return picked;
+}
