@@ -1,0 +1,363 @@
+import { describe, expect, it } from "vitest";
+import { requestPhoneVerificationCode } from "../../functions/core/contact-verification.js";
+import { open } from "../../functions/core/crypto.js";
+import {
+  type AccountSettings,
+  registerCustomer,
+  updateUser,
+} from "../../functions/core/customers.js";
+import { DomainError } from "../../functions/core/errors.js";
+import { DEFAULT_CODE_POLICY, DEFAULT_LOCKOUT_POLICY } from "../../functions/core/policy.js";
+import type { SecondFactorDeps } from "../../functions/core/second-factor.js";
+import { passwordGrant, refreshGrant, type TokenDeps } from "../../functions/core/tokens.js";
+import {
+  FakeClock,
+  MemoryCodeStore,
+  MemoryEvents,
+  MemoryRateLimiter,
+  SeededRandom,
+} from "../support/fakes.js";
+import {
+  fakeSigner,
+  MemoryGuard,
+  MemoryRefreshTokens,
+  MemoryUserStore,
+  plainPasswords,
+} from "../support/user-fakes.js";
+
+const PASSWORD = "long enough password";
+
+function world(settings: AccountSettings = { defaultAuthMethod: "simple", requireTfa: false }) {
+  const clock = new FakeClock();
+  const random = new SeededRandom(11);
+  const codeStore = new MemoryCodeStore();
+  const events = new MemoryEvents();
+  const codes = {
+    clock,
+    random,
+    codes: codeStore,
+    limiter: new MemoryRateLimiter(),
+    events,
+    policy: { ...DEFAULT_CODE_POLICY, resendCooldownSeconds: 1 },
+    codeHashKey: new Uint8Array(32).fill(5),
+    encryptionKey: new Uint8Array(32).fill(6),
+  };
+  const secondFactor: SecondFactorDeps = {
+    clock,
+    random,
+    guard: new MemoryGuard(),
+    lockout: DEFAULT_LOCKOUT_POLICY,
+    events,
+    codes,
+  };
+  const users = new MemoryUserStore(codeStore);
+  const refreshTokens = new MemoryRefreshTokens();
+  const tokens: TokenDeps = {
+    clock,
+    random,
+    users,
+    passwords: plainPasswords,
+    signer: fakeSigner,
+    refreshTokens,
+    hashKey: new Uint8Array(32).fill(7),
+    secondFactor,
+  };
+  const customers = { users, passwords: plainPasswords, secondFactor, settings };
+  const lastCode = () => {
+    const event = events.published.at(-1);
+    if (!event?.sealedCode) throw new Error("no code sent");
+    return open(codes.encryptionKey, event.sealedCode, event.id);
+  };
+  const verifiedPhone = async (phoneNumber: string) => {
+    await requestPhoneVerificationCode(codes, { phoneNumber, locale: "en" });
+    return lastCode();
+  };
+  return { clock, events, users, refreshTokens, tokens, customers, lastCode, verifiedPhone };
+}
+
+async function refusal(promise: Promise<unknown>): Promise<DomainError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof DomainError))
+    throw new Error(`expected a DomainError, got ${String(error)}`);
+  return error;
+}
+
+describe("registration (core)", () => {
+  it("refuses a customer without TFA when the account requires it", async () => {
+    const w = world({ defaultAuthMethod: "tfa_sms", requireTfa: true });
+    const error = await refusal(
+      registerCustomer(w.customers, {
+        username: "joe",
+        password: PASSWORD,
+        authMethod: "simple",
+        locale: "en",
+      }),
+    );
+    expect(error.code).toBe("tfa_required");
+    expect(error.options.field).toBe("authMethod");
+  });
+
+  it("gives new customers the account's default method", async () => {
+    const w = world({ defaultAuthMethod: "tfa_sms", requireTfa: false });
+    const code = await w.verifiedPhone("+33612345678");
+    const user = await registerCustomer(w.customers, {
+      username: "ann",
+      password: PASSWORD,
+      phoneNumber: "+33612345678",
+      phoneVerificationCode: code,
+      locale: "en",
+    });
+    expect(user.authMethod).toBe("tfa_sms");
+  });
+
+  it("needs the phone's verification code for tfa_sms, and consumes it", async () => {
+    const w = world();
+    expect(
+      (
+        await refusal(
+          registerCustomer(w.customers, {
+            username: "bob",
+            password: PASSWORD,
+            authMethod: "tfa_sms",
+            locale: "en",
+          }),
+        )
+      ).options.field,
+    ).toBe("phoneNumber");
+    const code = await w.verifiedPhone("+33612345670");
+    await registerCustomer(w.customers, {
+      username: "bob",
+      password: PASSWORD,
+      authMethod: "tfa_sms",
+      phoneNumber: "+33612345670",
+      phoneVerificationCode: code,
+      locale: "en",
+    });
+    const again = await refusal(
+      registerCustomer(w.customers, {
+        username: "bob2",
+        password: PASSWORD,
+        authMethod: "tfa_sms",
+        phoneNumber: "+33612345670",
+        phoneVerificationCode: code,
+        locale: "en",
+      }),
+    );
+    expect(again.code).toBe("invalid_verification_code");
+  });
+
+  it("stores a password hash, never the password", async () => {
+    const w = world();
+    const user = await registerCustomer(w.customers, {
+      username: "cat",
+      password: PASSWORD,
+      locale: "en",
+    });
+    expect(JSON.stringify(user)).not.toContain(`"${PASSWORD}"`);
+    expect(user.passwordHash).not.toBe(PASSWORD);
+  });
+
+  it("refuses short passwords and odd usernames with their field", async () => {
+    const w = world();
+    expect(
+      (
+        await refusal(
+          registerCustomer(w.customers, { username: "dan", password: "short", locale: "en" }),
+        )
+      ).options.field,
+    ).toBe("password");
+    expect(
+      (
+        await refusal(
+          registerCustomer(w.customers, { username: "a b", password: PASSWORD, locale: "en" }),
+        )
+      ).options.field,
+    ).toBe("username");
+  });
+});
+
+describe("token grants (core)", () => {
+  it("issues a TFA user's tokens only with the login code, which serves once", async () => {
+    const w = world();
+    const code = await w.verifiedPhone("+33612345671");
+    await registerCustomer(w.customers, {
+      username: "eve",
+      password: PASSWORD,
+      authMethod: "tfa_sms",
+      phoneNumber: "+33612345671",
+      phoneVerificationCode: code,
+      locale: "en",
+    });
+    w.clock.advanceSeconds(2);
+    const required = await refusal(
+      passwordGrant(w.tokens, { username: "eve", password: PASSWORD, locale: "en" }),
+    );
+    expect(required.code).toBe("otp_required");
+    expect(required.options.extra).toMatchObject({
+      auth_method: "tfa_sms",
+      otp_destination: "+*******5671",
+    });
+    const otp = w.lastCode();
+    expect(w.events.published.at(-1)?.type).toBe("user.tfa_code.created");
+    const tokens = await passwordGrant(w.tokens, {
+      username: "eve",
+      password: PASSWORD,
+      otp,
+      locale: "en",
+    });
+    expect(tokens).toMatchObject({
+      token_type: "bearer",
+      expires_in: 900,
+      access_token: expect.stringMatching(/^at\./),
+    });
+    expect(
+      (
+        await refusal(
+          passwordGrant(w.tokens, { username: "eve", password: PASSWORD, otp, locale: "en" }),
+        )
+      ).code,
+    ).toBe("invalid_otp");
+  });
+
+  it("answers wrong passwords and unknown users with the same error", async () => {
+    const w = world();
+    await registerCustomer(w.customers, { username: "fay", password: PASSWORD, locale: "en" });
+    const wrong = await refusal(
+      passwordGrant(w.tokens, { username: "fay", password: "nope nope nope", locale: "en" }),
+    );
+    const unknown = await refusal(
+      passwordGrant(w.tokens, { username: "nobody", password: "nope nope nope", locale: "en" }),
+    );
+    expect([wrong.code, wrong.description]).toEqual([unknown.code, unknown.description]);
+    expect(wrong.code).toBe("invalid_grant");
+  });
+
+  it("locks a user after 10 failures across codes, and refuses the right code then", async () => {
+    const w = world();
+    const code = await w.verifiedPhone("+33612345672");
+    await registerCustomer(w.customers, {
+      username: "gus",
+      password: PASSWORD,
+      authMethod: "tfa_sms",
+      phoneNumber: "+33612345672",
+      phoneVerificationCode: code,
+      locale: "en",
+    });
+    let failures = 0;
+    let otp = "";
+    while (failures < 10) {
+      w.clock.advanceSeconds(2);
+      await refusal(passwordGrant(w.tokens, { username: "gus", password: PASSWORD, locale: "en" }));
+      otp = w.lastCode();
+      for (let i = 0; i < 3 && failures < 10; i++, failures++) {
+        const wrong = otp === "000000" ? "111111" : "000000";
+        expect(
+          (
+            await refusal(
+              passwordGrant(w.tokens, {
+                username: "gus",
+                password: PASSWORD,
+                otp: wrong,
+                locale: "en",
+              }),
+            )
+          ).code,
+        ).toBe("invalid_otp");
+      }
+    }
+    const locked = await refusal(
+      passwordGrant(w.tokens, { username: "gus", password: PASSWORD, otp, locale: "en" }),
+    );
+    expect(locked.code).toBe("too_many_attempts");
+    expect(w.events.published.some((e) => e.type === "user.locked")).toBe(true);
+    w.clock.advanceSeconds(DEFAULT_LOCKOUT_POLICY.lockSeconds + 1);
+    await refusal(passwordGrant(w.tokens, { username: "gus", password: PASSWORD, locale: "en" }));
+    const fresh = w.lastCode();
+    expect(
+      (
+        await passwordGrant(w.tokens, {
+          username: "gus",
+          password: PASSWORD,
+          otp: fresh,
+          locale: "en",
+        })
+      ).token_type,
+    ).toBe("bearer");
+  });
+
+  it("rotates refresh tokens and revokes the family when a rotated one comes back", async () => {
+    const w = world();
+    await registerCustomer(w.customers, { username: "hal", password: PASSWORD, locale: "en" });
+    const first = await passwordGrant(w.tokens, {
+      username: "hal",
+      password: PASSWORD,
+      locale: "en",
+    });
+    const second = await refreshGrant(w.tokens, first.refresh_token);
+    expect((await refusal(refreshGrant(w.tokens, first.refresh_token))).code).toBe("invalid_grant");
+    expect((await refusal(refreshGrant(w.tokens, second.refresh_token))).code).toBe(
+      "invalid_grant",
+    );
+  });
+});
+
+describe("changing the second factor (core)", () => {
+  it("turning TFA off needs the current second factor and tells the user on the old channel", async () => {
+    const w = world();
+    const code = await w.verifiedPhone("+33612345673");
+    const user = await registerCustomer(w.customers, {
+      username: "ivy",
+      password: PASSWORD,
+      authMethod: "tfa_sms",
+      phoneNumber: "+33612345673",
+      phoneVerificationCode: code,
+      locale: "fr",
+    });
+    w.clock.advanceSeconds(2);
+    expect(
+      (await refusal(updateUser(w.customers, user, { authMethod: "simple", locale: "fr" }))).code,
+    ).toBe("otp_required");
+    const otp = w.lastCode();
+    expect(
+      (
+        await refusal(
+          updateUser(w.customers, user, {
+            authMethod: "simple",
+            otp: otp === "000000" ? "111111" : "000000",
+            locale: "fr",
+          }),
+        )
+      ).code,
+    ).toBe("invalid_otp");
+    const updated = await updateUser(w.customers, user, {
+      authMethod: "simple",
+      otp,
+      locale: "fr",
+    });
+    expect(updated.authMethod).toBe("simple");
+    const told = w.events.published.at(-1);
+    expect(told).toMatchObject({
+      type: "user.tfa.disabled",
+      recipient: { channel: "sms", to: "+33612345673" },
+      locale: "fr",
+    });
+  });
+
+  it("refuses turning TFA off when the account requires it", async () => {
+    const w = world({ defaultAuthMethod: "tfa_sms", requireTfa: true });
+    const code = await w.verifiedPhone("+33612345674");
+    const user = await registerCustomer(w.customers, {
+      username: "jay",
+      password: PASSWORD,
+      phoneNumber: "+33612345674",
+      phoneVerificationCode: code,
+      locale: "en",
+    });
+    expect(
+      (await refusal(updateUser(w.customers, user, { authMethod: "simple", locale: "en" }))).code,
+    ).toBe("tfa_required");
+  });
+});
