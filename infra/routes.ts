@@ -44,6 +44,12 @@ export const ROUTES: readonly Route[] = [
     handler: "functions/api/create-email-verification-code",
     link: CODES,
   },
+  {
+    method: "GET",
+    path: "/v1/deliveries/{id}",
+    handler: "functions/api/get-delivery",
+    link: ["Table"],
+  },
   { method: "POST", path: "/v1/token", handler: "functions/api/token", link: AUTH },
   { method: "POST", path: "/v1/customers", handler: "functions/api/create-customer", link: CODES },
   {

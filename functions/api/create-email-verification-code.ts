@@ -10,7 +10,12 @@ const deps = composeCodeDeps();
 export const handler = apiHandler(
   { body: v.object({ email: text(254) }) },
   async ({ body, locale, sourceIp }) => {
-    await requestEmailVerificationCode(deps, { email: body.email, locale, sourceIp });
-    return { status: 204 };
+    const { deliveryId } = await requestEmailVerificationCode(deps, {
+      email: body.email,
+      locale,
+      sourceIp,
+    });
+    // The code itself is never returned; its delivery can be followed at /v1/deliveries/{id}.
+    return { status: 204, headers: { "x-delivery-id": deliveryId } };
   },
 );

@@ -26,7 +26,7 @@ export function sendLimitError(outcome: Extract<IssueOutcome, { sent: false }>):
 export async function requestPhoneVerificationCode(
   deps: CodeDeps,
   input: VerificationRequest & { phoneNumber: string },
-): Promise<void> {
+): Promise<{ deliveryId: string }> {
   const phone = parsePhoneNumber(input.phoneNumber, deps.policy.smsAllowedCountries);
   const outcome = await issueCode(deps, {
     purpose: "phone_verification",
@@ -37,12 +37,13 @@ export async function requestPhoneVerificationCode(
     ...(input.sourceIp === undefined ? {} : { sourceIp: input.sourceIp }),
   });
   if (!outcome.sent) throw sendLimitError(outcome);
+  return { deliveryId: outcome.eventId };
 }
 
 export async function requestEmailVerificationCode(
   deps: CodeDeps,
   input: VerificationRequest & { email: string },
-): Promise<void> {
+): Promise<{ deliveryId: string }> {
   const email = parseEmail(input.email);
   const outcome = await issueCode(deps, {
     purpose: "email_verification",
@@ -53,4 +54,5 @@ export async function requestEmailVerificationCode(
     ...(input.sourceIp === undefined ? {} : { sourceIp: input.sourceIp }),
   });
   if (!outcome.sent) throw sendLimitError(outcome);
+  return { deliveryId: outcome.eventId };
 }

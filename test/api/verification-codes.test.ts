@@ -129,3 +129,32 @@ describe("bad requests anywhere", () => {
     expect(res.text).not.toMatch(/at .*\.ts:\d+|Error:/);
   });
 });
+
+describe("GET /v1/deliveries/{id}", () => {
+  it("shows the delivery of a code as sent, naming neither recipient nor code", async () => {
+    const phone = freshPhone();
+    const res = await post("/v1/phone_verification_codes", { phoneNumber: phone });
+    const id = res.headers.get("x-delivery-id");
+    expect(id).toMatch(/^evt_/);
+    const code = await latestCodeFor(phone);
+    let delivery = await call("GET", `/v1/deliveries/${id}`);
+    for (let i = 0; i < 20 && delivery.body.status !== "sent"; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      delivery = await call("GET", `/v1/deliveries/${id}`);
+    }
+    expect(delivery.status).toBe(200);
+    expect(delivery.body).toMatchObject({
+      channel: "sms",
+      status: "sent",
+      eventType: "phone_verification_code.created",
+    });
+    expect(delivery.text).not.toContain(code);
+    expect(delivery.text).not.toContain(phone);
+  });
+
+  it("answers 404 for an unknown delivery", async () => {
+    const res = await call("GET", "/v1/deliveries/evt_AAAAAAAAAAAAAAAAAAAAAA");
+    expect(res.status).toBe(404);
+    expect(res.body.error).toBe("not_found");
+  });
+});
