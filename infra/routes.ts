@@ -59,6 +59,94 @@ export const ROUTES: readonly Route[] = [
     link: ["Table", "SigningKey"],
   },
   { method: "PATCH", path: "/v1/user", handler: "functions/api/update-user", link: AUTH },
+  // Sign-ins (Clerk): starting one mints tokens for users without TFA but sends no code.
+  {
+    method: "POST",
+    path: "/v1/sign_ins",
+    handler: "functions/api/create-sign-in",
+    link: ["Table", "SigningKey", "CodeHashKey"],
+  },
+  {
+    method: "GET",
+    path: "/v1/sign_ins/{id}",
+    handler: "functions/api/get-sign-in",
+    link: ["Table"],
+  },
+  {
+    method: "POST",
+    path: "/v1/sign_ins/{id}/prepare_second_factor",
+    handler: "functions/api/prepare-sign-in-second-factor",
+    link: CODES,
+  },
+  {
+    method: "POST",
+    path: "/v1/sign_ins/{id}/attempt_second_factor",
+    handler: "functions/api/attempt-sign-in-second-factor",
+    link: AUTH,
+  },
+  // Authenticator apps, at DocSpace's paths so that its example clients work unchanged.
+  {
+    method: "GET",
+    path: "/api/2.0/settings/tfaapp/setup",
+    handler: "functions/api/tfa-app-setup",
+    link: ["Table", "SigningKey", "EncryptionKey"],
+  },
+  {
+    method: "POST",
+    path: "/api/2.0/settings/tfaapp/validate",
+    handler: "functions/api/tfa-app-validate",
+    link: AUTH,
+  },
+  {
+    method: "GET",
+    path: "/api/2.0/settings/tfaappcodes",
+    handler: "functions/api/tfa-app-codes",
+    link: ["Table", "SigningKey", "EncryptionKey"],
+  },
+  {
+    method: "PUT",
+    path: "/api/2.0/settings/tfaappnewcodes",
+    handler: "functions/api/tfa-app-new-codes",
+    link: AUTH,
+  },
+  {
+    method: "PUT",
+    path: "/api/2.0/settings/tfaappnewapp",
+    handler: "functions/api/tfa-app-new-app",
+    link: AUTH,
+  },
+  // Connector accounts and runs (Cozy konnectors waiting for a 2FA code on Step Functions).
+  {
+    method: "POST",
+    path: "/v1/accounts",
+    handler: "functions/api/create-account",
+    link: ["Table", "SigningKey", "EncryptionKey"],
+  },
+  {
+    method: "GET",
+    path: "/v1/accounts/{id}",
+    handler: "functions/api/get-account",
+    link: ["Table", "SigningKey"],
+  },
+  {
+    method: "POST",
+    path: "/v1/accounts/{id}/runs",
+    handler: "functions/api/start-run",
+    link: ["Table", "SigningKey", "ConnectorRuns"],
+  },
+  {
+    method: "GET",
+    path: "/v1/runs/{id}",
+    handler: "functions/api/get-run",
+    link: ["Table", "SigningKey", "ConnectorRuns"],
+  },
+  // Also granted SendTaskSuccess by infra/api.ts: the one handler that resumes a waiting run.
+  {
+    method: "POST",
+    path: "/v1/accounts/{id}/twofa_code",
+    handler: "functions/api/submit-twofa-code",
+    link: ["Table", "SigningKey", "EncryptionKey", "ConnectorRuns"],
+  },
 ];
 
 /** `POST /v1/token` → `POST /v1/token`; the key API Gateway gives a route. */

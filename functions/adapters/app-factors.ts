@@ -4,6 +4,7 @@
  * back); a backup code is spent by one conditional write on its own item.
  */
 import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { totpSecretContext } from "../core/authenticator-app.js";
 import { hashBackupCode, normalizeBackupCode } from "../core/backup-codes.js";
 import { open } from "../core/crypto.js";
 import type { AppFactors } from "../core/second-factor.js";
@@ -11,11 +12,6 @@ import { isWellFormedOtp, verifyTotp } from "../core/totp.js";
 import type { User } from "../core/users.js";
 import { documentClient, isConditionFailure } from "./dynamo.js";
 import { userKey } from "./user-store.js";
-
-/** The AES-GCM context a user's TOTP secret is sealed under. */
-export function totpSecretContext(userId: string) {
-  return `totp-secret:${userId}`;
-}
 
 export function backupCodeKey(userId: string, codeHash: string) {
   return { pk: `USER#${userId}`, sk: `BACKUP#${codeHash}` };

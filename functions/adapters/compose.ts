@@ -2,8 +2,10 @@
  * Composition: builds core's dependencies from the adapters, once per cold start. Each handler
  * calls only the builders it needs, so it reads only the configuration it is linked to.
  */
+import type { TfaAppDeps, TfaAppSetupDeps } from "../core/authenticator-app.js";
 import type { AccountSettings, CustomerDeps } from "../core/customers.js";
 import type { SecondFactorDeps } from "../core/second-factor.js";
+import type { SignInAttemptDeps, SignInPrepareDeps, SignInStartDeps } from "../core/sign-ins.js";
 import type { TokenDeps } from "../core/tokens.js";
 import { SELECTABLE_AUTH_METHODS, type SelectableAuthMethod } from "../core/users.js";
 import type { CodeDeps } from "../core/verification-codes.js";
@@ -22,7 +24,9 @@ import { snsEventPublisher } from "./event-publisher.js";
 import { hs256Signer } from "./jwt.js";
 import { argon2Hasher } from "./passwords.js";
 import { dynamoRateLimiter } from "./rate-limiter.js";
+import { dynamoSignInStore } from "./sign-in-store.js";
 import { systemClock, systemRandom } from "./system.js";
+import { dynamoTfaAppStore } from "./tfa-app-store.js";
 import { dynamoRefreshTokenStore } from "./token-store.js";
 import { dynamoUserStore } from "./user-store.js";
 
@@ -94,4 +98,77 @@ export function composeCustomerDeps(secondFactor = composeSecondFactorDeps()): C
 export function composeAuthenticate(): (token: string) => Promise<string | null> {
   const signer = hs256Signer(keyFromSecret("SigningKey"));
   return (token) => signer.verify(token);
+}
+
+/** The issuer authenticator apps show; a colon would split their label in the wrong place. */
+export function readServiceName(): string {
+  const name = stringFromEnv("SERVICE_NAME", "Twofa");
+  if (name.includes(":")) throw new ConfigError("SERVICE_NAME must not contain ':'");
+  return name;
+}
+
+/** Authenticator-app setup and the backup-code list: the table and the encryption key only. */
+export function composeTfaAppSetupDeps(): TfaAppSetupDeps {
+  return {
+    clock: systemClock,
+    random: systemRandom,
+    store: dynamoTfaAppStore(resources.tableName()),
+    encryptionKey: keyFromSecret("EncryptionKey"),
+    issuer: readServiceName(),
+  };
+}
+
+/** Validating, regenerating codes and unlinking: step-up, lockout and notifications too. */
+export function composeTfaAppDeps(secondFactor = composeSecondFactorDeps()): TfaAppDeps {
+  return {
+    ...composeTfaAppSetupDeps(),
+    users: dynamoUserStore(resources.tableName()),
+    secondFactor,
+    backupCodeHashKey: keyFromSecret("CodeHashKey"),
+    requireTfa: readAccountSettings().requireTfa,
+  };
+}
+
+/** Starting a sign-in sends nothing: no event topic, no encryption key. */
+export function composeSignInStartDeps(): SignInStartDeps {
+  const table = resources.tableName();
+  return {
+    clock: systemClock,
+    random: systemRandom,
+    users: dynamoUserStore(table),
+    passwords: argon2Hasher,
+    signer: hs256Signer(keyFromSecret("SigningKey")),
+    refreshTokens: dynamoRefreshTokenStore(table),
+    hashKey: keyFromSecret("CodeHashKey"),
+    signIns: dynamoSignInStore(table),
+    guard: dynamoAttemptGuard(table),
+    lockout: readLockoutPolicy(),
+    app: dynamoTfaAppStore(table),
+  };
+}
+
+export function composeSignInPrepareDeps(
+  secondFactor = composeSecondFactorDeps(),
+): SignInPrepareDeps {
+  const table = resources.tableName();
+  return {
+    users: dynamoUserStore(table),
+    signIns: dynamoSignInStore(table),
+    secondFactor,
+    app: dynamoTfaAppStore(table),
+  };
+}
+
+export function composeSignInAttemptDeps(
+  secondFactor = composeSecondFactorDeps(),
+): SignInAttemptDeps {
+  const table = resources.tableName();
+  return {
+    ...composeSignInPrepareDeps(secondFactor),
+    clock: systemClock,
+    random: systemRandom,
+    signer: hs256Signer(keyFromSecret("SigningKey")),
+    refreshTokens: dynamoRefreshTokenStore(table),
+    hashKey: keyFromSecret("CodeHashKey"),
+  };
 }

@@ -97,6 +97,21 @@ export const oauthEnvelope: ErrorEnvelope = (_status, code, description, extra) 
   ...extra,
 });
 
+/**
+ * ONLYOFFICE DocSpace's shape, for its `/api/2.0` paths: `{error: {message, type}, status: 1,
+ * statusCode}`; `type` is our stable code. Success bodies are `docspace(value)`.
+ */
+export const docspaceEnvelope: ErrorEnvelope = (status, code, description, extra) => ({
+  error: { message: description, type: code, ...extra },
+  status: 1,
+  statusCode: status,
+});
+
+/** A DocSpace success: `{response: value, status: 0, statusCode: 200}`. */
+export function docspace(value: unknown): ApiResponse {
+  return { status: 200, body: { response: value, status: 0, statusCode: 200 } };
+}
+
 export interface HandlerOptions<S extends v.GenericSchema | undefined> {
   body?: S;
   errorEnvelope?: ErrorEnvelope;
@@ -196,7 +211,12 @@ export function apiHandler<S extends v.GenericSchema | undefined = undefined>(
         if (hasBody && !/json|x-www-form-urlencoded/i.test(type)) {
           throw new DomainError("unsupported_media_type", "Send application/json or a form body.");
         }
-        if (!hasBody) event.body = {};
+        if (!hasBody) {
+          event.body = {};
+          // Clients send `Content-Type: application/json` on bodiless GETs too (DocSpace's
+          // examples do); with no body there is nothing for the parsers to parse.
+          if (event.headers) delete event.headers["content-type"];
+        }
       },
     })
     .use(jsonBodyParser({ disableContentTypeError: true }))

@@ -108,7 +108,11 @@ export async function attemptSecondFactor(
   return outcome;
 }
 
-async function notifyLocked(deps: SecondFactorDeps, user: User) {
+/** Tells the user their account is locked (on the failure that reached the limit). */
+export async function notifyLocked(
+  deps: Pick<SecondFactorDeps, "events" | "random" | "clock" | "lockout">,
+  user: User,
+) {
   const recipient = user.email
     ? { channel: "email" as const, to: user.email }
     : user.phoneNumber

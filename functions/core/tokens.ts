@@ -83,8 +83,14 @@ function refreshTokenHash(deps: Pick<TokenDeps, "hashKey">, token: string) {
   return keyedHash(deps.hashKey, "refresh_token", token);
 }
 
+/** What minting tokens needs: sign-ins complete with the same tokens as the token endpoint. */
+export type TokenIssueDeps = Pick<
+  TokenDeps,
+  "clock" | "random" | "signer" | "refreshTokens" | "hashKey"
+>;
+
 async function issueTokens(
-  deps: TokenDeps,
+  deps: TokenIssueDeps,
   userId: string,
   familyId = randomId(deps.random, "rtf_"),
 ): Promise<TokenResponse> {

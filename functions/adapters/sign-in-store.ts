@@ -1,0 +1,143 @@
+/**
+ * Sign-ins in DynamoDB: one item `SIGNIN#id / SIGNIN` with a TTL. Starting a verification and
+ * completing the sign-in are conditional writes that also check expiry (TTL deletion is late),
+ * so a sign-in completes once.
+ */
+import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { Strategy } from "../core/second-factor.js";
+import type { SignIn, SignInStore, StoredVerification } from "../core/sign-ins.js";
+import { documentClient, isConditionFailure } from "./dynamo.js";
+
+function signInKey(id: string) {
+  return { pk: `SIGNIN#${id}`, sk: "SIGNIN" };
+}
+
+function toVerification(value: unknown): StoredVerification | null {
+  if (!value || typeof value !== "object") return null;
+  const v = value as Record<string, unknown>;
+  return {
+    strategy: v.strategy as Strategy,
+    status: v.status as StoredVerification["status"],
+    attempts: Number(v.attempts),
+    expiresAtEpochSeconds: Number(v.expiresAt),
+  };
+}
+
+function toSignIn(item: Record<string, unknown>): SignIn {
+  return {
+    id: String(item.id),
+    userId: String(item.userId),
+    status: item.status as SignIn["status"],
+    supportedSecondFactors: (item.supportedSecondFactors ?? []) as SignIn["supportedSecondFactors"],
+    verification: toVerification(item.verification),
+    createdSessionId: item.createdSessionId ? String(item.createdSessionId) : null,
+    createdAtEpochSeconds: Number(item.createdAt),
+    expiresAtEpochSeconds: Number(item.expiresAt),
+  };
+}
+
+function verificationItem(v: StoredVerification) {
+  return {
+    strategy: v.strategy,
+    status: v.status,
+    attempts: v.attempts,
+    expiresAt: v.expiresAtEpochSeconds,
+  };
+}
+
+export function dynamoSignInStore(table: string): SignInStore {
+  const db = documentClient();
+
+  const conditional = async (input: ConstructorParameters<typeof UpdateCommand>[0]) => {
+    try {
+      await db.send(new UpdateCommand(input));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  };
+
+  return {
+    async create(signIn) {
+      await db.send(
+        new PutCommand({
+          TableName: table,
+          Item: {
+            ...signInKey(signIn.id),
+            id: signIn.id,
+            userId: signIn.userId,
+            status: signIn.status,
+            supportedSecondFactors: signIn.supportedSecondFactors,
+            verification: signIn.verification ? verificationItem(signIn.verification) : null,
+            createdSessionId: signIn.createdSessionId,
+            createdAt: signIn.createdAtEpochSeconds,
+            expiresAt: signIn.expiresAtEpochSeconds,
+          },
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      );
+    },
+
+    async get(id) {
+      const { Item } = await db.send(
+        new GetCommand({ TableName: table, Key: signInKey(id), ConsistentRead: true }),
+      );
+      return Item ? toSignIn(Item) : null;
+    },
+
+    startVerification(id, verification, now) {
+      return conditional({
+        TableName: table,
+        Key: signInKey(id),
+        UpdateExpression: "SET verification = :v",
+        ConditionExpression: "attribute_exists(pk) AND #status = :needs AND expiresAt > :now",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: {
+          ":v": verificationItem(verification),
+          ":needs": "needs_second_factor",
+          ":now": now,
+        },
+      });
+    },
+
+    async countFailure(id, strategy, failed) {
+      await conditional({
+        TableName: table,
+        Key: signInKey(id),
+        UpdateExpression: failed
+          ? "SET verification.attempts = verification.attempts + :one, verification.#status = :failed"
+          : "SET verification.attempts = verification.attempts + :one",
+        ConditionExpression: "verification.strategy = :strategy AND #status = :needs",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: {
+          ":one": 1,
+          ":strategy": strategy,
+          ":needs": "needs_second_factor",
+          ...(failed ? { ":failed": "failed" } : {}),
+        },
+      });
+    },
+
+    complete(id, strategy, sessionId, now) {
+      return conditional({
+        TableName: table,
+        Key: signInKey(id),
+        UpdateExpression:
+          "SET #status = :complete, createdSessionId = :session, verification.#status = :verified, verification.attempts = verification.attempts + :one",
+        ConditionExpression:
+          "attribute_exists(pk) AND #status = :needs AND expiresAt > :now AND verification.strategy = :strategy",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: {
+          ":complete": "complete",
+          ":session": sessionId,
+          ":verified": "verified",
+          ":one": 1,
+          ":needs": "needs_second_factor",
+          ":now": now,
+          ":strategy": strategy,
+        },
+      });
+    },
+  };
+}

@@ -1,0 +1,25 @@
+/**
+ * `PUT /api/2.0/settings/tfaappnewapp` (DocSpace) `{otp}`: unlinks the authenticator app and
+ * its backup codes, back to the method used before it. Needs a current second factor; the user
+ * is told.
+ */
+import * as v from "valibot";
+import { composeAuthenticate, composeTfaAppDeps } from "../adapters/compose.js";
+import { unlinkTfaApp } from "../core/authenticator-app.js";
+import { DomainError } from "../core/errors.js";
+import { apiHandler, docspace, docspaceEnvelope } from "./http.js";
+
+const deps = composeTfaAppDeps();
+
+const StepUpRequest = v.object({ otp: v.optional(v.pipe(v.string(), v.maxLength(64))) });
+
+export const handler = apiHandler(
+  { body: StepUpRequest, authenticate: composeAuthenticate(), errorEnvelope: docspaceEnvelope },
+  async ({ body, userId, headers, locale, sourceIp }) => {
+    const user = await deps.users.get(userId);
+    if (!user) throw new DomainError("invalid_token", "The user of this token no longer exists.");
+    const otp = body.otp ?? headers["x-otp"];
+    await unlinkTfaApp(deps, user, { otp, locale, sourceIp });
+    return docspace(true);
+  },
+);

@@ -1,0 +1,29 @@
+/**
+ * `GET /api/2.0/settings/tfaapp/setup` (DocSpace): a pending authenticator-app enrollment —
+ * the account label, the key to type by hand and the QR code as a PNG data URL. The only
+ * handler that imports the QR encoder.
+ */
+import { composeAuthenticate, composeTfaAppSetupDeps } from "../adapters/compose.js";
+import { resources } from "../adapters/config.js";
+import { dynamoUserStore } from "../adapters/user-store.js";
+import { setupTfaApp } from "../core/authenticator-app.js";
+import { DomainError } from "../core/errors.js";
+import { renderQrCodeDataUrl } from "../core/qr-code.js";
+import { apiHandler, docspace, docspaceEnvelope } from "./http.js";
+
+const deps = composeTfaAppSetupDeps();
+const users = dynamoUserStore(resources.tableName());
+
+export const handler = apiHandler(
+  { authenticate: composeAuthenticate(), errorEnvelope: docspaceEnvelope },
+  async ({ userId }) => {
+    const user = await users.get(userId);
+    if (!user) throw new DomainError("invalid_token", "The user of this token no longer exists.");
+    const setup = await setupTfaApp(deps, user);
+    return docspace({
+      account: setup.account,
+      manualEntryKey: setup.manualEntryKey,
+      qrCodeSetupImageUrl: await renderQrCodeDataUrl(setup.keyUri),
+    });
+  },
+);

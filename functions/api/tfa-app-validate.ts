@@ -1,0 +1,33 @@
+/**
+ * `POST /api/2.0/settings/tfaapp/validate` (DocSpace) `{code, otp?}`: `{response: true}` when
+ * the code of the pending app is right (the app is linked, fresh backup codes can be read
+ * once from `GET /api/2.0/settings/tfaappcodes`), `{response: false}` when it is wrong.
+ * Replacing an active second factor needs it as `otp` (or the `X-OTP` header).
+ */
+import * as v from "valibot";
+import { composeAuthenticate, composeTfaAppDeps } from "../adapters/compose.js";
+import { validateTfaApp } from "../core/authenticator-app.js";
+import { DomainError } from "../core/errors.js";
+import { apiHandler, docspace, docspaceEnvelope } from "./http.js";
+
+const deps = composeTfaAppDeps();
+
+const ValidateRequest = v.object({
+  code: v.pipe(v.string(), v.maxLength(64)),
+  otp: v.optional(v.pipe(v.string(), v.maxLength(64))),
+});
+
+export const handler = apiHandler(
+  { body: ValidateRequest, authenticate: composeAuthenticate(), errorEnvelope: docspaceEnvelope },
+  async ({ body, userId, headers, locale, sourceIp }) => {
+    const user = await deps.users.get(userId);
+    if (!user) throw new DomainError("invalid_token", "The user of this token no longer exists.");
+    const linked = await validateTfaApp(deps, user, {
+      code: body.code,
+      otp: body.otp ?? headers["x-otp"],
+      locale,
+      sourceIp,
+    });
+    return docspace(linked);
+  },
+);

@@ -1,0 +1,429 @@
+/**
+ * Clerk-style sign-ins: a password first, then a second factor prepared (SMS or email code) or
+ * attempted directly (TOTP, backup code), then tokens — the same ones `/v1/token` issues. A
+ * sign-in is bound to nothing but its unguessable id, lives 10 minutes, and is completed by
+ * one conditional write, so concurrent correct attempts mint tokens once. Every evaluated
+ * attempt counts against the user's lockout, shared with the token endpoint.
+ *
+ * Strategies offered follow the user's method, as `/v1/token` does (no weaker factor is
+ * offered beside a stronger one): `tfa_sms` → `phone_code`; `tfa_email` → `email_code`;
+ * `totp` → `totp`, and `backup_code` while unused backup codes remain.
+ */
+import type { TfaAppStore } from "./authenticator-app.js";
+import { randomId } from "./crypto.js";
+import { DomainError } from "./errors.js";
+import type { Locale } from "./events.js";
+import type { AttemptGuard } from "./lockout.js";
+import type { LockoutPolicy } from "./policy.js";
+import { type Clock, nowEpochSeconds } from "./ports.js";
+import { maskEmail, maskPhoneNumber } from "./recipients.js";
+import {
+  type AttemptInput,
+  attemptSecondFactor,
+  type SecondFactorDeps,
+  STRATEGIES,
+  type Strategy,
+} from "./second-factor.js";
+import {
+  authenticatePassword,
+  issueTokens,
+  type PasswordHasher,
+  type TokenIssueDeps,
+  type TokenResponse,
+} from "./tokens.js";
+import type { User, UserStore } from "./users.js";
+import { issueCode } from "./verification-codes.js";
+
+/** Clerk abandons an unfinished sign-in; 10 minutes matches the life of the codes it sends. */
+export const SIGN_IN_TTL_SECONDS = 10 * 60;
+const SIGN_IN_ID_PREFIX = "sia_";
+/** `sia_` + 128 random bits in base64url (22 characters). */
+export const SIGN_IN_ID_PATTERN = /^sia_[A-Za-z0-9_-]{22}$/;
+
+export type SignInStatus = "needs_second_factor" | "complete";
+
+export interface SecondFactorOption {
+  strategy: Strategy;
+  /** Where a code goes, masked (`+*******4321`, `j*****e@example.com`). */
+  safeIdentifier?: string;
+}
+
+export interface StoredVerification {
+  strategy: Strategy;
+  status: "unverified" | "verified" | "failed";
+  attempts: number;
+  expiresAtEpochSeconds: number;
+}
+
+export interface SignIn {
+  id: string;
+  userId: string;
+  status: SignInStatus;
+  supportedSecondFactors: SecondFactorOption[];
+  verification: StoredVerification | null;
+  /** The refresh-token family the sign-in created: Clerk's session. */
+  createdSessionId: string | null;
+  createdAtEpochSeconds: number;
+  expiresAtEpochSeconds: number;
+}
+
+export interface SignInStore {
+  create(signIn: SignIn): Promise<void>;
+  get(id: string): Promise<SignIn | null>;
+  /** Replaces the verification while the sign-in needs a second factor and is live. */
+  startVerification(id: string, verification: StoredVerification, now: number): Promise<boolean>;
+  /** Counts one failed attempt of `strategy`; `failed` marks the verification failed. */
+  countFailure(id: string, strategy: Strategy, failed: boolean): Promise<void>;
+  /**
+   * Marks the sign-in complete and its verification verified, if it still needs a second
+   * factor, is live and is verifying `strategy`: true for exactly one caller.
+   */
+  complete(id: string, strategy: Strategy, sessionId: string, now: number): Promise<boolean>;
+}
+
+/** What starting a sign-in needs: no code is sent, so no event topic. */
+export interface SignInStartDeps extends TokenIssueDeps {
+  users: UserStore;
+  passwords: PasswordHasher;
+  signIns: SignInStore;
+  guard: AttemptGuard;
+  lockout: LockoutPolicy;
+  app: Pick<TfaAppStore, "listBackupCodes">;
+}
+
+export interface SignInPrepareDeps {
+  users: Pick<UserStore, "get">;
+  signIns: SignInStore;
+  secondFactor: SecondFactorDeps;
+  app: Pick<TfaAppStore, "listBackupCodes">;
+}
+
+export type SignInAttemptDeps = SignInPrepareDeps & TokenIssueDeps;
+
+/** The SignIn as clients see it (Clerk's shape, camelCase). */
+export interface PublicSignIn {
+  object: "sign_in";
+  id: string;
+  status: SignInStatus;
+  supportedSecondFactors: SecondFactorOption[];
+  secondFactorVerification: {
+    status: "unverified" | "verified" | "failed" | "expired";
+    strategy: Strategy;
+    attempts: number;
+    expireAt: string;
+    error: { code: string; message: string } | null;
+  } | null;
+  createdSessionId: string | null;
+  /** When the sign-in is abandoned. */
+  expireAt: string;
+}
+
+export interface SignInWithTokens {
+  signIn: PublicSignIn;
+  /** Present only on the response that completes the sign-in. */
+  tokens?: TokenResponse;
+}
+
+const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString();
+
+export function publicSignIn(signIn: SignIn, now: number): PublicSignIn {
+  const v = signIn.verification;
+  let verification: PublicSignIn["secondFactorVerification"] = null;
+  if (v) {
+    const expired = v.status === "unverified" && v.expiresAtEpochSeconds <= now;
+    const status = expired ? "expired" : v.status;
+    verification = {
+      status,
+      strategy: v.strategy,
+      attempts: v.attempts,
+      expireAt: iso(v.expiresAtEpochSeconds),
+      error:
+        status === "failed"
+          ? { code: "verification_failed", message: "Too many failed attempts." }
+          : status === "expired"
+            ? { code: "verification_expired", message: "This verification has expired." }
+            : null,
+    };
+  }
+  return {
+    object: "sign_in",
+    id: signIn.id,
+    status: signIn.status,
+    supportedSecondFactors: signIn.supportedSecondFactors,
+    secondFactorVerification: verification,
+    createdSessionId: signIn.createdSessionId,
+    expireAt: iso(signIn.expiresAtEpochSeconds),
+  };
+}
+
+async function secondFactorsOf(
+  deps: { app: Pick<TfaAppStore, "listBackupCodes"> },
+  user: User,
+): Promise<SecondFactorOption[]> {
+  switch (user.authMethod) {
+    case "simple":
+      return [];
+    case "tfa_sms":
+      return user.phoneNumber
+        ? [{ strategy: "phone_code", safeIdentifier: maskPhoneNumber(user.phoneNumber) }]
+        : [];
+    case "tfa_email":
+      return user.email ? [{ strategy: "email_code", safeIdentifier: maskEmail(user.email) }] : [];
+    case "totp": {
+      if (!user.totp) return [];
+      const unused = (await deps.app.listBackupCodes(user.id)).some((code) => !code.used);
+      return unused ? [{ strategy: "totp" }, { strategy: "backup_code" }] : [{ strategy: "totp" }];
+    }
+  }
+}
+
+const notFound = () => new DomainError("not_found", "No such sign-in.");
+const signInExpired = () =>
+  new DomainError("verification_expired", "This sign-in has expired; start a new one.");
+const alreadyVerified = () =>
+  new DomainError("verification_already_verified", "This sign-in is already complete.");
+const userLocked = (retryAfterSeconds: number) =>
+  new DomainError("user_locked", "Too many wrong codes: this account is locked for a while.", {
+    retryAfterSeconds: Math.max(1, retryAfterSeconds),
+  });
+
+function isStrategy(value: string): value is Strategy {
+  return (STRATEGIES as readonly string[]).includes(value);
+}
+
+/**
+ * `POST /v1/sign_ins`: checks the password (unknown user and wrong password alike); a user
+ * without TFA is signed in at once, others get `needs_second_factor`.
+ */
+export async function createSignIn(
+  deps: SignInStartDeps,
+  input: { identifier: string; password: string },
+): Promise<SignInWithTokens> {
+  const user = await authenticatePassword(deps, input.identifier, input.password);
+  const now = nowEpochSeconds(deps.clock);
+  const signIn: SignIn = {
+    id: randomId(deps.random, SIGN_IN_ID_PREFIX),
+    userId: user.id,
+    status: "needs_second_factor",
+    supportedSecondFactors: [],
+    verification: null,
+    createdSessionId: null,
+    createdAtEpochSeconds: now,
+    expiresAtEpochSeconds: now + SIGN_IN_TTL_SECONDS,
+  };
+  if (user.authMethod === "simple") {
+    const sessionId = randomId(deps.random, "rtf_");
+    const tokens = await issueTokens(deps, user.id, sessionId);
+    const complete: SignIn = { ...signIn, status: "complete", createdSessionId: sessionId };
+    await deps.signIns.create(complete);
+    return { signIn: publicSignIn(complete, now), tokens };
+  }
+  const lockedFor = await deps.guard.lockedFor(user.id, now, deps.lockout);
+  if (lockedFor > 0) throw userLocked(lockedFor);
+  const factors = await secondFactorsOf(deps, user);
+  if (factors.length === 0) throw noSecondFactors();
+  const pending: SignIn = { ...signIn, supportedSecondFactors: factors };
+  await deps.signIns.create(pending);
+  return { signIn: publicSignIn(pending, now) };
+}
+
+const noSecondFactors = () =>
+  new DomainError("no_second_factors", "This account has no second factor to sign in with.");
+
+export async function getSignIn(
+  deps: { signIns: Pick<SignInStore, "get">; clock: Clock },
+  id: string,
+): Promise<PublicSignIn> {
+  const signIn = SIGN_IN_ID_PATTERN.test(id) ? await deps.signIns.get(id) : null;
+  if (!signIn) throw notFound();
+  return publicSignIn(signIn, nowEpochSeconds(deps.clock));
+}
+
+/** The live sign-in still waiting for a second factor, its user, and the strategy checked. */
+async function openSignIn(
+  deps: SignInPrepareDeps,
+  id: string,
+  rawStrategy: string,
+  now: number,
+): Promise<{ signIn: SignIn; user: User; strategy: Strategy }> {
+  const signIn = SIGN_IN_ID_PATTERN.test(id) ? await deps.signIns.get(id) : null;
+  if (!signIn) throw notFound();
+  if (signIn.status === "complete") throw alreadyVerified();
+  if (signIn.expiresAtEpochSeconds <= now) throw signInExpired();
+  if (!isStrategy(rawStrategy)) {
+    throw new DomainError(
+      "verification_strategy_invalid",
+      `Unknown strategy; use one of ${STRATEGIES.join(", ")}.`,
+      { field: "strategy" },
+    );
+  }
+  const user = await deps.users.get(signIn.userId);
+  if (!user) throw notFound();
+  // The user's factors now, not when the sign-in began: an app unlinked meanwhile is gone.
+  const factors = await secondFactorsOf(deps, user);
+  if (factors.length === 0) throw noSecondFactors();
+  if (!factors.some((f) => f.strategy === rawStrategy)) {
+    throw new DomainError(
+      "strategy_for_user_invalid",
+      `This account cannot sign in with ${rawStrategy}; use ${factors.map((f) => f.strategy).join(" or ")}.`,
+      { field: "strategy" },
+    );
+  }
+  return { signIn, user, strategy: rawStrategy };
+}
+
+/**
+ * `prepare_second_factor`: sends an SMS or email code bound to this sign-in (a new one replaces
+ * the last; one per cooldown). TOTP and backup codes need no preparation.
+ */
+export async function prepareSignInSecondFactor(
+  deps: SignInPrepareDeps,
+  id: string,
+  input: { strategy: string; locale: Locale; sourceIp?: string },
+): Promise<PublicSignIn> {
+  const sf = deps.secondFactor;
+  const now = nowEpochSeconds(sf.clock);
+  if (input.strategy === "totp" || input.strategy === "backup_code") {
+    // Still a 404 for an unknown id, before saying anything about strategies.
+    if (!SIGN_IN_ID_PATTERN.test(id) || !(await deps.signIns.get(id))) throw notFound();
+    throw new DomainError(
+      "verification_strategy_invalid",
+      `${input.strategy} needs no preparation: attempt it directly.`,
+      { field: "strategy" },
+    );
+  }
+  const { signIn, user, strategy } = await openSignIn(deps, id, input.strategy, now);
+  const lockedFor = await sf.guard.lockedFor(user.id, now, sf.lockout);
+  if (lockedFor > 0) throw userLocked(lockedFor);
+  const recipient =
+    strategy === "phone_code"
+      ? { channel: "sms" as const, to: user.phoneNumber ?? "" }
+      : { channel: "email" as const, to: user.email ?? "" };
+  const sent = await issueCode(sf.codes, {
+    purpose: "sign_in",
+    subject: signIn.id,
+    recipient,
+    eventType: "user.tfa_code.created",
+    locale: user.locale ?? input.locale,
+    ...(input.sourceIp === undefined ? {} : { sourceIp: input.sourceIp }),
+    expiresAtEpochSeconds: Math.min(now + sf.codes.policy.ttlSeconds, signIn.expiresAtEpochSeconds),
+  });
+  if (!sent.sent) {
+    throw new DomainError(
+      "too_many_requests",
+      sent.reason === "cooldown"
+        ? "A code was just sent; wait before asking for another."
+        : "Too many codes were requested; try later.",
+      { retryAfterSeconds: Math.max(1, sent.retryAfterSeconds) },
+    );
+  }
+  const verification: StoredVerification = {
+    strategy,
+    status: "unverified",
+    attempts: 0,
+    expiresAtEpochSeconds: sent.expiresAtEpochSeconds,
+  };
+  if (!(await deps.signIns.startVerification(signIn.id, verification, now))) {
+    throw alreadyVerified();
+  }
+  return publicSignIn({ ...signIn, verification }, now);
+}
+
+/**
+ * `attempt_second_factor`: checks the code; on success completes the sign-in once and mints
+ * tokens. A malformed code is `form_code_incorrect` and spends nothing.
+ */
+export async function attemptSignInSecondFactor(
+  deps: SignInAttemptDeps,
+  id: string,
+  input: { strategy: string; code: unknown },
+): Promise<SignInWithTokens> {
+  const sf = deps.secondFactor;
+  const now = nowEpochSeconds(sf.clock);
+  const opened = await openSignIn(deps, id, input.strategy, now);
+  const { user, strategy } = opened;
+  let signIn = opened.signIn;
+
+  let attempt: AttemptInput;
+  if (strategy === "phone_code" || strategy === "email_code") {
+    const v = signIn.verification;
+    if (!v || v.strategy !== strategy) {
+      throw new DomainError(
+        "verification_missing",
+        `Call prepare_second_factor with ${strategy} first.`,
+        { field: "strategy" },
+      );
+    }
+    if (v.status === "failed") throw verificationFailed();
+    if (v.expiresAtEpochSeconds <= now) throw codeExpired();
+    attempt = { strategy, code: input.code, purpose: "sign_in", subject: signIn.id };
+  } else {
+    attempt = { strategy, code: input.code };
+    if (signIn.verification?.strategy !== strategy) {
+      // TOTP and backup codes are attempted directly: the verification starts here.
+      const verification: StoredVerification = {
+        strategy,
+        status: "unverified",
+        attempts: 0,
+        expiresAtEpochSeconds: signIn.expiresAtEpochSeconds,
+      };
+      if (!(await deps.signIns.startVerification(signIn.id, verification, now))) {
+        throw alreadyVerified();
+      }
+      signIn = { ...signIn, verification };
+    }
+  }
+
+  const outcome = await attemptSecondFactor(sf, user, attempt);
+  if (outcome.ok) {
+    const sessionId = randomId(sf.random, "rtf_");
+    if (!(await deps.signIns.complete(signIn.id, strategy, sessionId, now))) {
+      throw alreadyVerified();
+    }
+    const tokens = await issueTokens(deps, user.id, sessionId);
+    const v = signIn.verification;
+    const complete: SignIn = {
+      ...signIn,
+      status: "complete",
+      createdSessionId: sessionId,
+      verification: v ? { ...v, status: "verified", attempts: v.attempts + 1 } : null,
+    };
+    return { signIn: publicSignIn(complete, now), tokens };
+  }
+  switch (outcome.reason) {
+    case "malformed":
+      throw codeIncorrect();
+    case "locked":
+      throw userLocked(outcome.retryAfterSeconds);
+    case "incorrect": {
+      const attempts = (signIn.verification?.attempts ?? 0) + 1;
+      const spent =
+        attempt.strategy !== "totp" &&
+        attempt.strategy !== "backup_code" &&
+        attempts >= sf.codes.policy.maxAttemptsPerCode;
+      await deps.signIns.countFailure(signIn.id, strategy, spent);
+      throw codeIncorrect();
+    }
+    case "exhausted":
+      await deps.signIns.countFailure(signIn.id, strategy, true);
+      throw verificationFailed();
+    case "expired":
+      throw codeExpired();
+    case "missing": {
+      // The code is gone: consumed by a concurrent attempt that completed the sign-in.
+      const latest = await deps.signIns.get(signIn.id);
+      if (latest?.status === "complete") throw alreadyVerified();
+      throw new DomainError("verification_missing", "No code is waiting: prepare a new one.");
+    }
+  }
+}
+
+const codeIncorrect = () =>
+  new DomainError("form_code_incorrect", "Incorrect code.", { field: "code" });
+const verificationFailed = () =>
+  new DomainError(
+    "verification_failed",
+    "Too many failed attempts: prepare a new code or start a new sign-in.",
+  );
+const codeExpired = () =>
+  new DomainError("verification_expired", "This code has expired; prepare a new one.");
