@@ -197,6 +197,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const api = await startApiServer({ root, port: options.port, messages, log });
     stops.push({ name: "api", stop: api.stop });
+    // The demo connector logs into this very API (a Freshcom-style site) unless told otherwise.
+    // Its task handlers read the variable at each call, so setting it now, once the port is
+    // known, is in time.
+    process.env.CONNECTOR_DEMO_TARGET_URL ||= api.url;
 
     let stopped: Promise<void> | undefined;
     return {

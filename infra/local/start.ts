@@ -11,8 +11,10 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe } from "./api-server.js";
+import { connectorRunsService } from "./connector-runs.js";
 import {
   type ExtraServiceStarter,
+  LOCAL_RESOURCES,
   type LocalMessage,
   type LocalStack,
   PROJECT_ROOT,
@@ -20,11 +22,13 @@ import {
 } from "./stack.js";
 
 /**
- * HOOK: local stand-ins started with the stack, before the API server. The Step Functions
- * endpoint of infra/local/stepfunctions/ belongs here once it exists; it should return
- * `{ name: "sfn", endpoint, env: { AWS_ENDPOINT_URL_SFN: endpoint }, stop }`.
+ * HOOK: local stand-ins started with the stack, before the API server: the connector-run state
+ * machine on the local Step Functions service (infra/local/stepfunctions/), which sets
+ * `AWS_ENDPOINT_URL_SFN` for the handlers.
  */
-const EXTRA_SERVICES: readonly ExtraServiceStarter[] = [];
+const EXTRA_SERVICES: readonly ExtraServiceStarter[] = [
+  connectorRunsService(LOCAL_RESOURCES.connectorRunsArn),
+];
 
 const DEFAULT_PORT = 3000;
 const USAGE = "usage: tsx infra/local/start.ts [--in-memory]   (env: PORT, LOCAL_IN_MEMORY=1)";
@@ -132,6 +136,7 @@ async function main(): Promise<void> {
       `  SES viewer   ${endpoints.ses}/`,
       `  DynamoDB     ${endpoints.dynamodb}  (table ${tableName})`,
       `  SNS          ${endpoints.sns}`,
+      ...(endpoints.sfn ? [`  Step Funcs   ${endpoints.sfn}`] : []),
       "",
       `  Ready in ${((Date.now() - started) / 1000).toFixed(1)} s. SMS and email appear below. Ctrl-C stops.`,
       "",

@@ -1,0 +1,164 @@
+/**
+ * Connector accounts and runs in DynamoDB. Every change is one conditional write: the
+ * conditions of core (the account's last run, the task token or code it still holds) become
+ * the `ConditionExpression`, and a failed condition becomes `false`, never an error.
+ * An owner's accounts are listed through `gsi1`.
+ */
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type {
+  AccountChange,
+  AccountCondition,
+  ConnectorAccount,
+  ConnectorAccountStore,
+  ConnectorRun,
+} from "../core/connectors.js";
+import { documentClient, isConditionFailure, isTransactionConditionFailure } from "./dynamo.js";
+
+function accountKey(id: string) {
+  return { pk: `CONNECTOR_ACCOUNT#${id}`, sk: "ACCOUNT" };
+}
+
+function runKey(id: string) {
+  return { pk: `CONNECTOR_RUN#${id}`, sk: "RUN" };
+}
+
+interface UpdateParts {
+  UpdateExpression: string;
+  ConditionExpression: string;
+  ExpressionAttributeNames: Record<string, string>;
+  ExpressionAttributeValues?: Record<string, unknown>;
+}
+
+/** `SET … REMOVE …` under `attribute_exists(pk) AND <condition>`, with placeholders only. */
+function updateParts(change: AccountChange, condition: AccountCondition): UpdateParts {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const name = (field: string) => {
+    const placeholder = `#${field}`;
+    names[placeholder] = field;
+    return placeholder;
+  };
+
+  const set = Object.entries(change.set ?? {}).filter(([, value]) => value !== undefined);
+  const setFields = new Set(set.map(([field]) => field));
+  const remove = (change.remove ?? []).filter((field) => !setFields.has(field));
+  const clauses: string[] = [];
+  if (set.length > 0) {
+    clauses.push(
+      `SET ${set
+        .map(([field, value], i) => {
+          values[`:s${i}`] = value;
+          return `${name(field)} = :s${i}`;
+        })
+        .join(", ")}`,
+    );
+  }
+  if (remove.length > 0) clauses.push(`REMOVE ${remove.map(name).join(", ")}`);
+
+  const conditions = ["attribute_exists(pk)"];
+  Object.entries(condition).forEach(([field, expected], i) => {
+    if (expected === undefined) return;
+    if (expected === null) {
+      conditions.push(`attribute_not_exists(${name(field)})`);
+      return;
+    }
+    values[`:c${i}`] = expected;
+    conditions.push(`${name(field)} = :c${i}`);
+  });
+
+  return {
+    UpdateExpression: clauses.join(" "),
+    ConditionExpression: conditions.join(" AND "),
+    ExpressionAttributeNames: names,
+    ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+  };
+}
+
+function toAccount(item: Record<string, unknown> | undefined): ConnectorAccount | null {
+  if (!item) return null;
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ...account } = item;
+  return { state: null, ...account } as unknown as ConnectorAccount;
+}
+
+function toRun(item: Record<string, unknown> | undefined): ConnectorRun | null {
+  if (!item) return null;
+  const { pk: _pk, sk: _sk, ...run } = item;
+  return run as unknown as ConnectorRun;
+}
+
+export function dynamoConnectorAccountStore(table: string): ConnectorAccountStore {
+  const db = documentClient();
+  return {
+    async create(account) {
+      await db.send(
+        new PutCommand({
+          TableName: table,
+          Item: {
+            ...accountKey(account.id),
+            gsi1pk: `OWNER#${account.ownerId}`,
+            gsi1sk: `CONNECTOR_ACCOUNT#${account.createdAt}#${account.id}`,
+            ...account,
+          },
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      );
+    },
+
+    async get(accountId) {
+      const { Item } = await db.send(
+        new GetCommand({ TableName: table, Key: accountKey(accountId), ConsistentRead: true }),
+      );
+      return toAccount(Item);
+    },
+
+    async update(accountId, change, condition) {
+      const parts = updateParts(change, condition);
+      if (!parts.UpdateExpression) return true;
+      try {
+        await db.send(
+          new UpdateCommand({ TableName: table, Key: accountKey(accountId), ...parts }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+
+    async startRun(run, previousRunId, change) {
+      try {
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: table,
+                  Key: accountKey(run.accountId),
+                  ...updateParts(change, { lastRunId: previousRunId }),
+                },
+              },
+              {
+                Put: {
+                  TableName: table,
+                  Item: { ...runKey(run.id), ...run },
+                  ConditionExpression: "attribute_not_exists(pk)",
+                },
+              },
+            ],
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isTransactionConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+
+    async getRun(runId) {
+      const { Item } = await db.send(
+        new GetCommand({ TableName: table, Key: runKey(runId), ConsistentRead: true }),
+      );
+      return toRun(Item);
+    },
+  };
+}
