@@ -60,18 +60,18 @@ export type ConnectorLoginResult =
       pending?: string;
     };
 
-export type ConnectorSubmitResult = { ok: true; session: string } | { ok: false; wrongCode: true };
+type ConnectorSubmitResult = { ok: true; session: string } | { ok: false; wrongCode: true };
 
 /**
  * `testSession` may renew the session (a rotated refresh token, new cookies): the new one is
  * saved at once, since the old one may no longer work.
  */
-export type ConnectorSessionTest = { valid: true; session: string } | { valid: false };
+type ConnectorSessionTest = { valid: true; session: string } | { valid: false };
 
 /** A public summary of what was fetched: it ends up in the execution history. No secrets. */
 export type FetchSummary = Record<string, string | number | boolean>;
 
-export interface ConnectorFetchResult {
+interface ConnectorFetchResult {
   summary: FetchSummary;
   /** The session as it is at the end of the run (Cozy saves the cookie jar then too). */
   session: string;

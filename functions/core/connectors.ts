@@ -44,10 +44,10 @@ import { codeDestination } from "./second-factor.js";
 import type { User } from "./users.js";
 
 /** The connectors this service runs; `demo` logs into this service's own `/v1/token`. */
-export const CONNECTOR_NAMES = ["demo"] as const;
+const CONNECTOR_NAMES = ["demo"] as const;
 export type ConnectorName = (typeof CONNECTOR_NAMES)[number];
 
-export function isConnectorName(name: string): name is ConnectorName {
+function isConnectorName(name: string): name is ConnectorName {
   return (CONNECTOR_NAMES as readonly string[]).includes(name);
 }
 
@@ -250,7 +250,7 @@ export async function ownedAccount(
   return account;
 }
 
-export type RunStatus = "running" | "succeeded" | "failed";
+type RunStatus = "running" | "succeeded" | "failed";
 
 export interface PublicRun {
   id: string;
@@ -574,7 +574,7 @@ async function setState(
 }
 
 /** Cozy `deactivateAutoSuccessfulLogin()`: Home stops assuming success and waits. */
-export function deactivateAutoSuccessfulLogin(
+function deactivateAutoSuccessfulLogin(
   deps: Pick<ConnectorTaskDeps, "accounts" | "clock">,
   input: { accountId: string; runId: string },
 ) {
@@ -582,7 +582,7 @@ export function deactivateAutoSuccessfulLogin(
 }
 
 /** Cozy `notifySuccessfulLogin()`. */
-export function notifySuccessfulLogin(
+function notifySuccessfulLogin(
   deps: Pick<ConnectorTaskDeps, "accounts" | "clock">,
   input: { accountId: string; runId: string },
 ) {

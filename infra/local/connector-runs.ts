@@ -26,7 +26,7 @@ import type { ExtraServiceStarter } from "./stack.js";
 import { startLocalStepFunctions } from "./stepfunctions/index.js";
 
 /** The ARN the state machine invokes for a task; locally it names nothing but this map. */
-export function localTaskFunctionArn(taskName: ConnectorTaskName): string {
+function localTaskFunctionArn(taskName: ConnectorTaskName): string {
   return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:function:${localTaskFunctionName(taskName)}`;
 }
 
