@@ -18,6 +18,8 @@ export const CONFIG_VARIABLES = [
   "SERVICE_NAME",
   "NOTIFICATION_TEMPLATES",
   "LOG_LEVEL",
+  // The demo connector's vendor (connector tasks read it at each call); the API's own URL.
+  "CONNECTOR_DEMO_TARGET_URL",
 ] as const;
 
 /** The subset of `env` naming configuration variables, for a function's environment. */
