@@ -65,7 +65,9 @@ export function demoConnector(options: DemoConnectorOptions): Connector {
   const timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
 
   const request = async (path: string, init: RequestInit): Promise<VendorAnswer> => {
-    const url = new URL(path, options.targetUrl());
+    // Relative to the base, so that a base with a path (a stage prefix) keeps it.
+    const base = options.targetUrl();
+    const url = new URL(path.replace(/^\//, ""), base.endsWith("/") ? base : `${base}/`);
     let response: Response;
     try {
       response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });

@@ -325,6 +325,8 @@ export async function startRun(
       lastRunManual: run.manual,
       lastRunStartedAt: run.startedAt,
       updatedAt: run.startedAt,
+      // No run waits any more: a 2FA prompt left by an earlier run must not open in Home.
+      ...(account.state?.startsWith("TWOFA_NEEDED") ? { state: null } : {}),
     },
     remove: RUN_SCOPED_FIELDS,
   });

@@ -251,6 +251,19 @@ describe("runs", () => {
     expect(workflow.started).toHaveLength(2);
   });
 
+  it("a new run clears the 2FA prompt an expired run left on the account", async () => {
+    const { account, run } = await waitingRun();
+    workflow.statuses.set(workflow.executionArnOf(run.id), {
+      status: "FAILED",
+      error: "USER_ACTION_NEEDED.TWOFA_EXPIRED",
+    });
+    expect((await accounts.get(account.id))?.state).toBe("TWOFA_NEEDED.SMS");
+    await startRun(api(), { ownerId: OWNER, accountId: account.id, manual: false });
+    const stored = await accounts.get(account.id);
+    expect(stored?.state).toBeNull();
+    expect(stored?.sealedTaskToken).toBeUndefined();
+  });
+
   it("reports only Cozy error names: a timed-out or aborted execution is UNKNOWN_ERROR", async () => {
     const account = await newAccount();
     const run = await startRun(api(), { ownerId: OWNER, accountId: account.id, manual: true });
