@@ -10,7 +10,7 @@ import {
   type TransactWriteCommandInput,
 } from "@aws-sdk/lib-dynamodb";
 import { DomainError } from "../core/errors.js";
-import type { UniqueClaim, User, UserChange, UserStore } from "../core/users.js";
+import type { UniqueClaim, User, UserStore } from "../core/users.js";
 import type { StoredCode } from "../core/verification-codes.js";
 import { codeKey, consumeCodeItem } from "./code-store.js";
 import { documentClient, failedConditionIndexes } from "./dynamo.js";
