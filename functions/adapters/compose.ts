@@ -101,7 +101,7 @@ export function composeAuthenticate(): (token: string) => Promise<string | null>
 }
 
 /** The issuer authenticator apps show; a colon would split their label in the wrong place. */
-export function readServiceName(): string {
+function readServiceName(): string {
   const name = stringFromEnv("SERVICE_NAME", "Twofa");
   if (name.includes(":")) throw new ConfigError("SERVICE_NAME must not contain ':'");
   return name;

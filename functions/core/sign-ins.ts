@@ -40,9 +40,9 @@ const SIGN_IN_ID_PREFIX = "sia_";
 /** `sia_` + 128 random bits in base64url (22 characters). */
 export const SIGN_IN_ID_PATTERN = /^sia_[A-Za-z0-9_-]{22}$/;
 
-export type SignInStatus = "needs_second_factor" | "complete";
+type SignInStatus = "needs_second_factor" | "complete";
 
-export interface SecondFactorOption {
+interface SecondFactorOption {
   strategy: Strategy;
   /** Where a code goes, masked (`+*******4321`, `j*****e@example.com`). */
   safeIdentifier?: string;
@@ -126,7 +126,7 @@ export interface SignInWithTokens {
 
 const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString();
 
-export function publicSignIn(signIn: SignIn, now: number): PublicSignIn {
+function publicSignIn(signIn: SignIn, now: number): PublicSignIn {
   const v = signIn.verification;
   let verification: PublicSignIn["secondFactorVerification"] = null;
   if (v) {

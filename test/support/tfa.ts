@@ -22,7 +22,7 @@ export interface DocspaceBody<T = unknown> {
 }
 
 /** The base32 secret behind a manual entry key (`ABCD EFGH …`). */
-export function secretOf(manualEntryKey: string): string {
+function secretOf(manualEntryKey: string): string {
   return manualEntryKey.replace(/\s+/g, "");
 }
 
@@ -45,14 +45,14 @@ export function totpCode(secret: string, stepOffset = 0): string {
   });
 }
 
-export async function verifiedEmail(): Promise<{ email: string; code: string }> {
+async function verifiedEmail(): Promise<{ email: string; code: string }> {
   const email = freshEmail();
   const since = new Date();
   expect((await post("/v1/email_verification_codes", { email })).status).toBe(204);
   return { email, code: await latestCodeFor(email, { after: since }) };
 }
 
-export async function verifiedPhone(): Promise<{ phone: string; code: string }> {
+async function verifiedPhone(): Promise<{ phone: string; code: string }> {
   const phone = freshPhone();
   const since = new Date();
   expect((await post("/v1/phone_verification_codes", { phoneNumber: phone })).status).toBe(204);
