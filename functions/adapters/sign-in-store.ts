@@ -119,23 +119,19 @@ export function dynamoSignInStore(table: string): SignInStore {
       });
     },
 
-    complete(id, strategy, sessionId, now) {
+    complete(id, verification, sessionId, now) {
       return conditional({
         TableName: table,
         Key: signInKey(id),
-        UpdateExpression:
-          "SET #status = :complete, createdSessionId = :session, verification.#status = :verified, verification.attempts = verification.attempts + :one",
-        ConditionExpression:
-          "attribute_exists(pk) AND #status = :needs AND expiresAt > :now AND verification.strategy = :strategy",
+        UpdateExpression: "SET #status = :complete, createdSessionId = :session, verification = :v",
+        ConditionExpression: "attribute_exists(pk) AND #status = :needs AND expiresAt > :now",
         ExpressionAttributeNames: { "#status": "status" },
         ExpressionAttributeValues: {
           ":complete": "complete",
           ":session": sessionId,
-          ":verified": "verified",
-          ":one": 1,
+          ":v": verificationItem(verification),
           ":needs": "needs_second_factor",
           ":now": now,
-          ":strategy": strategy,
         },
       });
     },

@@ -75,10 +75,15 @@ export interface SignInStore {
   /** Counts one failed attempt of `strategy`; `failed` marks the verification failed. */
   countFailure(id: string, strategy: Strategy, failed: boolean): Promise<void>;
   /**
-   * Marks the sign-in complete and its verification verified, if it still needs a second
-   * factor, is live and is verifying `strategy`: true for exactly one caller.
+   * Marks the sign-in complete with `verification` (the verified one), if it still needs a
+   * second factor and is live: true for exactly one caller, whatever strategies race.
    */
-  complete(id: string, strategy: Strategy, sessionId: string, now: number): Promise<boolean>;
+  complete(
+    id: string,
+    verification: StoredVerification,
+    sessionId: string,
+    now: number,
+  ): Promise<boolean>;
 }
 
 /** What starting a sign-in needs: no code is sent, so no event topic. */
@@ -239,6 +244,12 @@ export async function getSignIn(
   return publicSignIn(signIn, nowEpochSeconds(deps.clock));
 }
 
+/** Why a conditional write on a sign-in found it no longer open: completed, or expired. */
+async function closedError(signIns: SignInStore, id: string): Promise<DomainError> {
+  const latest = await signIns.get(id);
+  return latest?.status === "complete" ? alreadyVerified() : signInExpired();
+}
+
 /** The live sign-in still waiting for a second factor, its user, and the strategy checked. */
 async function openSignIn(
   deps: SignInPrepareDeps,
@@ -324,7 +335,7 @@ export async function prepareSignInSecondFactor(
     expiresAtEpochSeconds: sent.expiresAtEpochSeconds,
   };
   if (!(await deps.signIns.startVerification(signIn.id, verification, now))) {
-    throw alreadyVerified();
+    throw await closedError(deps.signIns, signIn.id);
   }
   return publicSignIn({ ...signIn, verification }, now);
 }
@@ -368,7 +379,7 @@ export async function attemptSignInSecondFactor(
         expiresAtEpochSeconds: signIn.expiresAtEpochSeconds,
       };
       if (!(await deps.signIns.startVerification(signIn.id, verification, now))) {
-        throw alreadyVerified();
+        throw await closedError(deps.signIns, signIn.id);
       }
       signIn = { ...signIn, verification };
     }
@@ -377,16 +388,22 @@ export async function attemptSignInSecondFactor(
   const outcome = await attemptSecondFactor(sf, user, attempt);
   if (outcome.ok) {
     const sessionId = randomId(sf.random, "rtf_");
-    if (!(await deps.signIns.complete(signIn.id, strategy, sessionId, now))) {
-      throw alreadyVerified();
+    const before = signIn.verification;
+    const verified: StoredVerification = {
+      strategy,
+      status: "verified",
+      attempts: before?.strategy === strategy ? before.attempts + 1 : 1,
+      expiresAtEpochSeconds: before?.expiresAtEpochSeconds ?? signIn.expiresAtEpochSeconds,
+    };
+    if (!(await deps.signIns.complete(signIn.id, verified, sessionId, now))) {
+      throw await closedError(deps.signIns, signIn.id);
     }
     const tokens = await issueTokens(deps, user.id, sessionId);
-    const v = signIn.verification;
     const complete: SignIn = {
       ...signIn,
       status: "complete",
       createdSessionId: sessionId,
-      verification: v ? { ...v, status: "verified", attempts: v.attempts + 1 } : null,
+      verification: verified,
     };
     return { signIn: publicSignIn(complete, now), tokens };
   }
@@ -413,7 +430,9 @@ export async function attemptSignInSecondFactor(
       // The code is gone: consumed by a concurrent attempt that completed the sign-in.
       const latest = await deps.signIns.get(signIn.id);
       if (latest?.status === "complete") throw alreadyVerified();
-      throw new DomainError("verification_missing", "No code is waiting: prepare a new one.");
+      throw new DomainError("verification_missing", "No code is waiting: prepare a new one.", {
+        field: "strategy",
+      });
     }
   }
 }

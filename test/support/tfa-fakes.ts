@@ -21,6 +21,7 @@ import type {
   SignInAttemptDeps,
   SignInStartDeps,
   SignInStore,
+  StoredVerification,
 } from "../../functions/core/sign-ins.js";
 import type {
   AccessTokenSigner,
@@ -260,16 +261,14 @@ class MemorySignInStore implements SignInStore {
     item.verification.attempts += 1;
     if (failed) item.verification.status = "failed";
   }
-  async complete(id: string, strategy: string, sessionId: string, now: number) {
+  async complete(id: string, verification: StoredVerification, sessionId: string, now: number) {
     const item = this.items.get(id);
     if (item?.status !== "needs_second_factor" || item.expiresAtEpochSeconds <= now) {
       return false;
     }
-    if (item.verification?.strategy !== strategy) return false;
     item.status = "complete";
     item.createdSessionId = sessionId;
-    item.verification.status = "verified";
-    item.verification.attempts += 1;
+    item.verification = { ...verification };
     return true;
   }
 }

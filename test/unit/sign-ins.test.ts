@@ -241,6 +241,19 @@ describe("TOTP and backup codes", () => {
     expect(w.refreshTokens.records.length).toBe(before + 1);
   });
 
+  it("a TOTP and a backup code racing complete the sign-in once; the other is told it is verified", async () => {
+    const w = await appWorld();
+    const id = await w.started();
+    const results = await Promise.allSettled([
+      w.attempt(id, "totp", w.code()),
+      w.attempt(id, "backup_code", w.backupCodes[0]),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const rejected = results.find((r) => r.status === "rejected");
+    expect((rejected as PromiseRejectedResult).reason.code).toBe("verification_already_verified");
+    expect((await w.show(id)).status).toBe("complete");
+  });
+
   it("cannot be prepared", async () => {
     const w = await appWorld();
     const id = await w.started();
