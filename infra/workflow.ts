@@ -24,10 +24,13 @@ import { table } from "./storage";
  * settings; `buildConnectorRunDefinition` rejects values out of its bounds, failing the deploy.
  */
 const TWOFA_TIMEOUT_SECONDS = integerFromEnv(
-  "TWOFA_TIMEOUT_SECONDS",
+  "CONNECTOR_TWOFA_TIMEOUT_SECONDS",
   DEFAULT_TWOFA_TIMEOUT_SECONDS,
 );
-const MAX_TWOFA_ATTEMPTS = integerFromEnv("TWOFA_MAX_ATTEMPTS", DEFAULT_MAX_TWOFA_ATTEMPTS);
+const MAX_TWOFA_ATTEMPTS = integerFromEnv(
+  "CONNECTOR_MAX_TWOFA_ATTEMPTS",
+  DEFAULT_MAX_TWOFA_ATTEMPTS,
+);
 
 const TASK_RUNTIME = "nodejs22.x";
 /** The tasks wait on the network (the vendor, DynamoDB), not on the CPU. */

@@ -10,8 +10,8 @@ import { type Deployment, describeDeployment, taskFunctionArns } from "./deploym
 import { ensureSstPlatform, runSstConfig, type SstRun } from "./sst-harness";
 
 const SETTINGS = {
-  TWOFA_TIMEOUT_SECONDS: "240",
-  TWOFA_MAX_ATTEMPTS: "5",
+  CONNECTOR_TWOFA_TIMEOUT_SECONDS: "240",
+  CONNECTOR_MAX_TWOFA_ATTEMPTS: "5",
   TWOFA_EMAIL_SENDER: "auth@twofa.example",
 };
 
@@ -54,22 +54,22 @@ describe("the production stage", () => {
 });
 
 describe("deploy-time settings", () => {
-  it("TWOFA_TIMEOUT_SECONDS sets how long a run waits for the 2FA code", () => {
+  it("CONNECTOR_TWOFA_TIMEOUT_SECONDS sets how long a run waits for the 2FA code", () => {
     const callbacks = lambdaTasksOf(deployment.stateMachineDefinition).filter((t) =>
       t.resource.endsWith(".waitForTaskToken"),
     );
     expect(callbacks.map((t) => t.timeoutSeconds)).toEqual(
-      callbacks.map(() => Number(SETTINGS.TWOFA_TIMEOUT_SECONDS)),
+      callbacks.map(() => Number(SETTINGS.CONNECTOR_TWOFA_TIMEOUT_SECONDS)),
     );
     expect(callbacks.length).toBeGreaterThan(0);
   });
 
-  it("the deployed definition is the shared ASL built with TWOFA_TIMEOUT_SECONDS and TWOFA_MAX_ATTEMPTS", () => {
+  it("the deployed definition is the shared ASL built with CONNECTOR_TWOFA_TIMEOUT_SECONDS and CONNECTOR_MAX_TWOFA_ATTEMPTS", () => {
     expect(deployment.stateMachineDefinition).toEqual(
       buildConnectorRunDefinition({
         functionArns: taskFunctionArns(deployment),
-        twoFaTimeoutSeconds: Number(SETTINGS.TWOFA_TIMEOUT_SECONDS),
-        maxTwoFaAttempts: Number(SETTINGS.TWOFA_MAX_ATTEMPTS),
+        twoFaTimeoutSeconds: Number(SETTINGS.CONNECTOR_TWOFA_TIMEOUT_SECONDS),
+        maxTwoFaAttempts: Number(SETTINGS.CONNECTOR_MAX_TWOFA_ATTEMPTS),
       }),
     );
   });
