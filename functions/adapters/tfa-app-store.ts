@@ -44,6 +44,13 @@ function toPending(item: Record<string, unknown>): PendingEnrollment {
 
 type Attr = { S?: string; N?: string } | undefined;
 
+function lostToConcurrentTransaction(error: unknown): boolean {
+  if (!(error instanceof Error) || error.name !== "TransactionCanceledException") return false;
+  const reasons = (error as Error & { CancellationReasons?: { Code?: string }[] })
+    .CancellationReasons;
+  return reasons?.some((reason) => reason.Code === "TransactionConflict") ?? false;
+}
+
 export function dynamoTfaAppStore(table: string): TfaAppStore {
   const db = documentClient();
 
@@ -97,12 +104,13 @@ export function dynamoTfaAppStore(table: string): TfaAppStore {
     return items;
   };
 
+  /** False when a condition failed or a concurrent transaction on the same items won. */
   const transact = async (items: TransactItem[]) => {
     try {
       await db.send(new TransactWriteCommand({ TransactItems: items }));
       return true;
     } catch (error) {
-      if (isTransactionConditionFailure(error)) return false;
+      if (isTransactionConditionFailure(error) || lostToConcurrentTransaction(error)) return false;
       throw error;
     }
   };

@@ -164,6 +164,21 @@ describe("POST /api/2.0/settings/tfaapp/validate", () => {
     await expectLinked(user);
   });
 
+  it("concurrent validations with the right code link the app once, with one set of backup codes", async () => {
+    const user = await simpleUserWithEmail();
+    const { secret } = await tfaSetup(user.access);
+    await awayFromStepEnd();
+    const code = totpCode(secret);
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => tfaValidate(user.access, { code })),
+    );
+    expect(results.filter((r) => r.body.response === true)).toHaveLength(1);
+    const losers = results.filter((r) => r.body.response !== true);
+    for (const r of losers) expect(r.status === 409 || r.status === 400).toBe(true);
+    expect((await tfaCodes(user.access)).body.response?.filter((c) => c.code)).toHaveLength(10);
+    await expectLinked(user);
+  });
+
   it("tells the user by email that an authenticator app was turned on", async () => {
     const user = await appUser();
     await sleep(500);
