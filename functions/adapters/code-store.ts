@@ -29,23 +29,23 @@ export function consumeCodeItem(tableName: string, c: CodeConsumption) {
   };
 }
 
+/** The stored form of a code, for a put here or inside another store's transaction. */
+export function codeItem(code: StoredCode) {
+  return {
+    ...codeKey(code.purpose, code.subject),
+    challengeId: code.challengeId,
+    codeHash: code.codeHash,
+    attempts: code.attempts,
+    maxAttempts: code.maxAttempts,
+    expiresAt: code.expiresAtEpochSeconds,
+  };
+}
+
 export function dynamoCodeStore(tableName: string): CodeStore {
   const db = documentClient();
   return {
     async put(code: StoredCode) {
-      await db.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: {
-            ...codeKey(code.purpose, code.subject),
-            challengeId: code.challengeId,
-            codeHash: code.codeHash,
-            attempts: code.attempts,
-            maxAttempts: code.maxAttempts,
-            expiresAt: code.expiresAtEpochSeconds,
-          },
-        }),
-      );
+      await db.send(new PutCommand({ TableName: tableName, Item: codeItem(code) }));
     },
 
     async reserveAttempt(purpose, subject, now): Promise<ReserveOutcome> {

@@ -12,7 +12,7 @@ import {
 import { DomainError } from "../core/errors.js";
 import type { UniqueClaim, User, UserStore } from "../core/users.js";
 import type { StoredCode } from "../core/verification-codes.js";
-import { codeKey, consumeCodeItem } from "./code-store.js";
+import { codeItem, consumeCodeItem } from "./code-store.js";
 import { documentClient, failedConditionIndexes } from "./dynamo.js";
 
 type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
@@ -37,19 +37,7 @@ const TAKEN: Record<UniqueClaim["kind"], () => DomainError> = {
 };
 
 function putCodeItem(table: string, code: StoredCode): TransactItem {
-  return {
-    Put: {
-      TableName: table,
-      Item: {
-        ...codeKey(code.purpose, code.subject),
-        challengeId: code.challengeId,
-        codeHash: code.codeHash,
-        attempts: code.attempts,
-        maxAttempts: code.maxAttempts,
-        expiresAt: code.expiresAtEpochSeconds,
-      },
-    },
-  };
+  return { Put: { TableName: table, Item: codeItem(code) } };
 }
 
 function toUser(item: Record<string, unknown> | undefined): User | null {

@@ -19,14 +19,12 @@ import {
   sleep,
 } from "../support/http.js";
 import { latestCodeFor, messagesFor } from "../support/local.js";
+import { type Json, PASSWORD, wrongOf } from "../support/users.js";
 
-const PASSWORD = "correct horse battery staple";
 /** The test stack's wait for a code, and time for the run to end after it. */
 const TWOFA_TIMEOUT_MS = 4_000;
 const RUN_DEADLINE_MS = 15_000;
 const POLL_MS = 50;
-
-type Json = Record<string, unknown>;
 
 // --- helpers ---------------------------------------------------------------------------------
 
@@ -153,10 +151,6 @@ async function manualRunWithCode(s: Scenario): Promise<{ runId: string; code: st
   expect((await postCode(s, code)).status).toBe(202);
   expect(await runOutcome(s, runId)).toMatchObject({ status: "succeeded", error: null });
   return { runId, code };
-}
-
-function wrongOf(code: string): string {
-  return code === "000000" ? "111111" : "000000";
 }
 
 let sfn: SFNClient;

@@ -1,34 +1,16 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, inject, it } from "vitest";
-import {
-  call,
-  freshEmail,
-  freshPhone,
-  freshUsername,
-  type HttpResult,
-  post,
-  sleep,
-} from "../support/http.js";
+import { call, freshPhone, freshUsername, type HttpResult, post, sleep } from "../support/http.js";
 import { latestCodeFor } from "../support/local.js";
+import {
+  PASSWORD,
+  passwordGrant,
+  verifiedEmail,
+  verifiedPhone,
+  wrongOf,
+} from "../support/users.js";
 
-const PASSWORD = "correct horse battery staple";
 const COOLDOWN_MS = 2_100; // CODE_RESEND_COOLDOWN_SECONDS in the test stack, plus a margin
-
-type Json = Record<string, unknown>;
-
-async function verifiedPhone(): Promise<{ phone: string; code: string }> {
-  const phone = freshPhone();
-  const since = new Date();
-  expect((await post("/v1/phone_verification_codes", { phoneNumber: phone })).status).toBe(204);
-  return { phone, code: await latestCodeFor(phone, { after: since }) };
-}
-
-async function verifiedEmail(): Promise<{ email: string; code: string }> {
-  const email = freshEmail();
-  const since = new Date();
-  expect((await post("/v1/email_verification_codes", { email })).status).toBe(204);
-  return { email, code: await latestCodeFor(email, { after: since }) };
-}
 
 async function registerSmsUser() {
   const { phone, code } = await verifiedPhone();
@@ -50,9 +32,6 @@ async function registerSimpleUser() {
   return { username };
 }
 
-const passwordGrant = (username: string, extra: Json = {}) =>
-  post("/v1/token", { grant_type: "password", username, password: PASSWORD, ...extra });
-
 /** Asks for a login code (the otp_required round) and reads it from the phone. */
 async function loginCode(username: string, to: string): Promise<{ res: HttpResult; code: string }> {
   const since = new Date();
@@ -60,10 +39,6 @@ async function loginCode(username: string, to: string): Promise<{ res: HttpResul
   expect(res.status).toBe(400);
   expect(res.body.error).toBe("otp_required");
   return { res, code: await latestCodeFor(to, { after: since }) };
-}
-
-function wrongOf(code: string) {
-  return code === "000000" ? "111111" : "000000";
 }
 
 describe("POST /v1/token — the seed's flows", () => {

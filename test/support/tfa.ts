@@ -4,15 +4,14 @@
  */
 import { generateSync } from "otplib";
 import { expect } from "vitest";
-import { call, freshEmail, freshPhone, freshUsername, post, sleep } from "./http.js";
-import { latestCodeFor } from "./local.js";
+import { call, freshUsername, post, sleep } from "./http.js";
+import { type Json, PASSWORD, passwordGrant, verifiedEmail, verifiedPhone } from "./users.js";
 
-export const PASSWORD = "correct horse battery staple";
+export { type Json, PASSWORD, passwordGrant };
+
 const PERIOD_SECONDS = 30;
 /** Codes are computed at least this far from the end of their step, so they are not stale on arrival. */
 const STEP_MARGIN_SECONDS = 4;
-
-export type Json = Record<string, unknown>;
 
 export interface DocspaceBody<T = unknown> {
   response?: T;
@@ -44,23 +43,6 @@ export function totpCode(secret: string, stepOffset = 0): string {
     epoch: Math.floor(Date.now() / 1000) + stepOffset * PERIOD_SECONDS,
   });
 }
-
-async function verifiedEmail(): Promise<{ email: string; code: string }> {
-  const email = freshEmail();
-  const since = new Date();
-  expect((await post("/v1/email_verification_codes", { email })).status).toBe(204);
-  return { email, code: await latestCodeFor(email, { after: since }) };
-}
-
-async function verifiedPhone(): Promise<{ phone: string; code: string }> {
-  const phone = freshPhone();
-  const since = new Date();
-  expect((await post("/v1/phone_verification_codes", { phoneNumber: phone })).status).toBe(204);
-  return { phone, code: await latestCodeFor(phone, { after: since }) };
-}
-
-export const passwordGrant = (username: string, extra: Json = {}) =>
-  post("/v1/token", { grant_type: "password", username, password: PASSWORD, ...extra });
 
 export interface TestUser {
   username: string;
