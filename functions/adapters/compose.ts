@@ -44,7 +44,7 @@ export function composeCodeDeps(): CodeDeps {
   };
 }
 
-export function readAccountSettings(): AccountSettings {
+function readAccountSettings(): AccountSettings {
   const method = stringFromEnv("DEFAULT_AUTH_METHOD", "simple");
   if (!(SELECTABLE_AUTH_METHODS as readonly string[]).includes(method)) {
     throw new ConfigError(
@@ -58,7 +58,7 @@ export function readAccountSettings(): AccountSettings {
   return { defaultAuthMethod: method as SelectableAuthMethod, requireTfa };
 }
 
-export function composeSecondFactorDeps(codes = composeCodeDeps()): SecondFactorDeps {
+function composeSecondFactorDeps(codes = composeCodeDeps()): SecondFactorDeps {
   const table = resources.tableName();
   return {
     clock: systemClock,

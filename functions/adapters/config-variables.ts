@@ -2,7 +2,7 @@
  * The environment variables the functions read (see config.ts and each handler). Listed apart,
  * with no imports, so the SST program can pass the ones set at deploy time to every function.
  */
-export const CONFIG_VARIABLES = [
+const CONFIG_VARIABLES = [
   "CODE_TTL_SECONDS",
   "CODE_MAX_ATTEMPTS",
   "CODE_RESEND_COOLDOWN_SECONDS",

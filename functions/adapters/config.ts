@@ -17,7 +17,7 @@ export class ConfigError extends Error {
 }
 
 /** An integer from the environment, or the default; outside [min, max] fails the cold start. */
-export function intFromEnv(name: string, fallback: number, [min, max]: readonly [number, number]) {
+function intFromEnv(name: string, fallback: number, [min, max]: readonly [number, number]) {
   const raw = process.env[name];
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
@@ -27,7 +27,7 @@ export function intFromEnv(name: string, fallback: number, [min, max]: readonly 
   return value;
 }
 
-export function listFromEnv(name: string, fallback: readonly string[]): readonly string[] {
+function listFromEnv(name: string, fallback: readonly string[]): readonly string[] {
   const raw = process.env[name];
   if (raw === undefined || raw === "") return fallback;
   return raw

@@ -10,7 +10,7 @@ const MAX_DEPTH = 6;
 
 type Level = "debug" | "info" | "warn" | "error";
 
-export function redact(value: unknown, depth = 0): unknown {
+function redact(value: unknown, depth = 0): unknown {
   if (depth > MAX_DEPTH) return "[truncated]";
   if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
   if (value instanceof Error) return { name: value.name };
@@ -34,7 +34,7 @@ export interface Logger {
 
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-export function createLogger(base: Record<string, unknown> = {}): Logger {
+function createLogger(base: Record<string, unknown> = {}): Logger {
   const threshold = ORDER[(process.env.LOG_LEVEL as Level | undefined) ?? "info"] ?? ORDER.info;
   const write = (level: Level, message: string, fields?: Record<string, unknown>) => {
     if (ORDER[level] < threshold) return;

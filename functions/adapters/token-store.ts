@@ -121,11 +121,3 @@ export function dynamoRefreshTokenStore(table: string): RefreshTokenStore {
     );
   }
 }
-
-/** For tests and admin tools: whether a family is revoked. */
-export async function isFamilyRevoked(table: string, familyId: string): Promise<boolean> {
-  const { Item } = await documentClient().send(
-    new GetCommand({ TableName: table, Key: familyKey(familyId), ConsistentRead: true }),
-  );
-  return Item?.revoked === true;
-}

@@ -8,11 +8,9 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 /** Ten codes: the common offer (GitHub, Google); DESIGN "Backup codes". */
 export const BACKUP_CODE_COUNT = 10;
 /** 80 bits per code (DESIGN asks ≥ 64): 10 bytes are exactly 16 Crockford base32 characters. */
-export const BACKUP_CODE_BYTES = 10;
-/** Characters per code, shown as four groups of four: `XXXX-XXXX-XXXX-XXXX`. */
-export const BACKUP_CODE_LENGTH = 16;
+const BACKUP_CODE_BYTES = 10;
 /** A key as long as SHA-256's output gives HMAC its full strength (NIST SP 800-107 Rev. 1 §5.3.4). */
-export const BACKUP_CODE_HASH_KEY_MIN_BYTES = 32;
+const BACKUP_CODE_HASH_KEY_MIN_BYTES = 32;
 
 /**
  * Crockford's base32: no I, L, O or U, so what is printed cannot be misread; on input the

@@ -12,7 +12,7 @@ export interface VerificationRequest {
   sourceIp?: string;
 }
 
-export function sendLimitError(outcome: Extract<IssueOutcome, { sent: false }>): DomainError {
+function sendLimitError(outcome: Extract<IssueOutcome, { sent: false }>): DomainError {
   const retryAfterSeconds = Math.max(1, outcome.retryAfterSeconds);
   return outcome.reason === "cooldown"
     ? new DomainError("resend_too_soon", "A code was sent moments ago; wait before asking again.", {

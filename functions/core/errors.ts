@@ -2,7 +2,7 @@
  * The error catalogue of the service: stable snake_case codes that clients can branch on.
  * HTTP statuses are chosen in one place, `functions/api/http.ts`; core only names the outcome.
  */
-export const ERROR_CODES = [
+const ERROR_CODES = [
   // input
   "invalid_request",
   "invalid_json",

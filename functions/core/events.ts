@@ -17,7 +17,7 @@ export type EventType = (typeof EVENT_TYPES)[number];
 
 export const LOCALES = ["en", "fr"] as const;
 export type Locale = (typeof LOCALES)[number];
-export const DEFAULT_LOCALE: Locale = "en";
+const DEFAULT_LOCALE: Locale = "en";
 
 export type Channel = "sms" | "email";
 
@@ -62,8 +62,4 @@ export function localeFromAcceptLanguage(header: string | undefined): Locale {
     if (match) return match;
   }
   return DEFAULT_LOCALE;
-}
-
-export function isLocale(value: unknown): value is Locale {
-  return typeof value === "string" && (LOCALES as readonly string[]).includes(value);
 }

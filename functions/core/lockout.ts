@@ -5,7 +5,7 @@
  */
 import type { LockoutPolicy } from "./policy.js";
 
-export type ReserveAttemptOutcome =
+type ReserveAttemptOutcome =
   | { ok: true; failuresIncludingThis: number }
   | { ok: false; retryAfterSeconds: number };
 

@@ -36,7 +36,7 @@ export interface DeliveryStore {
   get(eventId: string): Promise<DeliveryRecord | null>;
 }
 
-export interface Template {
+interface Template {
   subject: string;
   text: string;
 }
@@ -138,7 +138,7 @@ export function mergeTemplates(base: TemplateSet, overrides: TemplateSet): Templ
   return merged;
 }
 
-export function renderTemplate(template: string, values: Record<string, string | number>): string {
+function renderTemplate(template: string, values: Record<string, string | number>): string {
   return template.replace(/\{\{(\w+)\}\}/g, (whole, name: string) =>
     name in values ? String(values[name]) : whole,
   );

@@ -17,8 +17,8 @@ import {
 import { normalizeUsername, type User, type UserStore } from "./users.js";
 import { issueCode } from "./verification-codes.js";
 
-export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60; // short-lived: NIST SP 800-63B §7.1 reauth bounds
-export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 60 * 60;
+const ACCESS_TOKEN_TTL_SECONDS = 15 * 60; // short-lived: NIST SP 800-63B §7.1 reauth bounds
+const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 60 * 60;
 const REFRESH_TOKEN_BYTES = 32;
 
 export interface AccessTokenSigner {

@@ -11,19 +11,19 @@ export const TOTP_SECRET_BYTES = 20;
 /** RFC 6238 §5.2 recommends 30 s; authenticator apps assume it when the URI omits `period`. */
 export const TOTP_PERIOD_SECONDS = 30;
 /** Six digits: what every authenticator app shows by default (RFC 4226 §5.3 minimum). */
-export const TOTP_DIGITS = 6;
+const TOTP_DIGITS = 6;
 /**
  * ±1 step (±30 s) of clock drift and typing time. RFC 6238 §5.2 recommends at most one step
  * of network delay; the original service allowed ±5 minutes, which this project refuses.
  */
-export const TOTP_WINDOW_STEPS = 1;
+const TOTP_WINDOW_STEPS = 1;
 /**
  * HMAC-SHA-1: RFC 6238's default and the only algorithm every authenticator app honours
  * (some, such as older Google Authenticator releases, ignore `algorithm=` in the URI and
  * compute SHA-1 codes regardless).
  * HMAC-SHA-1 is not affected by SHA-1 collision attacks.
  */
-export const TOTP_ALGORITHM = "sha1";
+const TOTP_ALGORITHM = "sha1";
 
 const base32 = new ScureBase32Plugin();
 const BASE32_SECRET = /^[A-Z2-7]+$/;

@@ -2,8 +2,8 @@
 import type { Locale } from "./events.js";
 import type { CodeConsumption, StoredCode } from "./verification-codes.js";
 
-export const AUTH_METHODS = ["simple", "tfa_sms", "tfa_email", "totp"] as const;
-export type AuthMethod = (typeof AUTH_METHODS)[number];
+const AUTH_METHODS = ["simple", "tfa_sms", "tfa_email", "totp"] as const;
+type AuthMethod = (typeof AUTH_METHODS)[number];
 /** The methods a client may choose directly; `totp` is set by linking an authenticator app. */
 export const SELECTABLE_AUTH_METHODS = ["simple", "tfa_sms", "tfa_email"] as const;
 export type SelectableAuthMethod = (typeof SELECTABLE_AUTH_METHODS)[number];

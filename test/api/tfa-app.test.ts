@@ -4,11 +4,10 @@
  * the replay and race guards of TOTP and backup codes at `/v1/token`.
  */
 import { execFile } from "node:child_process";
-import { readFile } from "node:fs/promises";
 import { promisify } from "node:util";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { call, sleep } from "../support/http.js";
-import { apiUrl, latestCodeFor, messagesFor } from "../support/local.js";
+import { apiUrl, latestCodeFor, messagesFor, readLogs } from "../support/local.js";
 import {
   type AppUser,
   appUser,
@@ -422,7 +421,7 @@ describe("secrets stay secret", () => {
     const user: AppUser = await appUser();
     const login = await passwordGrant(user.username, { otp: user.backupCodes[5] });
     await sleep(300);
-    const logs = (await readFile(inject("logFile"), "utf8"))
+    const logs = (await readLogs())
       .split("\n")
       .filter((line) => line.startsWith("{"))
       .join("\n");

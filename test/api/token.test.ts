@@ -1,7 +1,6 @@
-import { readFile } from "node:fs/promises";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { call, freshPhone, freshUsername, type HttpResult, post, sleep } from "../support/http.js";
-import { latestCodeFor } from "../support/local.js";
+import { latestCodeFor, messagesFor, readLogs } from "../support/local.js";
 import {
   PASSWORD,
   passwordGrant,
@@ -133,7 +132,6 @@ describe("POST /v1/token — refusals", () => {
       [...r.headers.entries()].filter(([k]) => !["date", "apigw-requestid"].includes(k));
     expect(stable(unknown)).toEqual(stable(wrong));
     await sleep(300);
-    const { messagesFor } = await import("../support/local.js");
     expect(await messagesFor(phone)).toHaveLength(1); // the registration code only
   });
 
@@ -260,7 +258,6 @@ describe("GET and PATCH /v1/user", () => {
     });
     expect(done.status).toBe(200);
     expect(done.body.authMethod).toBe("simple");
-    const { messagesFor } = await import("../support/local.js");
     await sleep(500);
     expect((await messagesFor(phone)).at(-1)?.body).toContain("turned off");
   });
@@ -306,7 +303,7 @@ describe("secrets stay secret", () => {
       expect(everything).not.toContain(secret);
     expect(rotated.text).not.toContain(refresh);
     await sleep(300);
-    const logs = (await readFile(inject("logFile"), "utf8"))
+    const logs = (await readLogs())
       .split("\n")
       // The local stand-in for a phone prints SMS bodies on purpose; service logs are JSON lines.
       .filter((line) => line.startsWith("{"))

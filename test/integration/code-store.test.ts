@@ -1,5 +1,5 @@
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { codeKey, dynamoCodeStore } from "../../functions/adapters/code-store.js";
 import { documentClient } from "../../functions/adapters/dynamo.js";
 import { dynamoRateLimiter } from "../../functions/adapters/rate-limiter.js";
@@ -11,12 +11,13 @@ import {
   checkAndConsumeCode,
   issueCode,
 } from "../../functions/core/verification-codes.js";
-import { useLocalAws } from "../support/aws.js";
 import { FakeClock, MemoryEvents } from "../support/fakes.js";
+import { useLocalAwsEnvironment } from "../support/local.js";
 
 let table = "";
 beforeAll(() => {
-  table = useLocalAws().tableName;
+  useLocalAwsEnvironment();
+  table = inject("tableName");
 });
 
 function deps(clock = new FakeClock(Date.now())) {

@@ -1,12 +1,11 @@
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_RESOURCES } from "../../infra/local/stack.js";
-import { useLocalAws } from "../support/aws.js";
 import { freshEmail, freshPhone, sleep } from "../support/http.js";
-import { messagesFor } from "../support/local.js";
+import { messagesFor, useLocalAwsEnvironment } from "../support/local.js";
 
 beforeAll(() => {
-  useLocalAws();
+  useLocalAwsEnvironment();
 });
 
 function event(id: string, to: string, channel: "sms" | "email") {
