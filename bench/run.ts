@@ -148,10 +148,17 @@ async function httpBench(apiUrl: string) {
         }),
       ),
     ),
-    "POST /v1/token (password, argon2id)": await load(60, 4, () =>
+    "POST /v1/token (right password, argon2id)": await load(60, 4, () =>
       fetch(
         `${apiUrl}/v1/token`,
         json({ grant_type: "password", username, password: "bench password 123" }),
+      ),
+    ),
+    // These two must cost the same: timing must not tell unknown users from wrong passwords.
+    "POST /v1/token (wrong password)": await load(60, 4, () =>
+      fetch(
+        `${apiUrl}/v1/token`,
+        json({ grant_type: "password", username, password: "not the password" }),
       ),
     ),
     "POST /v1/token (unknown user)": await load(60, 4, () =>

@@ -17,6 +17,9 @@ import { documentClient, failedConditionIndexes } from "./dynamo.js";
 
 type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
 
+/** An id no user has (ids are `usr_` + 22 base64url characters). */
+const UNKNOWN_USER_ID = "none";
+
 export function userKey(id: string) {
   return { pk: `USER#${id}`, sk: "PROFILE" };
 }
@@ -87,7 +90,10 @@ export function dynamoUserStore(table: string): UserStore {
       const { Item } = await db.send(
         new GetCommand({ TableName: table, Key: claimKey({ kind: "username", value: username }) }),
       );
-      return Item ? get(String(Item.userId)) : null;
+      // An unknown username still reads a user item, so both answers cost two reads: the
+      // token endpoint must not tell unknown users from wrong passwords by its timing.
+      const user = await get(Item ? String(Item.userId) : UNKNOWN_USER_ID);
+      return Item ? user : null;
     },
 
     async create(user, change) {
