@@ -3,6 +3,7 @@
  * linked only to the resources its row lists.
  */
 import { configEnvironment } from "../functions/adapters/config-variables";
+import { gateway } from "./gateway";
 import { type LinkRegistry, linksFor } from "./links";
 import { email, topic } from "./messaging";
 import { ROUTES, routeKey } from "./routes";
@@ -44,7 +45,7 @@ const available: LinkRegistry = {
   ConnectorRuns: connectorRuns,
 };
 
-export const api = new sst.aws.ApiGatewayV2("Api");
+export const api = gateway;
 
 for (const route of ROUTES) {
   api.route(routeKey(route), {

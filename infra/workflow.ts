@@ -14,6 +14,7 @@ import {
   DEFAULT_MAX_TWOFA_ATTEMPTS,
   DEFAULT_TWOFA_TIMEOUT_SECONDS,
 } from "./connector-run.asl";
+import { gateway } from "./gateway";
 import { type LinkRegistry, linksFor } from "./links";
 import { email, topic } from "./messaging";
 import { secrets } from "./secrets";
@@ -51,7 +52,8 @@ const taskFunctions = Object.fromEntries(
       memory: TASK_MEMORY,
       // The definition derives each task's TimeoutSeconds from this same number.
       timeout: `${task.functionTimeoutSeconds} seconds`,
-      environment: configEnvironment(process.env),
+      // The demo connector logs into this service's own API unless told otherwise at deploy.
+      environment: { CONNECTOR_DEMO_TARGET_URL: gateway.url, ...configEnvironment(process.env) },
     });
     return [taskName, fn];
   }),

@@ -102,6 +102,14 @@ describe("functions", () => {
     expect(problems).toEqual([]);
   });
 
+  it("gives the connector tasks the API's own URL as the demo connector's target", () => {
+    const tasks = deployment.rows.filter((row) => row.kind === "connector task");
+    expect(tasks.length).toBeGreaterThan(0);
+    for (const row of tasks) {
+      expect(row.fn?.environment.CONNECTOR_DEMO_TARGET_URL).toBe(run.outputs.api);
+    }
+  });
+
   it("deploys no function that no table declares", () => {
     const declared = new Set(deployment.rows.map((row) => row.fn?.name));
     expect(deployment.functions.map((f) => f.name).filter((name) => !declared.has(name))).toEqual(
