@@ -11,11 +11,12 @@
  * keyed hashes.
  */
 import { generateBackupCodes, hashBackupCode } from "./backup-codes.js";
+import { codeDestination } from "./contacts.js";
 import { open, seal } from "./crypto.js";
 import { DomainError } from "./errors.js";
 import type { Locale, Recipient } from "./events.js";
 import { type Clock, nowEpochSeconds, type Random } from "./ports.js";
-import { codeDestination, notifyLocked, type SecondFactorDeps, tellUser } from "./second-factor.js";
+import { notifyLocked, type SecondFactorDeps, tellUser } from "./second-factor.js";
 import { checkLoginOtp, lockedError, otpFailure, requireOtp } from "./tokens.js";
 import {
   createTotpKeyUri,

@@ -36,11 +36,11 @@ import {
   type FetchSummary,
   twoFaNeededState,
 } from "./connector-sdk.js";
+import { codeDestination } from "./contacts.js";
 import { open, randomId, seal } from "./crypto.js";
 import { DomainError } from "./errors.js";
 import type { EventPublisher, Locale, Recipient } from "./events.js";
 import type { Clock, Random } from "./ports.js";
-import { codeDestination } from "./second-factor.js";
 import type { User } from "./users.js";
 
 /** The connectors this service runs; `demo` logs into this service's own `/v1/token`. */

@@ -4,12 +4,14 @@
  * transaction; turning TFA off or moving it needs a current second factor, and the user is told
  * on the old channel.
  */
+
+import { codeDestination } from "./contacts.js";
 import { keyedHash, randomId } from "./crypto.js";
 import { DomainError } from "./errors.js";
 import type { Locale } from "./events.js";
 import { nowEpochSeconds } from "./ports.js";
 import { parseEmail, parsePhoneNumber } from "./recipients.js";
-import { codeDestination, type SecondFactorDeps, tellUser } from "./second-factor.js";
+import { type SecondFactorDeps, tellUser } from "./second-factor.js";
 import { checkLoginOtp, otpFailure, type PasswordHasher, requireOtp } from "./tokens.js";
 import {
   normalizeUsername,

@@ -53,19 +53,3 @@ export function parseEmail(input: string, field = "email"): string {
   const at = trimmed.lastIndexOf("@");
   return trimmed.slice(0, at) + trimmed.slice(at).toLowerCase();
 }
-
-/** `+33612345678` → `+*******5678`: enough for the user to recognise, little for anyone else. */
-export function maskPhoneNumber(e164: string): string {
-  return `+${"*".repeat(Math.max(0, e164.length - 5))}${e164.slice(-4)}`;
-}
-
-/** `joe.doe@example.com` → `j*****e@example.com`. */
-export function maskEmail(email: string): string {
-  const at = email.lastIndexOf("@");
-  const local = email.slice(0, at);
-  const shown =
-    local.length <= 2
-      ? `${local[0] ?? ""}*`
-      : `${local[0]}${"*".repeat(local.length - 2)}${local.at(-1)}`;
-  return shown + email.slice(at);
-}

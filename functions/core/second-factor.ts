@@ -3,12 +3,13 @@
  * alike: malformed input spends nothing; every evaluation is first counted against the user's
  * lockout; a success resets the count; reaching the limit tells the user.
  */
+
+import { codeDestination } from "./contacts.js";
 import { randomId } from "./crypto.js";
 import type { EventPublisher, Locale } from "./events.js";
 import type { AttemptGuard } from "./lockout.js";
 import type { LockoutPolicy } from "./policy.js";
 import { type Clock, nowEpochSeconds, type Random } from "./ports.js";
-import { maskEmail, maskPhoneNumber } from "./recipients.js";
 import type { User } from "./users.js";
 import {
   type CodeDeps,
@@ -126,19 +127,6 @@ export async function notifyLocked(
     ...(recipient ? { recipient } : {}),
     data: { userId: user.id, minutes: Math.round(deps.lockout.lockSeconds / 60) },
   });
-}
-
-/** The channel a code-based TFA method sends to, masked for display. */
-export function codeDestination(
-  user: User,
-): { channel: "sms" | "email"; to: string; masked: string } | null {
-  if (user.authMethod === "tfa_sms" && user.phoneNumber) {
-    return { channel: "sms", to: user.phoneNumber, masked: maskPhoneNumber(user.phoneNumber) };
-  }
-  if (user.authMethod === "tfa_email" && user.email) {
-    return { channel: "email", to: user.email, masked: maskEmail(user.email) };
-  }
-  return null;
 }
 
 export function tellUser(

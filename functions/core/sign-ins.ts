@@ -10,13 +10,13 @@
  * `totp` → `totp`, and `backup_code` while unused backup codes remain.
  */
 import type { TfaAppStore } from "./authenticator-app.js";
+import { maskEmail, maskPhoneNumber } from "./contacts.js";
 import { randomId } from "./crypto.js";
 import { DomainError } from "./errors.js";
 import type { Locale } from "./events.js";
 import type { AttemptGuard } from "./lockout.js";
 import type { LockoutPolicy } from "./policy.js";
 import { type Clock, nowEpochSeconds } from "./ports.js";
-import { maskEmail, maskPhoneNumber } from "./recipients.js";
 import {
   type AttemptInput,
   attemptSecondFactor,

@@ -4,6 +4,8 @@
  * in like time, a login code serves only the login it was sent for, attempts are bounded,
  * refresh tokens rotate and a replayed one revokes its family.
  */
+
+import { codeDestination } from "./contacts.js";
 import { keyedHash, randomId } from "./crypto.js";
 import { DomainError } from "./errors.js";
 import type { Locale } from "./events.js";
@@ -11,7 +13,6 @@ import { type Clock, nowEpochSeconds, type Random } from "./ports.js";
 import {
   type AttemptOutcome,
   attemptSecondFactor,
-  codeDestination,
   type SecondFactorDeps,
 } from "./second-factor.js";
 import { normalizeUsername, type User, type UserStore } from "./users.js";
