@@ -168,14 +168,34 @@ function bodySize(event: APIGatewayProxyEventV2): number {
     : Buffer.byteLength(event.body, "utf8");
 }
 
+/**
+ * Describes what was expected, never what was received: the received value may be a password
+ * or a code sent in the wrong shape.
+ */
+function describeIssue(where: string, issue: v.BaseIssue<unknown>): string {
+  const limit = issue.expected?.replace(/^[<>]=/, "");
+  switch (issue.type) {
+    case "min_length":
+      return `${where} must have at least ${limit} characters.`;
+    case "max_length":
+      return `${where} must have at most ${limit} characters.`;
+    default:
+      return issue.kind === "schema" && issue.expected
+        ? `${where} must be ${issue.expected}.`
+        : `${where} has an invalid value.`;
+  }
+}
+
 function validationError(issues: v.BaseIssue<unknown>[]): DomainError {
   const issue = issues[0];
   const field = issue ? v.getDotPath(issue) : null;
   const where = field ?? "body";
   const description =
-    issue?.input === undefined && field !== null
-      ? `${where} is required.`
-      : `${where}: ${issue?.message ?? "invalid value"}`;
+    issue === undefined
+      ? "The body is invalid."
+      : issue.input === undefined && field !== null
+        ? `${where} is required.`
+        : describeIssue(where, issue);
   return new DomainError("invalid_request", description, field === null ? {} : { field });
 }
 
@@ -208,7 +228,9 @@ export function apiHandler<S extends v.GenericSchema | undefined = undefined>(
         }
         const hasBody = typeof event.body === "string" && event.body.length > 0;
         const type = event.headers?.["content-type"] ?? "";
-        if (hasBody && !/json|x-www-form-urlencoded/i.test(type)) {
+        // The same media types the two body parsers below accept, and nothing else: a body
+        // neither of them parses must not reach validation as a raw string.
+        if (hasBody && !/^application\/((.+\+)?json|x-www-form-urlencoded)\s*($|;)/i.test(type)) {
           throw new DomainError("unsupported_media_type", "Send application/json or a form body.");
         }
         if (!hasBody) {

@@ -120,6 +120,23 @@ describe("bad requests anywhere", () => {
     expect(wrong.body.error).toBe("method_not_allowed");
   });
 
+  it("never echoes a submitted value back, even one sent in the wrong shape", async () => {
+    const wrongType = await post("/v1/token", {
+      grant_type: "password",
+      username: "bob",
+      password: 86_753_091,
+    });
+    expect(wrongType.status).toBe(400);
+    expect(wrongType.body).toMatchObject({ error: "invalid_request", field: "password" });
+    expect(wrongType.text).not.toContain("86753091");
+    const oddType = await call("POST", "/v1/token", {
+      raw: "grant_type=password&username=bob&password=hunter2hunter2",
+      headers: { "content-type": "text/x-www-form-urlencoded-json" },
+    });
+    expect(oddType.status).toBe(415);
+    expect(oddType.text).not.toContain("hunter2");
+  });
+
   it("never answers with a stack trace", async () => {
     const res = await call("POST", "/v1/phone_verification_codes", {
       raw: "[1,2,3]",
