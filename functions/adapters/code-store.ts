@@ -23,8 +23,10 @@ export function consumeCodeItem(tableName: string, c: CodeConsumption) {
     Delete: {
       TableName: tableName,
       Key: codeKey(c.purpose, c.subject),
-      ConditionExpression: "challengeId = :c",
-      ExpressionAttributeValues: { ":c": c.challengeId },
+      // Expiry is checked again here: a code verified just before it expired is not consumed
+      // after (a registration hashes the password between the two).
+      ConditionExpression: "challengeId = :c AND expiresAt > :now",
+      ExpressionAttributeValues: { ":c": c.challengeId, ":now": Math.floor(Date.now() / 1000) },
     },
   };
 }

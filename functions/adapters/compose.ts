@@ -13,6 +13,7 @@ import { dynamoAppFactors } from "./app-factors.js";
 import { dynamoAttemptGuard } from "./attempt-guard.js";
 import { dynamoCodeStore } from "./code-store.js";
 import {
+  booleanFromEnv,
   ConfigError,
   keyFromSecret,
   readCodePolicy,
@@ -22,7 +23,7 @@ import {
 } from "./config.js";
 import { snsEventPublisher } from "./event-publisher.js";
 import { hs256Signer } from "./jwt.js";
-import { argon2Hasher } from "./passwords.js";
+import { argon2Hasher, passwordCheckingHasher } from "./passwords.js";
 import { dynamoRateLimiter } from "./rate-limiter.js";
 import { dynamoSignInStore } from "./sign-in-store.js";
 import { systemClock, systemRandom } from "./system.js";
@@ -51,7 +52,7 @@ function readAccountSettings(): AccountSettings {
       `DEFAULT_AUTH_METHOD must be one of ${SELECTABLE_AUTH_METHODS.join(", ")}`,
     );
   }
-  const requireTfa = stringFromEnv("REQUIRE_TFA", "false") === "true";
+  const requireTfa = booleanFromEnv("REQUIRE_TFA", false);
   if (requireTfa && method === "simple") {
     throw new ConfigError("REQUIRE_TFA=true needs DEFAULT_AUTH_METHOD tfa_sms or tfa_email");
   }
@@ -77,7 +78,7 @@ export function composeTokenDeps(secondFactor = composeSecondFactorDeps()): Toke
     clock: systemClock,
     random: systemRandom,
     users: dynamoUserStore(table),
-    passwords: argon2Hasher,
+    passwords: passwordCheckingHasher(),
     signer: hs256Signer(keyFromSecret("SigningKey")),
     refreshTokens: dynamoRefreshTokenStore(table),
     hashKey: keyFromSecret("CodeHashKey"),
@@ -136,7 +137,7 @@ export function composeSignInStartDeps(): SignInStartDeps {
     clock: systemClock,
     random: systemRandom,
     users: dynamoUserStore(table),
-    passwords: argon2Hasher,
+    passwords: passwordCheckingHasher(),
     signer: hs256Signer(keyFromSecret("SigningKey")),
     refreshTokens: dynamoRefreshTokenStore(table),
     hashKey: keyFromSecret("CodeHashKey"),

@@ -17,7 +17,7 @@ export class ConfigError extends Error {
 }
 
 /** An integer from the environment, or the default; outside [min, max] fails the cold start. */
-function intFromEnv(name: string, fallback: number, [min, max]: readonly [number, number]) {
+export function intFromEnv(name: string, fallback: number, [min, max]: readonly [number, number]) {
   const raw = process.env[name];
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
@@ -34,6 +34,15 @@ function listFromEnv(name: string, fallback: readonly string[]): readonly string
     .split(",")
     .map((item) => item.trim().toUpperCase())
     .filter((item) => item.length > 0);
+}
+
+/** `true` or `false` (or unset: the default); anything else fails the cold start, never fails open. */
+export function booleanFromEnv(name: string, fallback: boolean): boolean {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (raw === "true") return true;
+  if (raw === "false") return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
 }
 
 export function stringFromEnv(name: string, fallback: string): string {

@@ -21,12 +21,20 @@ export function isConditionFailure(error: unknown): error is ConditionalCheckFai
   );
 }
 
-/** True when a transaction was cancelled because one of its conditions failed. */
+/**
+ * True when a transaction lost a race: one of its conditions failed, or DynamoDB cancelled it
+ * because a concurrent write touched one of its items (`TransactionConflict`, which DynamoDB
+ * Local never produces but AWS does). Either way the caller's precondition no longer holds.
+ */
 export function isTransactionConditionFailure(error: unknown): boolean {
   if (!(error instanceof Error) || error.name !== "TransactionCanceledException") return false;
   const reasons = (error as Error & { CancellationReasons?: { Code?: string }[] })
     .CancellationReasons;
-  return reasons?.some((reason) => reason.Code === "ConditionalCheckFailed") ?? true;
+  return (
+    reasons?.some(
+      (reason) => reason.Code === "ConditionalCheckFailed" || reason.Code === "TransactionConflict",
+    ) ?? true
+  );
 }
 
 /** Which transaction items failed their condition, by index. */

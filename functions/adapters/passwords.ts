@@ -26,3 +26,12 @@ export const argon2Hasher: PasswordHasher = {
     return dummy;
   },
 };
+
+/**
+ * The hasher for functions that answer unknown users: the dummy hash is started during the
+ * cold start, so the first unknown username is not the one request that pays for making it.
+ */
+export function passwordCheckingHasher(): PasswordHasher {
+  void argon2Hasher.dummyHash();
+  return argon2Hasher;
+}

@@ -12,6 +12,8 @@ export function dynamoRateLimiter(tableName: string): RateLimiter {
   const db = documentClient();
   return {
     async hit({ key, limit, windowSeconds, cooldownSeconds = 0, nowEpochSeconds: now }) {
+      // A limit of 0 is a kill switch (an SMS budget of 0): nothing passes, not even one.
+      if (limit <= 0) return { ok: false, reason: "limit", retryAfterSeconds: windowSeconds };
       const Key = { pk: `RATE#${key}`, sk: "RATE" };
       try {
         // Within the current window: count the hit if under the limit and past the cooldown.

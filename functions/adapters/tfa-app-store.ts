@@ -44,13 +44,6 @@ function toPending(item: Record<string, unknown>): PendingEnrollment {
 
 type Attr = { S?: string; N?: string } | undefined;
 
-function lostToConcurrentTransaction(error: unknown): boolean {
-  if (!(error instanceof Error) || error.name !== "TransactionCanceledException") return false;
-  const reasons = (error as Error & { CancellationReasons?: { Code?: string }[] })
-    .CancellationReasons;
-  return reasons?.some((reason) => reason.Code === "TransactionConflict") ?? false;
-}
-
 export function dynamoTfaAppStore(table: string): TfaAppStore {
   const db = documentClient();
 
@@ -110,7 +103,7 @@ export function dynamoTfaAppStore(table: string): TfaAppStore {
       await db.send(new TransactWriteCommand({ TransactItems: items }));
       return true;
     } catch (error) {
-      if (isTransactionConditionFailure(error) || lostToConcurrentTransaction(error)) return false;
+      if (isTransactionConditionFailure(error)) return false;
       throw error;
     }
   };

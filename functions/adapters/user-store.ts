@@ -13,7 +13,7 @@ import { DomainError } from "../core/errors.js";
 import type { UniqueClaim, User, UserStore } from "../core/users.js";
 import type { StoredCode } from "../core/verification-codes.js";
 import { codeItem, consumeCodeItem } from "./code-store.js";
-import { documentClient, failedConditionIndexes } from "./dynamo.js";
+import { documentClient, failedConditionIndexes, isTransactionConditionFailure } from "./dynamo.js";
 
 type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
 
@@ -68,7 +68,9 @@ async function run(items: TransactItem[], meanings: Meaning[]) {
     if (failed.some((m) => m?.kind === "code")) {
       throw new DomainError("invalid_verification_code", "The verification code was already used.");
     }
-    if (failed.some((m) => m?.kind === "user")) {
+    // A condition on the user failed, or a concurrent write cancelled the transaction
+    // (TransactionConflict): the request raced another one; retrying is safe.
+    if (failed.some((m) => m?.kind === "user") || isTransactionConditionFailure(error)) {
       throw new DomainError("conflict", "The user changed meanwhile; retry.");
     }
     throw error;

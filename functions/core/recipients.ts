@@ -44,12 +44,15 @@ const EMAIL_PATTERN =
   /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 const EMAIL_MAX_LENGTH = 254; // RFC 5321 §4.5.3.1.3 path limit
 
-/** Validates an email address and lower-cases its domain (the local part is case-sensitive). */
+/**
+ * Validates an email address and lower-cases it whole. RFC 5321 lets the local part be
+ * case-sensitive, but no mailbox provider in use is, and one spelling per mailbox is what keeps
+ * send limits and uniqueness from being bypassed by `Joe@` vs `joe@`.
+ */
 export function parseEmail(input: string, field = "email"): string {
   const trimmed = input.trim();
   if (trimmed.length > EMAIL_MAX_LENGTH || !EMAIL_PATTERN.test(trimmed)) {
     throw new DomainError("invalid_email", "This is not a valid email address.", { field });
   }
-  const at = trimmed.lastIndexOf("@");
-  return trimmed.slice(0, at) + trimmed.slice(at).toLowerCase();
+  return trimmed.toLowerCase();
 }

@@ -4,7 +4,6 @@
  * lockout; a success resets the count; reaching the limit tells the user.
  */
 
-import { codeDestination } from "./contacts.js";
 import { randomId } from "./crypto.js";
 import type { EventPublisher, Locale } from "./events.js";
 import type { AttemptGuard } from "./lockout.js";

@@ -10,14 +10,9 @@ import { dynamoDeliveryStore } from "../adapters/delivery-store.js";
 import { logger } from "../adapters/logger.js";
 import { awsMessageSender } from "../adapters/senders.js";
 import { systemClock } from "../adapters/system.js";
+import { readTemplates } from "../adapters/templates.js";
 import { EVENT_TYPES, LOCALES } from "../core/events.js";
-import {
-  DEFAULT_TEMPLATES,
-  deliverNotification,
-  mergeTemplates,
-  type NotifierDeps,
-  type TemplateSet,
-} from "../core/notifications.js";
+import { deliverNotification, type NotifierDeps } from "../core/notifications.js";
 
 const EventSchema = v.object({
   id: v.string(),
@@ -28,14 +23,6 @@ const EventSchema = v.object({
   sealedCode: v.optional(v.string()),
   data: v.record(v.string(), v.union([v.string(), v.number()])),
 });
-
-/** `NOTIFICATION_TEMPLATES` (JSON) overrides single templates: `{"user.tfa_code.created": {"en": {…}}}`. */
-function readTemplates(): TemplateSet {
-  const raw = process.env.NOTIFICATION_TEMPLATES;
-  return raw
-    ? mergeTemplates(DEFAULT_TEMPLATES, JSON.parse(raw) as TemplateSet)
-    : DEFAULT_TEMPLATES;
-}
 
 const deps: NotifierDeps = {
   clock: systemClock,

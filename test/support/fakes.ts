@@ -68,6 +68,7 @@ export class MemoryRateLimiter implements RateLimiter {
   readonly windows = new Map<string, { start: number; hits: number; last: number }>();
   async hit(input: Parameters<RateLimiter["hit"]>[0]): Promise<LimitOutcome> {
     const { key, limit, windowSeconds, cooldownSeconds = 0, nowEpochSeconds: now } = input;
+    if (limit <= 0) return { ok: false, reason: "limit", retryAfterSeconds: windowSeconds };
     const w = this.windows.get(key);
     if (!w || w.start <= now - windowSeconds) {
       this.windows.set(key, { start: now, hits: 1, last: now });

@@ -209,6 +209,28 @@ describe("verification codes (core)", () => {
     expect(deps.events.published[0]?.recipient?.to).toBe(PHONE);
   });
 
+  it("counts sends to one mailbox however its address is capitalised", async () => {
+    const { deps } = setup();
+    const spellings = [
+      "joe@example.com",
+      "Joe@example.com",
+      "JOE@Example.com",
+      "jOe@example.COM",
+      "joE@example.com",
+    ];
+    for (const email of spellings) {
+      await requestEmailVerificationCode(deps, { email, locale: "en" });
+      deps.clock.advanceSeconds(31);
+    }
+    const error = await refusal(
+      requestEmailVerificationCode(deps, { email: "JoE@EXAMPLE.com", locale: "en" }),
+    );
+    expect(error.code).toBe("too_many_requests");
+    expect(new Set(deps.events.published.map((e) => e.recipient?.to))).toEqual(
+      new Set(["joe@example.com"]),
+    );
+  });
+
   it("refuses invalid email addresses", async () => {
     const { deps } = setup();
     for (const bad of ["joe", "joe@", "@example.com", "joe@example", "jo e@example.com"]) {

@@ -1,0 +1,47 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { booleanFromEnv, ConfigError, intFromEnv } from "../../functions/adapters/config.js";
+import { readTemplates } from "../../functions/adapters/templates.js";
+
+const saved = { ...process.env };
+afterEach(() => {
+  process.env = { ...saved };
+});
+
+describe("configuration fails the cold start rather than open", () => {
+  it("reads true and false, and refuses anything else for a flag", () => {
+    process.env.FLAG = "true";
+    expect(booleanFromEnv("FLAG", false)).toBe(true);
+    process.env.FLAG = "false";
+    expect(booleanFromEnv("FLAG", true)).toBe(false);
+    delete process.env.FLAG;
+    expect(booleanFromEnv("FLAG", true)).toBe(true);
+    for (const bad of ["TRUE", "1", "yes"]) {
+      process.env.FLAG = bad;
+      expect(() => booleanFromEnv("FLAG", false)).toThrow(ConfigError);
+    }
+  });
+
+  it("refuses an integer outside its bounds", () => {
+    process.env.N = "0";
+    expect(() => intFromEnv("N", 5, [1, 10])).toThrow(ConfigError);
+    process.env.N = "3";
+    expect(intFromEnv("N", 5, [1, 10])).toBe(3);
+  });
+
+  it("overrides one template and keeps the others", () => {
+    process.env.NOTIFICATION_TEMPLATES = JSON.stringify({
+      "user.tfa_code.created": { en: { subject: "Code", text: "Use {{code}}" } },
+    });
+    const templates = readTemplates();
+    expect(templates["user.tfa_code.created"]?.en?.text).toBe("Use {{code}}");
+    expect(templates["user.tfa_code.created"]?.fr?.text).toContain("{{code}}");
+    expect(templates["user.locked"]?.en).toBeDefined();
+  });
+
+  it("refuses malformed template overrides", () => {
+    for (const bad of ["{not json", '{"no.such.event":{}}', '{"user.locked":{"en":{"text":1}}}']) {
+      process.env.NOTIFICATION_TEMPLATES = bad;
+      expect(() => readTemplates()).toThrow(ConfigError);
+    }
+  });
+});
