@@ -9,7 +9,9 @@ import {
   type CodePolicy,
   DEFAULT_CODE_POLICY,
   DEFAULT_LOCKOUT_POLICY,
+  DEFAULT_PASSWORD_POLICY,
   type LockoutPolicy,
+  type PasswordPolicy,
 } from "../core/policy.js";
 
 export class ConfigError extends Error {
@@ -75,6 +77,19 @@ export function readCodePolicy(): CodePolicy {
     smsAllowedCountries: listFromEnv("SMS_ALLOWED_COUNTRIES", d.smsAllowedCountries),
     smsDailyBudget: intFromEnv("SMS_DAILY_BUDGET", d.smsDailyBudget, b.smsDailyBudget),
     maxSendsPerIp: intFromEnv("CODE_MAX_SENDS_PER_IP", d.maxSendsPerIp, b.maxSendsPerIp),
+  };
+}
+
+export function readPasswordPolicy(): PasswordPolicy {
+  const d = DEFAULT_PASSWORD_POLICY;
+  return {
+    maxAttemptsPerUsername: intFromEnv(
+      "PASSWORD_MAX_ATTEMPTS_PER_USERNAME",
+      d.maxAttemptsPerUsername,
+      [3, 10_000],
+    ),
+    maxAttemptsPerIp: intFromEnv("PASSWORD_MAX_ATTEMPTS_PER_IP", d.maxAttemptsPerIp, [3, 100_000]),
+    windowSeconds: d.windowSeconds,
   };
 }
 

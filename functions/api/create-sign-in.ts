@@ -12,7 +12,7 @@ const deps = composeSignInStartDeps();
 
 const SignInRequest = v.object({ identifier: text(256), password: text(256) });
 
-export const handler = apiHandler({ body: SignInRequest }, async ({ body }) => {
-  const { signIn, tokens } = await createSignIn(deps, body);
+export const handler = apiHandler({ body: SignInRequest }, async ({ body, sourceIp }) => {
+  const { signIn, tokens } = await createSignIn(deps, { ...body, sourceIp });
   return { status: 200, body: tokens ? { ...signIn, tokens } : signIn };
 });

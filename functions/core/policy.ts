@@ -76,3 +76,17 @@ export const DEFAULT_LOCKOUT_POLICY: LockoutPolicy = {
   maxConsecutiveFailures: 10, // better-auth / Stytch: 10 failures
   lockSeconds: 15 * 60, // Cognito: lockout up to ~15 minutes
 };
+
+export interface PasswordPolicy {
+  /** Password attempts per username per window, whoever sends them (spraying many IPs). */
+  maxAttemptsPerUsername: number;
+  /** Password attempts per source IP per window, whatever usernames (credential stuffing). */
+  maxAttemptsPerIp: number;
+  windowSeconds: number;
+}
+
+export const DEFAULT_PASSWORD_POLICY: PasswordPolicy = {
+  maxAttemptsPerUsername: 20, // OWASP ASVS 5.0 V6.3.1: a few dozen attempts per hour at most
+  maxAttemptsPerIp: 100,
+  windowSeconds: 10 * 60,
+};

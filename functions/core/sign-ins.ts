@@ -27,6 +27,7 @@ import {
 import {
   authenticatePassword,
   issueTokens,
+  type PasswordCheckDeps,
   type PasswordHasher,
   type TokenIssueDeps,
   type TokenResponse,
@@ -87,7 +88,7 @@ export interface SignInStore {
 }
 
 /** What starting a sign-in needs: no code is sent, so no event topic. */
-export interface SignInStartDeps extends TokenIssueDeps {
+export interface SignInStartDeps extends TokenIssueDeps, PasswordCheckDeps {
   users: UserStore;
   passwords: PasswordHasher;
   signIns: SignInStore;
@@ -202,9 +203,9 @@ function isStrategy(value: string): value is Strategy {
  */
 export async function createSignIn(
   deps: SignInStartDeps,
-  input: { identifier: string; password: string },
+  input: { identifier: string; password: string; sourceIp?: string },
 ): Promise<SignInWithTokens> {
-  const user = await authenticatePassword(deps, input.identifier, input.password);
+  const user = await authenticatePassword(deps, input.identifier, input.password, input.sourceIp);
   const now = nowEpochSeconds(deps.clock);
   const signIn: SignIn = {
     id: randomId(deps.random, SIGN_IN_ID_PREFIX),

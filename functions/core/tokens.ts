@@ -9,6 +9,7 @@ import { codeDestination } from "./contacts.js";
 import { keyedHash, randomId } from "./crypto.js";
 import { DomainError } from "./errors.js";
 import type { Locale } from "./events.js";
+import type { PasswordPolicy } from "./policy.js";
 import { type Clock, nowEpochSeconds, type Random } from "./ports.js";
 import {
   type AttemptOutcome,
@@ -16,7 +17,7 @@ import {
   type SecondFactorDeps,
 } from "./second-factor.js";
 import { normalizeUsername, type User, type UserStore } from "./users.js";
-import { issueCode } from "./verification-codes.js";
+import { issueCode, type RateLimiter } from "./verification-codes.js";
 
 const ACCESS_TOKEN_TTL_SECONDS = 15 * 60; // short-lived: NIST SP 800-63B §7.1 reauth bounds
 const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 60 * 60;
@@ -59,7 +60,7 @@ export interface PasswordHasher {
   dummyHash(): Promise<string>;
 }
 
-export interface TokenDeps {
+export interface TokenDeps extends PasswordCheckDeps {
   clock: Clock;
   random: Random;
   users: UserStore;
@@ -110,13 +111,45 @@ async function issueTokens(
   };
 }
 
-/** Username and password, checked alike whether or not the user exists. */
+/** What checking a password needs: the users, the hasher, and the limits on guessing. */
+export interface PasswordCheckDeps {
+  clock: Clock;
+  users: Pick<UserStore, "findByUsername">;
+  passwords: PasswordHasher;
+  limiter: RateLimiter;
+  passwordPolicy: PasswordPolicy;
+}
+
+/**
+ * Username and password, checked alike whether or not the user exists. Every attempt counts
+ * against its source IP and its username before any hash is computed, so online guessing and
+ * credential stuffing are bounded, and neither costs an argon2id hash past the limit.
+ */
 export async function authenticatePassword(
-  deps: Pick<TokenDeps, "users" | "passwords">,
+  deps: PasswordCheckDeps,
   username: string,
   password: string,
+  sourceIp?: string,
 ): Promise<User> {
-  const user = await deps.users.findByUsername(normalizeUsername(username));
+  const normalized = normalizeUsername(username);
+  const { passwordPolicy: policy } = deps;
+  const now = nowEpochSeconds(deps.clock);
+  const keys: [string, number][] = [[`password-user#${normalized}`, policy.maxAttemptsPerUsername]];
+  if (sourceIp !== undefined) keys.unshift([`password-ip#${sourceIp}`, policy.maxAttemptsPerIp]);
+  for (const [key, limit] of keys) {
+    const hit = await deps.limiter.hit({
+      key,
+      limit,
+      windowSeconds: policy.windowSeconds,
+      nowEpochSeconds: now,
+    });
+    if (!hit.ok) {
+      throw new DomainError("too_many_requests", "Too many login attempts; try again later.", {
+        retryAfterSeconds: Math.max(1, hit.retryAfterSeconds),
+      });
+    }
+  }
+  const user = await deps.users.findByUsername(normalized);
   const hash = user?.passwordHash ?? (await deps.passwords.dummyHash());
   const matches = await deps.passwords.verify(hash, password);
   if (!user || !matches) throw INVALID_GRANT();
@@ -197,7 +230,7 @@ export async function passwordGrant(
   deps: TokenDeps,
   input: { username: string; password: string; otp?: string; locale: Locale; sourceIp?: string },
 ): Promise<TokenResponse> {
-  const user = await authenticatePassword(deps, input.username, input.password);
+  const user = await authenticatePassword(deps, input.username, input.password, input.sourceIp);
   if (user.authMethod === "simple") return issueTokens(deps, user.id);
   if (input.otp === undefined || input.otp === "") {
     return requireOtp(deps.secondFactor, user, input.locale, input.sourceIp);

@@ -14,7 +14,11 @@ import {
 import { hashBackupCode, normalizeBackupCode } from "../../functions/core/backup-codes.js";
 import { open } from "../../functions/core/crypto.js";
 import type { AttemptGuard } from "../../functions/core/lockout.js";
-import { DEFAULT_CODE_POLICY, DEFAULT_LOCKOUT_POLICY } from "../../functions/core/policy.js";
+import {
+  DEFAULT_CODE_POLICY,
+  DEFAULT_LOCKOUT_POLICY,
+  DEFAULT_PASSWORD_POLICY,
+} from "../../functions/core/policy.js";
 import type { AppFactors, SecondFactorDeps } from "../../functions/core/second-factor.js";
 import type {
   SignIn,
@@ -318,6 +322,8 @@ export function memoryWorld(seed = 11) {
     ...issue,
     users,
     passwords: plainPasswords,
+    limiter: new MemoryRateLimiter(),
+    passwordPolicy: DEFAULT_PASSWORD_POLICY,
     signIns,
     guard,
     lockout: DEFAULT_LOCKOUT_POLICY,

@@ -7,7 +7,11 @@ import {
   updateUser,
 } from "../../functions/core/customers.js";
 import { DomainError } from "../../functions/core/errors.js";
-import { DEFAULT_CODE_POLICY, DEFAULT_LOCKOUT_POLICY } from "../../functions/core/policy.js";
+import {
+  DEFAULT_CODE_POLICY,
+  DEFAULT_LOCKOUT_POLICY,
+  DEFAULT_PASSWORD_POLICY,
+} from "../../functions/core/policy.js";
 import type { SecondFactorDeps } from "../../functions/core/second-factor.js";
 import { passwordGrant, refreshGrant, type TokenDeps } from "../../functions/core/tokens.js";
 import {
@@ -52,7 +56,10 @@ function world(settings: AccountSettings = { defaultAuthMethod: "simple", requir
   };
   const users = new MemoryUserStore(codeStore);
   const refreshTokens = new MemoryRefreshTokens();
+  const passwordLimiter = new MemoryRateLimiter();
   const tokens: TokenDeps = {
+    limiter: passwordLimiter,
+    passwordPolicy: DEFAULT_PASSWORD_POLICY,
     clock,
     random,
     users,
@@ -220,6 +227,75 @@ describe("token grants (core)", () => {
         )
       ).code,
     ).toBe("invalid_otp");
+  });
+
+  it("refuses password attempts past the per-username limit before computing any hash", async () => {
+    const w = world();
+    await registerCustomer(w.customers, { username: "kim", password: PASSWORD, locale: "en" });
+    let hashes = 0;
+    const counting = {
+      ...plainPasswords,
+      verify: async (h: string, p: string) => (hashes++, plainPasswords.verify(h, p)),
+    };
+    const deps = { ...w.tokens, passwords: counting };
+    for (let i = 0; i < DEFAULT_PASSWORD_POLICY.maxAttemptsPerUsername; i++) {
+      await refusal(
+        passwordGrant(deps, {
+          username: "kim",
+          password: `guess number ${i}`,
+          locale: "en",
+          sourceIp: `198.51.100.${i}`,
+        }),
+      );
+    }
+    const limited = await refusal(
+      passwordGrant(deps, {
+        username: "KIM",
+        password: PASSWORD,
+        locale: "en",
+        sourceIp: "203.0.113.9",
+      }),
+    );
+    expect(limited.code).toBe("too_many_requests");
+    expect(limited.options.retryAfterSeconds).toBeGreaterThan(0);
+    expect(hashes).toBe(DEFAULT_PASSWORD_POLICY.maxAttemptsPerUsername);
+    w.clock.advanceSeconds(DEFAULT_PASSWORD_POLICY.windowSeconds);
+    expect(
+      (await passwordGrant(deps, { username: "kim", password: PASSWORD, locale: "en" })).token_type,
+    ).toBe("bearer");
+  });
+
+  it("refuses password attempts past the per-IP limit, whatever the usernames", async () => {
+    const w = world();
+    const ip = "192.0.2.7";
+    for (let i = 0; i < DEFAULT_PASSWORD_POLICY.maxAttemptsPerIp; i++) {
+      await refusal(
+        passwordGrant(w.tokens, {
+          username: `user${i}`,
+          password: "whatever it is",
+          locale: "en",
+          sourceIp: ip,
+        }),
+      );
+    }
+    const limited = await refusal(
+      passwordGrant(w.tokens, {
+        username: "someone",
+        password: "whatever it is",
+        locale: "en",
+        sourceIp: ip,
+      }),
+    );
+    expect(limited.code).toBe("too_many_requests");
+    const other = await refusal(
+      passwordGrant(w.tokens, {
+        username: "someone",
+        password: "whatever it is",
+        locale: "en",
+        sourceIp: "192.0.2.8",
+      }),
+    );
+    expect(other.code).toBe("invalid_grant");
   });
 
   it("answers wrong passwords and unknown users with the same error", async () => {
