@@ -76,6 +76,11 @@ export function readCodePolicy(): CodePolicy {
     ),
     smsAllowedCountries: listFromEnv("SMS_ALLOWED_COUNTRIES", d.smsAllowedCountries),
     smsDailyBudget: intFromEnv("SMS_DAILY_BUDGET", d.smsDailyBudget, b.smsDailyBudget),
+    smsDailyBudgetUnverified: intFromEnv(
+      "SMS_DAILY_BUDGET_UNVERIFIED",
+      d.smsDailyBudgetUnverified,
+      b.smsDailyBudgetUnverified,
+    ),
     maxSendsPerIp: intFromEnv("CODE_MAX_SENDS_PER_IP", d.maxSendsPerIp, b.maxSendsPerIp),
   };
 }

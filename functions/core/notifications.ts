@@ -5,7 +5,9 @@
  */
 import { open } from "./crypto.js";
 import type { Channel, DomainEvent, EventType, Locale } from "./events.js";
+import type { CodePolicy } from "./policy.js";
 import { type Clock, nowEpochSeconds } from "./ports.js";
+import { hitSmsBudget, type RateLimiter } from "./verification-codes.js";
 
 export interface MessageSender {
   /** Returns the provider's message id. */
@@ -17,7 +19,8 @@ export interface DeliveryRecord {
   eventId: string;
   eventType: EventType;
   channel: Channel;
-  status: "sending" | "sent" | "failed";
+  /** `suppressed`: an SMS notice over its recipient's or the day's limit was not sent. */
+  status: "sending" | "sent" | "failed" | "suppressed";
   providerMessageId?: string | null;
   failure?: string | null;
 }
@@ -31,7 +34,11 @@ export interface DeliveryStore {
   ): Promise<boolean>;
   finish(
     eventId: string,
-    outcome: { status: "sent" | "failed"; providerMessageId?: string; failure?: string },
+    outcome: {
+      status: "sent" | "failed" | "suppressed";
+      providerMessageId?: string;
+      failure?: string;
+    },
   ): Promise<void>;
   get(eventId: string): Promise<DeliveryRecord | null>;
 }
@@ -146,6 +153,12 @@ function renderTemplate(template: string, values: Record<string, string | number
 
 export interface NotifierDeps {
   clock: Clock;
+  /** SMS notices (no code) are limited here; SMS codes were counted when they were issued. */
+  limiter: RateLimiter;
+  policy: Pick<
+    CodePolicy,
+    "maxSendsPerRecipient" | "sendWindowSeconds" | "smsDailyBudget" | "smsDailyBudgetUnverified"
+  >;
   sender: MessageSender;
   deliveries: DeliveryStore;
   templates: TemplateSet;
@@ -156,7 +169,24 @@ export interface NotifierDeps {
 /** Longer than one send takes, shorter than SNS's retry spacing. */
 const DELIVERY_LEASE_SECONDS = 60;
 
-export type DeliverOutcome = "sent" | "duplicate" | "no_recipient" | "no_template";
+export type DeliverOutcome = "sent" | "duplicate" | "no_recipient" | "no_template" | "suppressed";
+
+/**
+ * An SMS that carries no code (a notice: a connector waits, TFA was turned off, …) counts
+ * against its recipient's window and the day's SMS budget here, so that events anyone can
+ * cause (starting runs, say) cannot pump SMS.
+ */
+async function smsNoticeAllowed(deps: NotifierDeps, to: string): Promise<boolean> {
+  const now = nowEpochSeconds(deps.clock);
+  const byRecipient = await deps.limiter.hit({
+    key: `notice#sms#${to}`,
+    limit: deps.policy.maxSendsPerRecipient,
+    windowSeconds: deps.policy.sendWindowSeconds,
+    nowEpochSeconds: now,
+  });
+  if (!byRecipient.ok) return false;
+  return (await hitSmsBudget(deps, now, false)).ok;
+}
 
 export async function deliverNotification(
   deps: NotifierDeps,
@@ -173,6 +203,14 @@ export async function deliverNotification(
     DELIVERY_LEASE_SECONDS,
   );
   if (!claimed) return "duplicate";
+  if (
+    recipient.channel === "sms" &&
+    event.sealedCode === undefined &&
+    !(await smsNoticeAllowed(deps, recipient.to))
+  ) {
+    await deps.deliveries.finish(event.id, { status: "suppressed", failure: "rate_limited" });
+    return "suppressed";
+  }
 
   const values: Record<string, string | number> = { service: deps.serviceName, ...event.data };
   if (event.sealedCode !== undefined) {

@@ -13,8 +13,13 @@ export interface CodePolicy {
   sendWindowSeconds: number;
   /** ISO 3166-1 alpha-2 codes an SMS may go to (against SMS pumping). */
   smsAllowedCountries: readonly string[];
-  /** SMS sends per UTC day, service-wide (against SMS pumping). */
+  /** SMS per UTC day to users' verified phones: login codes, sign-ins, notices. */
   smsDailyBudget: number;
+  /**
+   * SMS per UTC day to numbers being verified, which anyone may ask for: kept apart so that
+   * pumping them cannot spend the budget that logins need.
+   */
+  smsDailyBudgetUnverified: number;
   /** Code requests per source IP per send window. */
   maxSendsPerIp: number;
 }
@@ -51,6 +56,7 @@ export const DEFAULT_CODE_POLICY: CodePolicy = {
     "US",
   ],
   smsDailyBudget: 1000,
+  smsDailyBudgetUnverified: 500,
   maxSendsPerIp: 20,
 };
 
@@ -63,6 +69,7 @@ export const CODE_POLICY_BOUNDS = {
   maxSendsPerRecipient: [1, 20],
   sendWindowSeconds: [60, 24 * 60 * 60],
   smsDailyBudget: [0, 1_000_000],
+  smsDailyBudgetUnverified: [0, 1_000_000],
   maxSendsPerIp: [1, 1000],
 } as const satisfies Partial<Record<keyof CodePolicy, readonly [number, number]>>;
 

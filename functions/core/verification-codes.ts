@@ -105,6 +105,27 @@ function hashCode(deps: Pick<CodeDeps, "codeHashKey">, c: CodeConsumption, code:
   return keyedHash(deps.codeHashKey, "code", c.purpose, c.subject, c.challengeId, code);
 }
 
+/**
+ * Counts one SMS against the day's budget (UTC): the one for numbers being verified, or the
+ * one for users' verified phones.
+ */
+export function hitSmsBudget(
+  deps: {
+    limiter: RateLimiter;
+    policy: Pick<CodePolicy, "smsDailyBudget" | "smsDailyBudgetUnverified">;
+  },
+  nowEpochSeconds: number,
+  unverified: boolean,
+): Promise<LimitOutcome> {
+  const day = new Date(nowEpochSeconds * 1000).toISOString().slice(0, 10);
+  return deps.limiter.hit({
+    key: `sms-budget#${unverified ? "unverified" : "verified"}#${day}`,
+    limit: unverified ? deps.policy.smsDailyBudgetUnverified : deps.policy.smsDailyBudget,
+    windowSeconds: 24 * 60 * 60,
+    nowEpochSeconds,
+  });
+}
+
 export function isWellFormedCode(code: unknown, digits: number): code is string {
   return typeof code === "string" && code.length === digits && /^[0-9]+$/.test(code);
 }
@@ -145,13 +166,7 @@ export async function issueCode(deps: CodeDeps, input: IssueCodeInput): Promise<
   });
   if (!byRecipient.ok) return { sent: false, ...byRecipient };
   if (input.recipient.channel === "sms") {
-    const day = new Date(now * 1000).toISOString().slice(0, 10);
-    const budget = await deps.limiter.hit({
-      key: `sms-budget#${day}`,
-      limit: policy.smsDailyBudget,
-      windowSeconds: 24 * 60 * 60,
-      nowEpochSeconds: now,
-    });
+    const budget = await hitSmsBudget(deps, now, input.purpose === "phone_verification");
     if (!budget.ok) {
       throw new DomainError("sms_budget_exceeded", "SMS sending is paused; try email or later.");
     }

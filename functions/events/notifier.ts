@@ -5,9 +5,10 @@
  */
 import type { SNSEvent } from "aws-lambda";
 import * as v from "valibot";
-import { keyFromSecret, resources, stringFromEnv } from "../adapters/config.js";
+import { keyFromSecret, readCodePolicy, resources, stringFromEnv } from "../adapters/config.js";
 import { dynamoDeliveryStore } from "../adapters/delivery-store.js";
 import { logger } from "../adapters/logger.js";
+import { dynamoRateLimiter } from "../adapters/rate-limiter.js";
 import { awsMessageSender } from "../adapters/senders.js";
 import { systemClock } from "../adapters/system.js";
 import { readTemplates } from "../adapters/templates.js";
@@ -26,6 +27,8 @@ const EventSchema = v.object({
 
 const deps: NotifierDeps = {
   clock: systemClock,
+  limiter: dynamoRateLimiter(resources.tableName()),
+  policy: readCodePolicy(),
   sender: awsMessageSender(resources.emailSender()),
   deliveries: dynamoDeliveryStore(resources.tableName()),
   templates: readTemplates(),

@@ -9,6 +9,7 @@ import { DEFAULT_CODE_POLICY } from "../../functions/core/policy.js";
 import {
   type CodeDeps,
   checkAndConsumeCode,
+  issueCode,
   verifyCode,
 } from "../../functions/core/verification-codes.js";
 import {
@@ -180,14 +181,22 @@ describe("verification codes (core)", () => {
     expect(deps.events.published).toHaveLength(0);
   });
 
-  it("stops SMS when the daily budget is spent", async () => {
-    const { deps } = setup({ smsDailyBudget: 2 });
+  it("stops SMS to unverified numbers when their daily budget is spent, sparing the logins' budget", async () => {
+    const { deps } = setup({ smsDailyBudgetUnverified: 2, smsDailyBudget: 5 });
     await requestPhoneVerificationCode(deps, { phoneNumber: PHONE, locale: "en" });
     await requestPhoneVerificationCode(deps, { phoneNumber: "+33612345679", locale: "en" });
     const error = await refusal(
       requestPhoneVerificationCode(deps, { phoneNumber: "+33612345670", locale: "en" }),
     );
     expect(error.code).toBe("sms_budget_exceeded");
+    const login = await issueCode(deps, {
+      purpose: "login",
+      subject: "usr_1",
+      recipient: { channel: "sms", to: "+33612345671" },
+      eventType: "user.tfa_code.created",
+      locale: "en",
+    });
+    expect(login.sent).toBe(true);
   });
 
   it("limits code requests per source IP", async () => {

@@ -1,0 +1,109 @@
+import { describe, expect, it } from "vitest";
+import { seal } from "../../functions/core/crypto.js";
+import type { DomainEvent } from "../../functions/core/events.js";
+import {
+  DEFAULT_TEMPLATES,
+  type DeliveryRecord,
+  type DeliveryStore,
+  deliverNotification,
+  type MessageSender,
+  type NotifierDeps,
+} from "../../functions/core/notifications.js";
+import { DEFAULT_CODE_POLICY } from "../../functions/core/policy.js";
+import { FakeClock, MemoryRateLimiter, SeededRandom } from "../support/fakes.js";
+
+class MemoryDeliveries implements DeliveryStore {
+  readonly records = new Map<string, DeliveryRecord>();
+  async claim(record: Omit<DeliveryRecord, "status">) {
+    const old = this.records.get(record.eventId);
+    if (old && old.status !== "failed") return false;
+    this.records.set(record.eventId, { ...record, status: "sending" });
+    return true;
+  }
+  async finish(eventId: string, outcome: Pick<DeliveryRecord, "status">) {
+    const old = this.records.get(eventId);
+    if (old) this.records.set(eventId, { ...old, ...outcome });
+  }
+  async get(eventId: string) {
+    return this.records.get(eventId) ?? null;
+  }
+}
+
+function world(policy = {}) {
+  const sent: { to: string; text: string }[] = [];
+  const sender: MessageSender = {
+    sendSms: async (to, text) => (sent.push({ to, text }), `sms-${sent.length}`),
+    sendEmail: async (to, _subject, text) => (sent.push({ to, text }), `mail-${sent.length}`),
+  };
+  const deps: NotifierDeps = {
+    clock: new FakeClock(),
+    limiter: new MemoryRateLimiter(),
+    policy: { ...DEFAULT_CODE_POLICY, ...policy },
+    sender,
+    deliveries: new MemoryDeliveries(),
+    templates: DEFAULT_TEMPLATES,
+    encryptionKey: new Uint8Array(32).fill(9),
+    serviceName: "Twofa",
+  };
+  return { deps, sent };
+}
+
+let n = 0;
+function notice(to: string): DomainEvent {
+  n += 1;
+  return {
+    id: `evt_${n}`,
+    type: "account.twofa_needed",
+    occurredAt: new Date().toISOString(),
+    locale: "en",
+    recipient: { channel: "sms", to },
+    data: { connector: "demo" },
+  };
+}
+
+describe("notifier (core)", () => {
+  it("sends one message for an event delivered twice", async () => {
+    const { deps, sent } = world();
+    const event = notice("+33612345678");
+    expect(await deliverNotification(deps, event)).toBe("sent");
+    expect(await deliverNotification(deps, event)).toBe("duplicate");
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.text).toContain("demo");
+  });
+
+  it("suppresses SMS notices past the recipient's window, so events cannot pump SMS", async () => {
+    const { deps, sent } = world({ maxSendsPerRecipient: 3 });
+    const outcomes = [];
+    for (let i = 0; i < 5; i++)
+      outcomes.push(await deliverNotification(deps, notice("+33612345678")));
+    expect(outcomes).toEqual(["sent", "sent", "sent", "suppressed", "suppressed"]);
+    expect(sent).toHaveLength(3);
+  });
+
+  it("suppresses SMS notices once the day's SMS budget is spent", async () => {
+    const { deps, sent } = world({ smsDailyBudget: 2 });
+    for (const to of ["+33612345671", "+33612345672", "+33612345673"]) {
+      await deliverNotification(deps, notice(to));
+    }
+    expect(sent.map((m) => m.to)).toEqual(["+33612345671", "+33612345672"]);
+  });
+
+  it("never suppresses a code, whose sends were counted when it was issued", async () => {
+    const { deps, sent } = world({ maxSendsPerRecipient: 1, smsDailyBudget: 0 });
+    const random = new SeededRandom(3);
+    for (let i = 0; i < 3; i++) {
+      const id = `evt_code_${i}`;
+      await deliverNotification(deps, {
+        id,
+        type: "user.tfa_code.created",
+        occurredAt: new Date().toISOString(),
+        locale: "fr",
+        recipient: { channel: "sms", to: "+33612345678" },
+        sealedCode: seal(deps.encryptionKey, `12345${i}`, id, random),
+        data: { minutes: 10 },
+      });
+    }
+    expect(sent.map((m) => m.text.match(/\d{6}/)?.[0])).toEqual(["123450", "123451", "123452"]);
+    expect(sent[0]?.text).toContain("Votre code de connexion");
+  });
+});
