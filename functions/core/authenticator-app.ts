@@ -266,6 +266,13 @@ export async function regenerateBackupCodes(
     hashes: codes.map((c) => hashBackupCode(c, deps.backupCodeHashKey)),
   });
   if (!replaced) throw changedMeanwhile();
+  // The old codes stopped working: if this was not the user, they must hear of it.
+  await tellUser(
+    deps.secondFactor,
+    current,
+    "user.backup_codes.regenerated",
+    recipientFor(current),
+  );
   return codes.map((code) => ({ isUsed: false, code }));
 }
 

@@ -23,6 +23,7 @@ import {
 } from "./users.js";
 import {
   type CodeConsumption,
+  isWellFormedCode,
   type StoredCode,
   verificationCodeError,
   verifyCode,
@@ -79,12 +80,24 @@ async function proveContact(
       field,
     });
   }
-  const outcome = await verifyCode(
-    codes,
-    kind === "phone" ? "phone_verification" : "email_verification",
-    value,
-    code,
-  );
+  const purpose = kind === "phone" ? "phone_verification" : "email_verification";
+  // Each code allows a few checks, and anyone may ask for a new code: without a budget per
+  // phone or email across codes, guessing someone else's code would only be slowed down.
+  if (isWellFormedCode(code, codes.policy.digits)) {
+    const budget = await codes.limiter.hit({
+      key: `verify#${purpose}#${value}`,
+      limit: 2 * codes.policy.maxAttemptsPerCode,
+      windowSeconds: codes.policy.sendWindowSeconds,
+      nowEpochSeconds: nowEpochSeconds(codes.clock),
+    });
+    if (!budget.ok) {
+      throw new DomainError("too_many_attempts", "Too many codes were tried for this contact.", {
+        field,
+        retryAfterSeconds: Math.max(1, budget.retryAfterSeconds),
+      });
+    }
+  }
+  const outcome = await verifyCode(codes, purpose, value, code);
   if (!outcome.ok) throw verificationCodeError(outcome, field);
   return { value, consumption: outcome.consumption, code };
 }

@@ -10,6 +10,7 @@ export const EVENT_TYPES = [
   "user.tfa.enabled",
   "user.tfa.disabled",
   "user.contact.changed",
+  "user.backup_codes.regenerated",
   "user.locked",
   "account.twofa_needed",
 ] as const;

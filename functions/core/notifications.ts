@@ -111,6 +111,16 @@ export const DEFAULT_TEMPLATES: TemplateSet = {
       text: "Le second facteur ({{what}}) de votre compte {{service}} a été modifié. Si ce n'était pas vous, contactez le support.",
     },
   },
+  "user.backup_codes.regenerated": {
+    en: {
+      subject: "New backup codes",
+      text: "New backup codes were made for your {{service}} account; the old ones no longer work. If this was not you, contact support.",
+    },
+    fr: {
+      subject: "Nouveaux codes de secours",
+      text: "De nouveaux codes de secours ont été créés pour votre compte {{service}} ; les anciens ne fonctionnent plus. Si ce n'était pas vous, contactez le support.",
+    },
+  },
   "user.locked": {
     en: {
       subject: "Your account is locked",

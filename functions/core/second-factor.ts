@@ -131,7 +131,11 @@ export async function notifyLocked(
 export function tellUser(
   deps: { events: EventPublisher; random: Random; clock: Clock },
   user: Pick<User, "id" | "locale">,
-  type: "user.tfa.enabled" | "user.tfa.disabled" | "user.contact.changed",
+  type:
+    | "user.tfa.enabled"
+    | "user.tfa.disabled"
+    | "user.contact.changed"
+    | "user.backup_codes.regenerated",
   recipient: { channel: "sms" | "email"; to: string } | undefined,
   data: Record<string, string> = {},
 ): Promise<void> {

@@ -238,6 +238,7 @@ describe("backup codes", () => {
     expect(fresh.every((c) => c.isUsed === false && typeof c.code === "string")).toBe(true);
     expect(w.store.useBackupCode(w.user.id, w.backupCodes[1] ?? "")).toBe(false);
     expect(w.store.useBackupCode(w.user.id, fresh[1]?.code ?? "")).toBe(true);
+    expect(w.events.published.at(-1)?.type).toBe("user.backup_codes.regenerated");
   });
 
   it("a TOTP code used for step-up cannot be used again", async () => {

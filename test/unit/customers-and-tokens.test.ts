@@ -156,6 +156,42 @@ describe("registration (core)", () => {
     expect(again.code).toBe("invalid_verification_code");
   });
 
+  it("bounds guesses at a phone's verification code across new codes", async () => {
+    const w = world();
+    const phone = "+33612345675";
+    let lastError = "";
+    for (let round = 0; round < 3 && lastError !== "too_many_attempts"; round++) {
+      w.clock.advanceSeconds(2);
+      const code = await w.verifiedPhone(phone);
+      const wrong = code === "000000" ? "111111" : "000000";
+      for (let i = 0; i < 5; i++) {
+        const error = await refusal(
+          registerCustomer(w.customers, {
+            username: `guess${round}${i}`,
+            password: PASSWORD,
+            phoneNumber: phone,
+            phoneVerificationCode: wrong,
+            locale: "en",
+          }),
+        );
+        lastError = error.code;
+        if (lastError === "too_many_attempts" && round === 2) break;
+      }
+    }
+    const code = w.lastCode();
+    const error = await refusal(
+      registerCustomer(w.customers, {
+        username: "guessright",
+        password: PASSWORD,
+        phoneNumber: phone,
+        phoneVerificationCode: code,
+        locale: "en",
+      }),
+    );
+    expect(error.code).toBe("too_many_attempts");
+    expect(error.options.field).toBe("phoneVerificationCode");
+  });
+
   it("stores a password hash, never the password", async () => {
     const w = world();
     const user = await registerCustomer(w.customers, {
