@@ -253,6 +253,20 @@ describe("the connector-run state machine", () => {
   });
 });
 
+describe("the HTTP API", () => {
+  it("throttles its stage, a ceiling on what a flood can cost", () => {
+    const stages = run.resources.filter((r) => r.type === "aws:apigatewayv2/stage:Stage");
+    expect(stages).toHaveLength(1);
+    const settings = inputsOf(stages[0] as (typeof stages)[number]).defaultRouteSettings as
+      | { throttlingRateLimit?: number; throttlingBurstLimit?: number }
+      | undefined;
+    expect(settings?.throttlingRateLimit).toBeGreaterThan(0);
+    expect(settings?.throttlingBurstLimit).toBeGreaterThanOrEqual(
+      settings?.throttlingRateLimit ?? 0,
+    );
+  });
+});
+
 describe("the table", () => {
   it("has the schema's keys, TTL on expiresAt and point-in-time recovery", () => {
     const table = inputsOf(required(deployment.table, "table"));
