@@ -338,7 +338,7 @@ async function requireCurrentSecondFactor(
   if (user.authMethod === "simple") return user;
   if (input.otp === undefined || input.otp === "") {
     if (codeDestination(user)) {
-      await requireOtp(deps.secondFactor, user, input.locale, input.sourceIp);
+      await requireOtp(deps.secondFactor, user, input.locale, input.sourceIp, "step_up");
     }
     throw new DomainError(
       "second_factor_required",
@@ -346,7 +346,7 @@ async function requireCurrentSecondFactor(
       { field: "otp", extra: { auth_method: user.authMethod } },
     );
   }
-  const outcome = await checkLoginOtp(deps.secondFactor, user, input.otp);
+  const outcome = await checkLoginOtp(deps.secondFactor, user, input.otp, "step_up");
   if (!outcome.ok) throw otpFailure(outcome);
   const fresh = await deps.users.get(user.id);
   if (!fresh) throw changedMeanwhile();

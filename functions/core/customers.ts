@@ -254,9 +254,9 @@ export async function updateUser(
       (user.authMethod === "tfa_email" && email !== undefined && email.value !== user.email));
   if (movesFactor) {
     if (input.otp === undefined || input.otp === "") {
-      await requireOtp(deps.secondFactor, user, input.locale, input.sourceIp);
+      await requireOtp(deps.secondFactor, user, input.locale, input.sourceIp, "step_up");
     }
-    const outcome = await checkLoginOtp(deps.secondFactor, user, input.otp as string);
+    const outcome = await checkLoginOtp(deps.secondFactor, user, input.otp as string, "step_up");
     if (!outcome.ok) throw otpFailure(outcome);
   }
 

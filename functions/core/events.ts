@@ -7,6 +7,7 @@ export const EVENT_TYPES = [
   "phone_verification_code.created",
   "email_verification_code.created",
   "user.tfa_code.created",
+  "user.step_up_code.created",
   "user.tfa.enabled",
   "user.tfa.disabled",
   "user.contact.changed",

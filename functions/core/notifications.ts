@@ -81,6 +81,16 @@ export const DEFAULT_TEMPLATES: TemplateSet = {
       text: "Votre code de connexion {{service}} : {{code}}. Il expire dans {{minutes}} minutes. Ne le partagez jamais.",
     },
   },
+  "user.step_up_code.created": {
+    en: {
+      subject: "Confirm a change to your {{service}} account",
+      text: "Your {{service}} code to confirm a change to your sign-in settings: {{code}}. It expires in {{minutes}} minutes. If you did not ask for it, do not share it.",
+    },
+    fr: {
+      subject: "Confirmez une modification de votre compte {{service}}",
+      text: "Votre code {{service}} pour confirmer une modification de vos paramètres de connexion : {{code}}. Il expire dans {{minutes}} minutes. Si vous ne l'avez pas demandé, ne le partagez pas.",
+    },
+  },
   "user.tfa.enabled": {
     en: {
       subject: "Two-factor authentication is on",

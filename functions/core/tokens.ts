@@ -162,12 +162,24 @@ export function lockedError(retryAfterSeconds: number) {
   });
 }
 
+/**
+ * What a code proves: a login, or a step-up before a factor changes. Each is its own purpose,
+ * so a code sent for one does not serve the other.
+ */
+export type OtpPurpose = "login" | "step_up";
+
+const OTP_EVENT = {
+  login: "user.tfa_code.created",
+  step_up: "user.step_up_code.created",
+} as const;
+
 /** `otp_required`, with a fresh code sent for SMS and email users (none within the cooldown). */
 export async function requireOtp(
   deps: SecondFactorDeps,
   user: User,
   locale: Locale,
   sourceIp?: string,
+  purpose: OtpPurpose = "login",
 ): Promise<never> {
   const lockedFor = await deps.guard.lockedFor(user.id, nowEpochSeconds(deps.clock), deps.lockout);
   if (lockedFor > 0) throw lockedError(lockedFor);
@@ -175,10 +187,10 @@ export async function requireOtp(
   const extra: Record<string, string> = { auth_method: user.authMethod };
   if (destination) {
     const sent = await issueCode(deps.codes, {
-      purpose: "login",
+      purpose,
       subject: user.id,
       recipient: { channel: destination.channel, to: destination.to },
-      eventType: "user.tfa_code.created",
+      eventType: OTP_EVENT[purpose],
       locale: user.locale ?? locale,
       ...(sourceIp === undefined ? {} : { sourceIp }),
     });
@@ -196,11 +208,12 @@ export async function requireOtp(
   });
 }
 
-/** Checks a login OTP of whatever kind the user's method calls for. */
+/** Checks an OTP of whatever kind the user's method calls for, for a login or a step-up. */
 export async function checkLoginOtp(
   deps: SecondFactorDeps,
   user: User,
   otp: string,
+  purpose: OtpPurpose = "login",
 ): Promise<AttemptOutcome> {
   if (user.authMethod === "totp") {
     const asTotp = await attemptSecondFactor(deps, user, { strategy: "totp", code: otp });
@@ -210,7 +223,7 @@ export async function checkLoginOtp(
   return attemptSecondFactor(deps, user, {
     strategy: user.authMethod === "tfa_email" ? "email_code" : "phone_code",
     code: otp,
-    purpose: "login",
+    purpose,
     subject: user.id,
   });
 }

@@ -11,7 +11,12 @@ import type { DomainEvent, EventPublisher, EventType, Locale, Recipient } from "
 import type { CodePolicy } from "./policy.js";
 import { type Clock, nowEpochSeconds, type Random } from "./ports.js";
 
-export type CodePurpose = "phone_verification" | "email_verification" | "login" | "sign_in";
+export type CodePurpose =
+  | "phone_verification"
+  | "email_verification"
+  | "login"
+  | "step_up"
+  | "sign_in";
 
 export interface StoredCode {
   purpose: CodePurpose;

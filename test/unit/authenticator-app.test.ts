@@ -195,7 +195,7 @@ describe("replacing a linked app", () => {
     expect(user.previousAuthMethod).toBe("simple");
   });
 
-  it("for an SMS user, sends a login code and answers otp_required before replacing SMS", async () => {
+  it("for an SMS user, sends a step-up code and answers otp_required before replacing SMS", async () => {
     const w = world({ authMethod: "tfa_sms", phoneNumber: "+33612345678" });
     const secret = (await setupTfaApp(w.tfa, w.user)).manualEntryKey.replaceAll(" ", "");
     const error = await refusal(
@@ -203,7 +203,7 @@ describe("replacing a linked app", () => {
     );
     expect(error.code).toBe("otp_required");
     expect(w.events.published.at(-1)).toMatchObject({
-      type: "user.tfa_code.created",
+      type: "user.step_up_code.created",
       recipient: { channel: "sms", to: "+33612345678" },
     });
   });

@@ -458,6 +458,50 @@ describe("changing the second factor (core)", () => {
     });
   });
 
+  it("a login code does not serve as a step-up code, nor the reverse", async () => {
+    const w = world();
+    const code = await w.verifiedPhone("+33612345676");
+    const user = await registerCustomer(w.customers, {
+      username: "lou",
+      password: PASSWORD,
+      authMethod: "tfa_sms",
+      phoneNumber: "+33612345676",
+      phoneVerificationCode: code,
+      locale: "en",
+    });
+    w.clock.advanceSeconds(2);
+    await refusal(passwordGrant(w.tokens, { username: "lou", password: PASSWORD, locale: "en" }));
+    const loginCode = w.lastCode();
+    await refusal(updateUser(w.customers, user, { authMethod: "simple", locale: "en" }));
+    const stepUpCode = w.lastCode();
+    expect(w.events.published.at(-1)?.type).toBe("user.step_up_code.created");
+    if (loginCode !== stepUpCode) {
+      expect(
+        (
+          await refusal(
+            updateUser(w.customers, user, { authMethod: "simple", otp: loginCode, locale: "en" }),
+          )
+        ).code,
+      ).toBe("invalid_otp");
+      expect(
+        (
+          await refusal(
+            passwordGrant(w.tokens, {
+              username: "lou",
+              password: PASSWORD,
+              otp: stepUpCode,
+              locale: "en",
+            }),
+          )
+        ).code,
+      ).toBe("invalid_otp");
+    }
+    expect(
+      (await updateUser(w.customers, user, { authMethod: "simple", otp: stepUpCode, locale: "en" }))
+        .authMethod,
+    ).toBe("simple");
+  });
+
   it("refuses turning TFA off when the account requires it", async () => {
     const w = world({ defaultAuthMethod: "tfa_sms", requireTfa: true });
     const code = await w.verifiedPhone("+33612345674");
