@@ -73,8 +73,8 @@ function composeSecondFactorDeps(codes = composeCodeDeps()): SecondFactorDeps {
   };
 }
 
-export function composeTokenDeps(secondFactor = composeSecondFactorDeps()): TokenDeps {
-  const table = resources.tableName();
+/** Checking a password and issuing tokens: what `/v1/token` and sign-ins share. */
+function composePasswordLogin(table: string) {
   return {
     clock: systemClock,
     random: systemRandom,
@@ -85,8 +85,11 @@ export function composeTokenDeps(secondFactor = composeSecondFactorDeps()): Toke
     signer: hs256Signer(keyFromSecret("SigningKey")),
     refreshTokens: dynamoRefreshTokenStore(table),
     hashKey: keyFromSecret("CodeHashKey"),
-    secondFactor,
   };
+}
+
+export function composeTokenDeps(secondFactor = composeSecondFactorDeps()): TokenDeps {
+  return { ...composePasswordLogin(resources.tableName()), secondFactor };
 }
 
 export function composeCustomerDeps(secondFactor = composeSecondFactorDeps()): CustomerDeps {
@@ -137,15 +140,7 @@ export function composeTfaAppDeps(secondFactor = composeSecondFactorDeps()): Tfa
 export function composeSignInStartDeps(): SignInStartDeps {
   const table = resources.tableName();
   return {
-    clock: systemClock,
-    random: systemRandom,
-    users: dynamoUserStore(table),
-    limiter: dynamoRateLimiter(table),
-    passwordPolicy: readPasswordPolicy(),
-    passwords: passwordCheckingHasher(),
-    signer: hs256Signer(keyFromSecret("SigningKey")),
-    refreshTokens: dynamoRefreshTokenStore(table),
-    hashKey: keyFromSecret("CodeHashKey"),
+    ...composePasswordLogin(table),
     signIns: dynamoSignInStore(table),
     guard: dynamoAttemptGuard(table),
     lockout: readLockoutPolicy(),

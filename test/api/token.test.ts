@@ -4,26 +4,13 @@ import { latestCodeFor, messagesFor, readLogs } from "../support/local.js";
 import {
   PASSWORD,
   passwordGrant,
-  verifiedEmail,
+  registerEmailUser,
+  registerSmsUser,
   verifiedPhone,
   wrongOf,
 } from "../support/users.js";
 
 const COOLDOWN_MS = 2_100; // CODE_RESEND_COOLDOWN_SECONDS in the test stack, plus a margin
-
-async function registerSmsUser() {
-  const { phone, code } = await verifiedPhone();
-  const username = freshUsername();
-  const res = await post("/v1/customers", {
-    username,
-    password: PASSWORD,
-    authMethod: "tfa_sms",
-    phoneNumber: phone,
-    phoneVerificationCode: code,
-  });
-  expect(res.status).toBe(201);
-  return { username, phone, registrationCode: code };
-}
 
 async function registerSimpleUser() {
   const username = freshUsername();
@@ -84,16 +71,7 @@ describe("POST /v1/token — the seed's flows", () => {
   });
 
   it("logs in with email TFA the same way", async () => {
-    const { email, code } = await verifiedEmail();
-    const username = freshUsername();
-    const created = await post("/v1/customers", {
-      username,
-      password: PASSWORD,
-      authMethod: "tfa_email",
-      email,
-      emailVerificationCode: code,
-    });
-    expect(created.status).toBe(201);
+    const { username, email } = await registerEmailUser();
     const { res, code: otp } = await loginCode(username, email);
     expect(res.body.auth_method).toBe("tfa_email");
     expect(String(res.body.otp_destination)).toMatch(/^u\*+\d@example\.com$/);

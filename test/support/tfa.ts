@@ -5,7 +5,14 @@
 import { generateSync } from "otplib";
 import { expect } from "vitest";
 import { call, freshUsername, post, sleep } from "./http.js";
-import { type Json, PASSWORD, passwordGrant, verifiedEmail, verifiedPhone } from "./users.js";
+import {
+  type Json,
+  PASSWORD,
+  passwordGrant,
+  registerEmailUser,
+  registerSmsUser,
+  verifiedEmail,
+} from "./users.js";
 
 export { type Json, PASSWORD, passwordGrant };
 
@@ -69,34 +76,16 @@ export async function simpleUserWithEmail(): Promise<TestUser & { email: string 
 
 /** A user with SMS TFA, signed in with the registration code. */
 export async function smsUser(): Promise<TestUser & { phone: string }> {
-  const { phone, code } = await verifiedPhone();
-  const username = freshUsername();
-  const created = await post("/v1/customers", {
-    username,
-    password: PASSWORD,
-    authMethod: "tfa_sms",
-    phoneNumber: phone,
-    phoneVerificationCode: code,
-  });
-  expect(created.status).toBe(201);
-  const tokens = await passwordGrant(username, { otp: code });
+  const { username, phone, registrationCode } = await registerSmsUser();
+  const tokens = await passwordGrant(username, { otp: registrationCode });
   expect(tokens.status).toBe(200);
   return { username, phone, access: String(tokens.body.access_token) };
 }
 
 /** An email user (TFA by email), signed in with the registration code. */
 export async function emailTfaUser(): Promise<TestUser & { email: string }> {
-  const { email, code } = await verifiedEmail();
-  const username = freshUsername();
-  const created = await post("/v1/customers", {
-    username,
-    password: PASSWORD,
-    authMethod: "tfa_email",
-    email,
-    emailVerificationCode: code,
-  });
-  expect(created.status).toBe(201);
-  const tokens = await passwordGrant(username, { otp: code });
+  const { username, email, registrationCode } = await registerEmailUser();
+  const tokens = await passwordGrant(username, { otp: registrationCode });
   expect(tokens.status).toBe(200);
   return { username, email, access: String(tokens.body.access_token) };
 }

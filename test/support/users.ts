@@ -1,6 +1,6 @@
 /** Users for the HTTP tests: verified contacts, the password grant, and a code that is wrong. */
 import { expect } from "vitest";
-import { freshEmail, freshPhone, post } from "./http.js";
+import { freshEmail, freshPhone, freshUsername, post } from "./http.js";
 import { latestCodeFor } from "./local.js";
 
 export const PASSWORD = "correct horse battery staple";
@@ -29,4 +29,34 @@ export const passwordGrant = (username: string, extra: Json = {}) =>
 /** A well-formed code other than `code`. */
 export function wrongOf(code: string): string {
   return code === "000000" ? "111111" : "000000";
+}
+
+/** Registers a customer with SMS TFA; its verification code also serves as its first OTP. */
+export async function registerSmsUser() {
+  const { phone, code } = await verifiedPhone();
+  const username = freshUsername();
+  const res = await post("/v1/customers", {
+    username,
+    password: PASSWORD,
+    authMethod: "tfa_sms",
+    phoneNumber: phone,
+    phoneVerificationCode: code,
+  });
+  expect(res.status).toBe(201);
+  return { username, phone, registrationCode: code };
+}
+
+/** Registers a customer with email TFA; its verification code also serves as its first OTP. */
+export async function registerEmailUser() {
+  const { email, code } = await verifiedEmail();
+  const username = freshUsername();
+  const res = await post("/v1/customers", {
+    username,
+    password: PASSWORD,
+    authMethod: "tfa_email",
+    email,
+    emailVerificationCode: code,
+  });
+  expect(res.status).toBe(201);
+  return { username, email, registrationCode: code };
 }
