@@ -47,8 +47,9 @@ type Attr = { S?: string; N?: string } | undefined;
 export function dynamoTfaAppStore(table: string): TfaAppStore {
   const db = documentClient();
 
-  const backupKeys = async (userId: string) => {
-    const keys: { pk: string; sk: string }[] = [];
+  /** Every backup-code item of a user (a handful: one query page in practice). */
+  const backupItems = async (userId: string) => {
+    const items: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const page = await db.send(
@@ -56,16 +57,20 @@ export function dynamoTfaAppStore(table: string): TfaAppStore {
           TableName: table,
           KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
           ExpressionAttributeValues: { ":pk": `USER#${userId}`, ":prefix": "BACKUP#" },
-          ProjectionExpression: "pk, sk",
+          ProjectionExpression: "pk, sk, #position, usedAt",
+          ExpressionAttributeNames: { "#position": "position" },
           ConsistentRead: true,
           ExclusiveStartKey: start,
         }),
       );
-      for (const item of page.Items ?? []) keys.push({ pk: String(item.pk), sk: String(item.sk) });
+      items.push(...(page.Items ?? []));
       start = page.LastEvaluatedKey;
     } while (start);
-    return keys;
+    return items;
   };
+
+  const backupKeys = async (userId: string) =>
+    (await backupItems(userId)).map((item) => ({ pk: String(item.pk), sk: String(item.sk) }));
 
   /** Deletes every current backup code and puts the new ones (and their reveal, if any). */
   const codeItems = async (userId: string, codes: NewBackupCodes, now: string) => {
@@ -220,26 +225,10 @@ export function dynamoTfaAppStore(table: string): TfaAppStore {
     },
 
     async listBackupCodes(userId): Promise<BackupCodeState[]> {
-      const states: BackupCodeState[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await db.send(
-          new QueryCommand({
-            TableName: table,
-            KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-            ExpressionAttributeValues: { ":pk": `USER#${userId}`, ":prefix": "BACKUP#" },
-            ProjectionExpression: "#position, usedAt",
-            ExpressionAttributeNames: { "#position": "position" },
-            ConsistentRead: true,
-            ExclusiveStartKey: start,
-          }),
-        );
-        for (const item of page.Items ?? []) {
-          states.push({ position: Number(item.position), used: item.usedAt !== undefined });
-        }
-        start = page.LastEvaluatedKey;
-      } while (start);
-      return states;
+      return (await backupItems(userId)).map((item) => ({
+        position: Number(item.position),
+        used: item.usedAt !== undefined,
+      }));
     },
 
     async takeBackupCodeReveal(userId, now) {

@@ -10,7 +10,7 @@ import {
   type TransactWriteCommandInput,
 } from "@aws-sdk/lib-dynamodb";
 import { DomainError } from "../core/errors.js";
-import type { UniqueClaim, User, UserStore } from "../core/users.js";
+import type { UniqueClaim, User, UserChange, UserStore } from "../core/users.js";
 import type { StoredCode } from "../core/verification-codes.js";
 import { codeItem, consumeCodeItem } from "./code-store.js";
 import { documentClient, failedConditionIndexes, isTransactionConditionFailure } from "./dynamo.js";
@@ -41,6 +41,23 @@ const TAKEN: Record<UniqueClaim["kind"], () => DomainError> = {
 
 function putCodeItem(table: string, code: StoredCode): TransactItem {
   return { Put: { TableName: table, Item: codeItem(code) } };
+}
+
+/** The codes a change consumes and stores, in the same transaction as the user. */
+function addCodeItems(
+  table: string,
+  change: Pick<UserChange, "consume" | "putCodes">,
+  items: TransactItem[],
+  meanings: Meaning[],
+) {
+  for (const consumption of change.consume ?? []) {
+    items.push(consumeCodeItem(table, consumption));
+    meanings.push({ kind: "code" });
+  }
+  for (const code of change.putCodes ?? []) {
+    items.push(putCodeItem(table, code));
+    meanings.push({ kind: "other" });
+  }
 }
 
 function toUser(item: Record<string, unknown> | undefined): User | null {
@@ -119,14 +136,7 @@ export function dynamoUserStore(table: string): UserStore {
         });
         meanings.push({ kind: "claim", claim });
       }
-      for (const consumption of change.consume ?? []) {
-        items.push(consumeCodeItem(table, consumption));
-        meanings.push({ kind: "code" });
-      }
-      for (const code of change.putCodes ?? []) {
-        items.push(putCodeItem(table, code));
-        meanings.push({ kind: "other" });
-      }
+      addCodeItems(table, change, items, meanings);
       await run(items, meanings);
     },
 
@@ -166,14 +176,7 @@ export function dynamoUserStore(table: string): UserStore {
         });
         meanings.push({ kind: "other" });
       }
-      for (const consumption of change.consume ?? []) {
-        items.push(consumeCodeItem(table, consumption));
-        meanings.push({ kind: "code" });
-      }
-      for (const code of change.putCodes ?? []) {
-        items.push(putCodeItem(table, code));
-        meanings.push({ kind: "other" });
-      }
+      addCodeItems(table, change, items, meanings);
       await run(items, meanings);
       return next;
     },
