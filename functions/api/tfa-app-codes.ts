@@ -6,7 +6,7 @@ import { composeAuthenticate, composeTfaAppSetupDeps } from "../adapters/compose
 import { resources } from "../adapters/config.js";
 import { dynamoUserStore } from "../adapters/user-store.js";
 import { listBackupCodes } from "../core/authenticator-app.js";
-import { DomainError } from "../core/errors.js";
+import { signedInUser } from "../core/users.js";
 import { apiHandler, docspace, docspaceEnvelope } from "./http.js";
 
 const deps = composeTfaAppSetupDeps();
@@ -15,8 +15,7 @@ const users = dynamoUserStore(resources.tableName());
 export const handler = apiHandler(
   { authenticate: composeAuthenticate(), errorEnvelope: docspaceEnvelope },
   async ({ userId }) => {
-    const user = await users.get(userId);
-    if (!user) throw new DomainError("invalid_token", "The user of this token no longer exists.");
+    const user = await signedInUser(users, userId);
     return docspace(await listBackupCodes(deps, user));
   },
 );

@@ -6,7 +6,7 @@
 import * as v from "valibot";
 import { composeAuthenticate, composeTfaAppDeps } from "../adapters/compose.js";
 import { unlinkTfaApp } from "../core/authenticator-app.js";
-import { DomainError } from "../core/errors.js";
+import { signedInUser } from "../core/users.js";
 import { apiHandler, docspace, docspaceEnvelope } from "./http.js";
 
 const deps = composeTfaAppDeps();
@@ -16,8 +16,7 @@ const StepUpRequest = v.object({ otp: v.optional(v.pipe(v.string(), v.maxLength(
 export const handler = apiHandler(
   { body: StepUpRequest, authenticate: composeAuthenticate(), errorEnvelope: docspaceEnvelope },
   async ({ body, userId, headers, locale, sourceIp }) => {
-    const user = await deps.users.get(userId);
-    if (!user) throw new DomainError("invalid_token", "The user of this token no longer exists.");
+    const user = await signedInUser(deps.users, userId);
     const otp = body.otp ?? headers["x-otp"];
     await unlinkTfaApp(deps, user, { otp, locale, sourceIp });
     return docspace(true);

@@ -7,8 +7,8 @@ import { composeAuthenticate, composeTfaAppSetupDeps } from "../adapters/compose
 import { resources } from "../adapters/config.js";
 import { dynamoUserStore } from "../adapters/user-store.js";
 import { setupTfaApp } from "../core/authenticator-app.js";
-import { DomainError } from "../core/errors.js";
 import { renderQrCodeDataUrl } from "../core/qr-code.js";
+import { signedInUser } from "../core/users.js";
 import { apiHandler, docspace, docspaceEnvelope } from "./http.js";
 
 const deps = composeTfaAppSetupDeps();
@@ -17,8 +17,7 @@ const users = dynamoUserStore(resources.tableName());
 export const handler = apiHandler(
   { authenticate: composeAuthenticate(), errorEnvelope: docspaceEnvelope },
   async ({ userId }) => {
-    const user = await users.get(userId);
-    if (!user) throw new DomainError("invalid_token", "The user of this token no longer exists.");
+    const user = await signedInUser(users, userId);
     const setup = await setupTfaApp(deps, user);
     return docspace({
       account: setup.account,

@@ -7,7 +7,7 @@
 import * as v from "valibot";
 import { composeAuthenticate, composeTfaAppDeps } from "../adapters/compose.js";
 import { validateTfaApp } from "../core/authenticator-app.js";
-import { DomainError } from "../core/errors.js";
+import { signedInUser } from "../core/users.js";
 import { apiHandler, docspace, docspaceEnvelope } from "./http.js";
 
 const deps = composeTfaAppDeps();
@@ -20,8 +20,7 @@ const ValidateRequest = v.object({
 export const handler = apiHandler(
   { body: ValidateRequest, authenticate: composeAuthenticate(), errorEnvelope: docspaceEnvelope },
   async ({ body, userId, headers, locale, sourceIp }) => {
-    const user = await deps.users.get(userId);
-    if (!user) throw new DomainError("invalid_token", "The user of this token no longer exists.");
+    const user = await signedInUser(deps.users, userId);
     const linked = await validateTfaApp(deps, user, {
       code: body.code,
       otp: body.otp ?? headers["x-otp"],

@@ -2,8 +2,7 @@
 import * as v from "valibot";
 import { composeAuthenticate, composeCustomerDeps } from "../adapters/compose.js";
 import { updateUser } from "../core/customers.js";
-import { DomainError } from "../core/errors.js";
-import { publicUser, SELECTABLE_AUTH_METHODS } from "../core/users.js";
+import { publicUser, SELECTABLE_AUTH_METHODS, signedInUser } from "../core/users.js";
 import { apiHandler } from "./http.js";
 import { text } from "./schemas.js";
 
@@ -21,8 +20,7 @@ const UserPatch = v.object({
 export const handler = apiHandler(
   { body: UserPatch, authenticate: composeAuthenticate() },
   async ({ body, userId, headers, locale, sourceIp }) => {
-    const user = await deps.users.get(userId);
-    if (!user) throw new DomainError("invalid_token", "The user of this token no longer exists.");
+    const user = await signedInUser(deps.users, userId);
     const otp = body.otp ?? headers["x-otp"];
     const updated = await updateUser(deps, user, {
       ...body,

@@ -1,4 +1,5 @@
 /** Users as this service knows them, and the store port that keeps them. */
+import { DomainError } from "./errors.js";
 import type { Locale } from "./events.js";
 import type { CodeConsumption, StoredCode } from "./verification-codes.js";
 
@@ -75,4 +76,11 @@ export function publicUser(user: User) {
     tfaAppLinked: user.totp !== undefined,
     createdAt: user.createdAt,
   };
+}
+
+/** The user a valid access token names; a token whose user is gone is no longer valid. */
+export async function signedInUser(users: Pick<UserStore, "get">, userId: string): Promise<User> {
+  const user = await users.get(userId);
+  if (!user) throw new DomainError("invalid_token", "The user of this token no longer exists.");
+  return user;
 }
