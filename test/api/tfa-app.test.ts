@@ -52,6 +52,27 @@ async function expectLinked(user: { access: string; username: string }) {
   expect(login.body).toMatchObject({ error: "otp_required", auth_method: "totp" });
 }
 
+/**
+ * A Python that can import `requests`: `$PYTHON`, else `python3` on the PATH, else Debian's
+ * (where `apt-get install python3-requests` puts it when the PATH's python3 is another one).
+ */
+async function pythonWithRequests(): Promise<string> {
+  const candidates = [process.env.PYTHON, "python3", "/usr/bin/python3"].filter(
+    (c): c is string => typeof c === "string" && c.length > 0,
+  );
+  for (const python of candidates) {
+    try {
+      await run(python, ["-c", "import requests"]);
+      return python;
+    } catch {
+      // try the next one
+    }
+  }
+  throw new Error(
+    "No python3 can import requests: install it (apt-get install -y python3-requests) to run the DocSpace Python client",
+  );
+}
+
 describe("the seed's DocSpace example clients", () => {
   it("the Node.js client links an authenticator app, unchanged but for BASE_URL, API_KEY and the code", async () => {
     const user = await simpleUserWithEmail();
@@ -70,16 +91,10 @@ describe("the seed's DocSpace example clients", () => {
   });
 
   it("the Python client links an authenticator app, unchanged but for BASE_URL, API_KEY and the code", async () => {
-    try {
-      await run("python3", ["-c", "import requests"]);
-    } catch {
-      throw new Error(
-        "python3 cannot import requests: install it (apt-get install -y python3-requests) to run the DocSpace Python client",
-      );
-    }
+    const python = await pythonWithRequests();
     const user = await simpleUserWithEmail();
     const code = await codeForTheClient(user.access);
-    const { stdout, stderr } = await run("python3", ["test/fixtures/docspace_client.py"], {
+    const { stdout, stderr } = await run(python, ["test/fixtures/docspace_client.py"], {
       cwd: PROJECT_ROOT,
       env: { ...process.env, BASE_URL: apiUrl(), API_KEY: user.access, CODE: code },
       timeout: 20_000,
