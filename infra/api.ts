@@ -31,7 +31,10 @@ const ROUTE_NODEJS = { install: ["@node-rs/argon2"] };
  * them: the grant is kept to these handlers alone. (Linking `ConnectorRuns` grants starting
  * and reading runs only.)
  */
-const RESUMES_CONNECTOR_RUNS: ReadonlySet<string> = new Set(["functions/api/submit-twofa-code"]);
+const RESUMES_CONNECTOR_RUNS: ReadonlySet<string> = new Set([
+  "functions/api/submit-twofa-code",
+  "functions/api/resend-twofa-code",
+]);
 const RESUME_CONNECTOR_RUN = {
   actions: ["states:SendTaskSuccess", "states:SendTaskFailure"],
   resources: ["*"],

@@ -147,6 +147,13 @@ export const ROUTES: readonly Route[] = [
     handler: "functions/api/submit-twofa-code",
     link: ["Table", "SigningKey", "EncryptionKey", "ConnectorRuns"],
   },
+  // Also granted SendTaskFailure by infra/api.ts: ends the wait so that the run logs in again.
+  {
+    method: "POST",
+    path: "/v1/accounts/{id}/twofa_code/resend",
+    handler: "functions/api/resend-twofa-code",
+    link: ["Table", "SigningKey", "EncryptionKey", "ConnectorRuns"],
+  },
 ];
 
 /** `POST /v1/token` → `POST /v1/token`; the key API Gateway gives a route. */

@@ -19,14 +19,19 @@ import {
 } from "@aws-sdk/client-sfn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  type LoginTaskResult,
+  MAX_EMPTY_RESUMES,
+  MAX_TWOFA_RESENDS,
+  TWOFA_CODE_RECEIVED_OUTPUT,
+  TWOFA_RESEND_SIGNAL,
+  type WaitForTwoFaCodeTaskPayload,
+} from "../../functions/core/connectors/contract.js";
+import {
   type AslDefinition,
   type AslTaskState,
   buildConnectorRunDefinition,
   CONNECTOR_TASKS,
   type ConnectorTaskName,
-  type LoginTaskResult,
-  TWOFA_CODE_RECEIVED_OUTPUT,
-  type WaitForTwoFaCodeTaskPayload,
 } from "../../infra/connector-run.asl.js";
 import {
   type LocalStepFunctions,
@@ -47,6 +52,10 @@ class FakeAccount {
   readonly twoFaRequests: WaitForTwoFaCodeTaskPayload[] = [];
   submits = 0;
   fetches = 0;
+  /** The `error` of each FinishRun: how the run ended, as its account records it. */
+  readonly finishes: Array<string | null> = [];
+  /** Plays a FinishRun whose function fails: the run must still end under its own error. */
+  failFinish = false;
   /** Where the API stores the typed code (encrypted, in the real service). */
   storedCode: string | undefined;
   /** Plays an API so fast that the code arrives before the waiting task's function returns. */
@@ -116,11 +125,16 @@ async function invokeFunction(arn: string, payload: unknown): Promise<unknown> {
       return { waiting: true };
     }
     case "SubmitTwoFaCode": {
-      account.submits += 1;
       const code = account.storedCode;
+      if (code === undefined) return { outcome: "NO_CODE" };
+      account.submits += 1;
       account.storedCode = undefined;
       return { outcome: code === account.vendorCode ? "LOGGED_IN" : "WRONG_CODE" };
     }
+    case "FinishRun":
+      if (account.failFinish) throw cozyError("Error", "the table is unreachable");
+      account.finishes.push(payloadField(payload, "error") as string | null);
+      return { finished: true };
     case "Fetch":
       account.fetches += 1;
       return { documents: 3 };
@@ -265,6 +279,7 @@ describe("the connector run on local Step Functions", () => {
     expect(JSON.parse(done.output ?? "null")).toMatchObject({ accountId: account.id });
     expect(account.states).toEqual(["HANDLE_LOGIN_SUCCESS", "LOGIN_SUCCESS"]);
     expect(account.fetches).toBe(1);
+    expect(account.finishes).toEqual([null]);
   });
 
   it("a run already logged in fetches without asking for a code", async () => {
@@ -285,6 +300,7 @@ describe("the connector run on local Step Functions", () => {
     expect(done.error).toBe("USER_ACTION_NEEDED.TWOFA_EXPIRED");
     expect(account.twoFaRequests).toHaveLength(0);
     expect(account.states).toEqual([]);
+    expect(account.finishes).toEqual(["USER_ACTION_NEEDED.TWOFA_EXPIRED"]);
   });
 
   it("no callback within TimeoutSeconds fails TWOFA_EXPIRED and a late SendTaskSuccess answers TaskTimedOut", async () => {
@@ -306,6 +322,8 @@ describe("the connector run on local Step Functions", () => {
     const late = await rejection(handInCode(account, request.taskToken, account.vendorCode));
     expect(late).toBeInstanceOf(TaskTimedOut);
     expect(account.submits).toBe(0);
+    // The account is told: the 2FA prompt and the task token go.
+    expect(account.finishes).toEqual(["USER_ACTION_NEEDED.TWOFA_EXPIRED"]);
   });
 
   it("a second SendTaskSuccess on the same token answers TaskTimedOut", async () => {
@@ -364,6 +382,7 @@ describe("the connector run on local Step Functions", () => {
     expect(done.error).toBe("USER_ACTION_NEEDED.WRONG_TWOFA_CODE");
     expect(account.twoFaRequests).toHaveLength(MAX_TWOFA_ATTEMPTS);
     expect(account.fetches).toBe(0);
+    expect(account.finishes).toEqual(["USER_ACTION_NEEDED.WRONG_TWOFA_CODE"]);
   });
 
   it("GetExecutionHistory records TaskSubmitted and TaskSucceeded for the callback task", async () => {
@@ -442,6 +461,7 @@ describe("the connector run on local Step Functions", () => {
       "ChoiceStateExited",
       ...task, // NotifySuccessfulLogin
       ...task, // Fetch
+      ...task, // FinishSucceededRun
       "SucceedStateEntered",
       "SucceedStateExited",
       "ExecutionSucceeded",
@@ -494,7 +514,8 @@ describe("the connector run on local Step Functions", () => {
     expect(account.submits).toBe(1);
     expect(account.fetches).toBe(1);
     const succeeded = (await history(executionArn)).filter((e) => e.type === "TaskSucceeded");
-    expect(succeeded).toHaveLength(6); // Login, HANDLE_LOGIN_SUCCESS, wait, submit, LOGIN_SUCCESS, fetch
+    // Login, HANDLE_LOGIN_SUCCESS, wait, submit, LOGIN_SUCCESS, fetch, finish
+    expect(succeeded).toHaveLength(7);
   });
 
   it("a callback that beats the waiting task's function still resumes the run once", async () => {
@@ -557,6 +578,89 @@ describe("the connector run on local Step Functions", () => {
     });
     const buggyRun = await finished(await startRun(buggy, true));
     expect(buggyRun).toMatchObject({ status: "FAILED", error: "UNKNOWN_ERROR" });
+    expect(refused.finishes).toEqual(["LOGIN_FAILED"]);
+    expect(buggy.finishes).toEqual(["UNKNOWN_ERROR"]);
+  });
+
+  it("a run whose account cannot be finished still fails under its own error", async () => {
+    const account = newAccount(() => {
+      throw cozyError("VENDOR_DOWN", "The vendor did not answer");
+    });
+    account.failFinish = true;
+    const done = await finished(await startRun(account, true));
+    expect(done).toMatchObject({
+      status: "FAILED",
+      error: "VENDOR_DOWN",
+      cause: "A connector task failed with a Cozy error",
+    });
+  });
+
+  it("a resume with no code stored (a token read from the history) waits again, a bounded number of times", async () => {
+    const account = newAccount(needsSms);
+    const executionArn = await startRun(account, true);
+    const first = await account.twoFaRequest(1);
+    // Someone holding the token from the history, not the API: no code was stored.
+    await sfn.send(
+      new SendTaskSuccessCommand({
+        taskToken: first.taskToken,
+        output: JSON.stringify(TWOFA_CODE_RECEIVED_OUTPUT),
+      }),
+    );
+    const second = await account.twoFaRequest(2);
+    expect(second).toMatchObject({ attempt: 1, retry: false });
+    expect(second.taskToken).not.toBe(first.taskToken);
+    // The user's code still goes through.
+    await handInCode(account, second.taskToken, account.vendorCode);
+    expect((await finished(executionArn)).status).toBe("SUCCEEDED");
+    expect(account.submits).toBe(1);
+
+    const other = newAccount(needsSms);
+    const otherArn = await startRun(other, true);
+    for (let n = 1; n <= MAX_EMPTY_RESUMES + 1; n += 1) {
+      const request = await other.twoFaRequest(n);
+      await sfn.send(
+        new SendTaskSuccessCommand({
+          taskToken: request.taskToken,
+          output: JSON.stringify(TWOFA_CODE_RECEIVED_OUTPUT),
+        }),
+      );
+    }
+    const done = await finished(otherArn);
+    expect(done).toMatchObject({ status: "FAILED", error: "USER_ACTION_NEEDED.TWOFA_EXPIRED" });
+    expect(other.twoFaRequests).toHaveLength(MAX_EMPTY_RESUMES + 1);
+    expect(other.finishes).toEqual(["USER_ACTION_NEEDED.TWOFA_EXPIRED"]);
+  });
+
+  it("the resend signal sends the run back to its login, at most MAX_TWOFA_RESENDS times", async () => {
+    let logins = 0;
+    const account = newAccount(() => {
+      logins += 1;
+      return needsSms();
+    });
+    const executionArn = await startRun(account, true);
+    for (let n = 1; n <= MAX_TWOFA_RESENDS; n += 1) {
+      const request = await account.twoFaRequest(n);
+      await sfn.send(
+        new SendTaskFailureCommand({ taskToken: request.taskToken, error: TWOFA_RESEND_SIGNAL }),
+      );
+    }
+    const last = await account.twoFaRequest(MAX_TWOFA_RESENDS + 1);
+    expect(last).toMatchObject({ attempt: 1, retry: false });
+    expect(logins).toBe(MAX_TWOFA_RESENDS + 1);
+    await handInCode(account, last.taskToken, account.vendorCode);
+    expect((await finished(executionArn)).status).toBe("SUCCEEDED");
+
+    const greedy = newAccount(needsSms);
+    const greedyArn = await startRun(greedy, true);
+    for (let n = 1; n <= MAX_TWOFA_RESENDS + 1; n += 1) {
+      const request = await greedy.twoFaRequest(n);
+      await sfn.send(
+        new SendTaskFailureCommand({ taskToken: request.taskToken, error: TWOFA_RESEND_SIGNAL }),
+      );
+    }
+    const done = await finished(greedyArn);
+    expect(done).toMatchObject({ status: "FAILED", error: "USER_ACTION_NEEDED.TWOFA_EXPIRED" });
+    expect(greedy.finishes).toEqual(["USER_ACTION_NEEDED.TWOFA_EXPIRED"]);
   });
 
   it("StopExecution ends the wait: ABORTED, and the token answers TaskTimedOut", async () => {
