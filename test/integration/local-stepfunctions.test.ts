@@ -17,7 +17,8 @@ import {
   StopExecutionCommand,
   TaskTimedOut,
 } from "@aws-sdk/client-sfn";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { sfnConnectorRunWorkflow } from "../../functions/adapters/connector-runs.js";
 import {
   type LoginTaskResult,
   MAX_EMPTY_RESUMES,
@@ -26,6 +27,7 @@ import {
   TWOFA_RESEND_SIGNAL,
   type WaitForTwoFaCodeTaskPayload,
 } from "../../functions/core/connectors/contract.js";
+import type { RunProgress } from "../../functions/core/connectors/ports.js";
 import {
   type AslDefinition,
   type AslTaskState,
@@ -714,6 +716,75 @@ describe("the connector run on local Step Functions", () => {
       expect(Buffer.from(token, "base64url").length).toBeGreaterThanOrEqual(16);
   });
 });
+
+describe("the workflow adapter on local Step Functions", () => {
+  /** The adapter as the API runs it: the SDK finds the endpoint in the environment. */
+  function adapter() {
+    Object.assign(process.env, inject("localEnv"), { AWS_ENDPOINT_URL_SFN: service.endpoint });
+    return sfnConnectorRunWorkflow(RUN_MACHINE);
+  }
+
+  it("speaks of runs by id: running, succeeded, a task token answered once, an unknown run null", async () => {
+    const workflow = adapter();
+    const account = newAccount(needsSms);
+    const runId = `run-${account.id}`;
+    await workflow.start({ accountId: account.id, runId, manual: true });
+    const request = await account.twoFaRequest(1);
+    expect(await workflow.progress(runId)).toEqual({ status: "running" });
+    account.storedCode = account.vendorCode;
+    expect(await workflow.resume(request.taskToken)).toBe("resumed");
+    expect(await workflow.resume(request.taskToken)).toBe("gone");
+    expect(await workflow.endWait(request.taskToken, TWOFA_RESEND_SIGNAL)).toBe("gone");
+    await finished(`${RUN_MACHINE.replace(":stateMachine:", ":execution:")}:${runId}`);
+    expect(await workflow.progress(runId)).toEqual({ status: "succeeded" });
+    expect(await workflow.progress("run-that-never-started")).toBeNull();
+  });
+
+  it("reports a failed or aborted execution as failed, with the execution's error", async () => {
+    const workflow = adapter();
+    const failing = newAccount(needsSms);
+    await workflow.start({ accountId: failing.id, runId: `run-${failing.id}`, manual: false });
+    const failed = await eventually(() => workflow.progress(`run-${failing.id}`));
+    expect(failed).toEqual({ status: "failed", error: "USER_ACTION_NEEDED.TWOFA_EXPIRED" });
+
+    const stopped = newAccount(needsSms);
+    const runId = `run-${stopped.id}`;
+    await workflow.start({ accountId: stopped.id, runId, manual: true });
+    await stopped.twoFaRequest(1);
+    await sfn.send(
+      new StopExecutionCommand({
+        executionArn: `${RUN_MACHINE.replace(":stateMachine:", ":execution:")}:${runId}`,
+        error: "CANCELLED",
+      }),
+    );
+    expect(await workflow.progress(runId)).toEqual({ status: "failed", error: "CANCELLED" });
+  });
+
+  it("ends a wait with the resend signal: the run logs in again", async () => {
+    const workflow = adapter();
+    const account = newAccount(needsSms);
+    const runId = `run-${account.id}`;
+    await workflow.start({ accountId: account.id, runId, manual: true });
+    const first = await account.twoFaRequest(1);
+    expect(await workflow.endWait(first.taskToken, TWOFA_RESEND_SIGNAL)).toBe("ended");
+    const second = await account.twoFaRequest(2);
+    expect(second.taskToken).not.toBe(first.taskToken);
+    expect(await workflow.progress(runId)).toEqual({ status: "running" });
+    account.storedCode = account.vendorCode;
+    expect(await workflow.resume(second.taskToken)).toBe("resumed");
+  });
+});
+
+/** Polls a run's progress until it is no longer running. */
+async function eventually(probe: () => Promise<RunProgress | null>): Promise<RunProgress | null> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const progress = await probe();
+    if (progress?.status !== "running") return progress;
+    if (Date.now() > deadline) throw new Error("the run is still running");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 describe("heartbeats on local Step Functions", () => {
   it("heartbeats keep a callback task alive past HeartbeatSeconds; without them it times out", async () => {
