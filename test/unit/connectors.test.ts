@@ -574,6 +574,26 @@ describe("the wait as Home shows it", () => {
   });
 });
 
+describe("a resume with no code stored", () => {
+  it("waits again on the same ask, telling the owner nothing new", async () => {
+    const { account, run } = await waitingRun();
+    const payload = { accountId: account.id, runId: run.id, twoFaType: "sms" as const, attempt: 1 };
+    expect(await submitTwoFaCode(tasks(), payload)).toEqual({ outcome: "NO_CODE" });
+    expect(connector.submitted).toEqual([]);
+    await waitForTwoFaCode(waitDeps(), {
+      ...payload,
+      retry: false,
+      maxAttempts: 3,
+      timeoutSeconds: 180,
+      taskToken: "task-token-again",
+    });
+    const stored = (await accounts.get(account.id)) as ConnectorAccount;
+    expect(stored.state).toBe("TWOFA_NEEDED.SMS");
+    expect(publicAccount(stored, clock.nowMs()).twoFa?.attemptsLeft).toBe(3);
+    expect(events.published).toHaveLength(1);
+  });
+});
+
 describe("a new code", () => {
   it("ends the wait with the resend signal, once per wait", async () => {
     const { account, token } = await waitingRun();
@@ -626,6 +646,8 @@ describe("a new code", () => {
       rejectsWith("twofa_resend_unavailable"),
     );
     expect(workflow.ended).toHaveLength(3);
+    // The owner asked for these codes: told once, at the first ask of the run.
+    expect(events.published).toHaveLength(1);
     // The wait is untouched: the code still goes through.
     await handInTwoFaCode(api(), { ownerId: OWNER, accountId: account.id, code: VENDOR_CODE });
     // A new run may ask for new codes again.

@@ -264,7 +264,11 @@ export async function waitForTwoFaCode(
     // A code typed for an earlier ask must not answer this one.
     remove: ["sealedTwoFaCode"],
   });
-  if (!payload.retry) {
+  // The first ask of the run only: not after a wrong code, not after a new code the owner
+  // asked for, not when the run waits again on a wait it already told of.
+  const firstAsk =
+    !payload.retry && account.twoFaResends === undefined && account.waitingRunId !== payload.runId;
+  if (firstAsk) {
     const owner = await deps.users.get(account.ownerId);
     const recipient = owner ? ownerRecipient(owner) : undefined;
     await deps.events.publish({
