@@ -140,7 +140,7 @@ export const ROUTES: readonly Route[] = [
     handler: "functions/api/get-run",
     link: ["Table", "SigningKey", "ConnectorRuns"],
   },
-  // Also granted SendTaskSuccess by infra/api.ts: the one handler that resumes a waiting run.
+  // Also granted SendTaskSuccess/SendTaskFailure by infra/api.ts: resumes the waiting run.
   {
     method: "POST",
     path: "/v1/accounts/{id}/twofa_code",
