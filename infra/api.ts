@@ -26,12 +26,16 @@ const ROUTE_TIMEOUT = "10 seconds";
 const ROUTE_NODEJS = { install: ["@node-rs/argon2"] };
 
 /**
- * Handlers that resume a waiting connector run with its task token. `SendTaskSuccess` and
- * `SendTaskFailure` act on a task token, not on a resource ARN, so IAM only accepts `*` for
- * them: the grant is kept to these handlers alone. (Linking `ConnectorRuns` grants starting
- * and reading runs only.)
+ * Handlers that answer a waiting connector run with its task token: with the code, or by
+ * ending the wait when the user asks for a new code. `SendTaskSuccess` and `SendTaskFailure`
+ * act on a task token, not on a resource ARN, so IAM only accepts `*` for them: the grant is
+ * kept to these handlers alone. (Linking `ConnectorRuns` grants starting and reading runs
+ * only.)
  */
-const RESUMES_CONNECTOR_RUNS: ReadonlySet<string> = new Set(["functions/api/submit-twofa-code"]);
+const RESUMES_CONNECTOR_RUNS: ReadonlySet<string> = new Set([
+  "functions/api/submit-twofa-code",
+  "functions/api/resend-twofa-code",
+]);
 const RESUME_CONNECTOR_RUN = {
   actions: ["states:SendTaskSuccess", "states:SendTaskFailure"],
   resources: ["*"],

@@ -9,50 +9,25 @@
  * The 2FA code never enters the execution (history, state data, callback output): the API
  * stores it encrypted on the account and resumes the waiting task with
  * `TWOFA_CODE_RECEIVED_OUTPUT`; `SubmitTwoFaCode` reads the code from the account itself.
+ * The task token does enter the history (`TaskScheduled` parameters carry `$$.Task.Token`, as
+ * in AWS), so a resume without a stored code makes the run wait again, boundedly.
+ *
+ * Every end of a run passes through `FinishRun`, which records on the account how the run
+ * ended and clears its wait: failures are first put in `$.failure` (`{error, cause}`), then
+ * `FinishFailedRun`, then the one `RunFailed` state that ends the run with that Cozy name.
+ * The contract (error names, 2FA types, payloads) is core's: functions/core/connectors/.
  */
+import {
+  CONNECTOR_RUN_ERROR_NAMES,
+  CONNECTOR_RUN_ERRORS,
+  type ConnectorRunError,
+  DEFAULT_MAX_TWOFA_ATTEMPTS,
+  DEFAULT_TWOFA_TIMEOUT_SECONDS,
+  MAX_EMPTY_RESUMES,
+  MAX_TWOFA_RESENDS,
+  TWOFA_RESEND_SIGNAL,
+} from "../functions/core/connectors/contract";
 import type { Linkable } from "./routes";
-
-/** Cozy connector error names (seed-semantics §1); a run ends with one of them. */
-export const CONNECTOR_RUN_ERRORS = {
-  LOGIN_FAILED: "LOGIN_FAILED",
-  LOGIN_FAILED_NEEDS_SECRET: "LOGIN_FAILED.NEEDS_SECRET",
-  LOGIN_FAILED_TOO_MANY_ATTEMPTS: "LOGIN_FAILED.TOO_MANY_ATTEMPTS",
-  USER_ACTION_NEEDED: "USER_ACTION_NEEDED",
-  TWOFA_EXPIRED: "USER_ACTION_NEEDED.TWOFA_EXPIRED",
-  WRONG_TWOFA_CODE: "USER_ACTION_NEEDED.WRONG_TWOFA_CODE",
-  OAUTH_OUTDATED: "USER_ACTION_NEEDED.OAUTH_OUTDATED",
-  ACCOUNT_REMOVED: "USER_ACTION_NEEDED.ACCOUNT_REMOVED",
-  CHANGE_PASSWORD: "USER_ACTION_NEEDED.CHANGE_PASSWORD",
-  SCA_REQUIRED: "USER_ACTION_NEEDED.SCA_REQUIRED",
-  WEBAUTH_REQUIRED: "USER_ACTION_NEEDED.WEBAUTH_REQUIRED",
-  CHALLENGE_ASKED: "CHALLENGE_ASKED",
-  CAPTCHA_RESOLUTION_FAILED: "CAPTCHA_RESOLUTION_FAILED",
-  VENDOR_DOWN: "VENDOR_DOWN",
-  MAINTENANCE: "MAINTENANCE",
-  NOT_EXISTING_DIRECTORY: "NOT_EXISTING_DIRECTORY",
-  FILE_DOWNLOAD_FAILED: "FILE_DOWNLOAD_FAILED",
-  SAVE_FILE_FAILED: "SAVE_FILE_FAILED",
-  DISK_QUOTA_EXCEEDED: "DISK_QUOTA_EXCEEDED",
-  TERMS_VERSION_MISMATCH: "TERMS_VERSION_MISMATCH",
-  UNKNOWN_ERROR: "UNKNOWN_ERROR",
-  UNKNOWN_ERROR_PARTIAL_SYNC: "UNKNOWN_ERROR.PARTIAL_SYNC",
-} as const;
-export type ConnectorRunError = (typeof CONNECTOR_RUN_ERRORS)[keyof typeof CONNECTOR_RUN_ERRORS];
-
-const CONNECTOR_RUN_ERROR_NAMES: readonly ConnectorRunError[] = Object.values(CONNECTOR_RUN_ERRORS);
-
-export function isConnectorRunError(name: unknown): name is ConnectorRunError {
-  return (
-    typeof name === "string" && (CONNECTOR_RUN_ERROR_NAMES as readonly string[]).includes(name)
-  );
-}
-
-/** Cozy 2FA types; the account state suffix is derived from them (`sms` → `.SMS`). */
-export const TWOFA_TYPES = ["email", "sms", "app_code", "app"] as const;
-export type TwoFaType = (typeof TWOFA_TYPES)[number];
-
-/** What the API hands to `SendTaskSuccess`: proof that a code arrived, never the code. */
-export const TWOFA_CODE_RECEIVED_OUTPUT = { received: true } as const;
 
 /**
  * The Lambda functions behind the tasks: handler module (exports `handler`), the resources it
@@ -94,6 +69,12 @@ export const CONNECTOR_TASKS = {
     link: ["Table", "EncryptionKey"],
     functionTimeoutSeconds: 300,
   },
+  /** Records on the account how the run ended and clears its wait, code and task token. */
+  FinishRun: {
+    handler: "functions/workflow/finish-run",
+    link: ["Table"],
+    functionTimeoutSeconds: 10,
+  },
 } as const satisfies Record<
   string,
   { handler: string; link: readonly Linkable[]; functionTimeoutSeconds: number }
@@ -103,63 +84,9 @@ export type ConnectorTaskName = keyof typeof CONNECTOR_TASKS;
 /** Time for the Lambda service to start and answer, on top of the function's own timeout. */
 const INVOKE_MARGIN_SECONDS = 5;
 
-/** Cozy's `waitForTwoFaCode` default `endTime`: now + 3 minutes (seed-semantics §1). */
-export const DEFAULT_TWOFA_TIMEOUT_SECONDS = 3 * 60;
-/** Codes a user may type for one run before `USER_ACTION_NEEDED.WRONG_TWOFA_CODE`. */
-export const DEFAULT_MAX_TWOFA_ATTEMPTS = 3;
 /** Bounds of the options; a wait longer than an hour is a stuck run, not a user typing. */
 const MAX_TWOFA_TIMEOUT_SECONDS = 60 * 60;
 const MAX_TWOFA_ATTEMPTS = 10;
-
-// --- Execution input, task payloads and results: the contract of the task handlers ---------
-
-/** Execution input (`StartExecution.input`). `manual` absent counts as a background run. */
-export interface ConnectorRunInput {
-  accountId: string;
-  runId: string;
-  manual: boolean;
-}
-
-/** Login's payload is the execution input itself. */
-export type LoginTaskPayload = ConnectorRunInput;
-/** `twoFaType` is `null` when logged in: the ResultSelector reads it on every outcome. */
-export type LoginTaskResult =
-  | { outcome: "LOGGED_IN"; twoFaType: null }
-  | { outcome: "TWOFA_NEEDED"; twoFaType: TwoFaType };
-
-export type ConnectorAccountState = "HANDLE_LOGIN_SUCCESS" | "LOGIN_SUCCESS";
-export interface SetAccountStateTaskPayload {
-  accountId: string;
-  runId: string;
-  state: ConnectorAccountState;
-}
-
-export interface WaitForTwoFaCodeTaskPayload {
-  accountId: string;
-  runId: string;
-  twoFaType: TwoFaType;
-  /** `true` after a wrong code: the handler sets `TWOFA_NEEDED_RETRY.<TYPE>`. */
-  retry: boolean;
-  /** 1-based number of the code being asked for. */
-  attempt: number;
-  /** Resume with `SendTaskSuccess(taskToken, TWOFA_CODE_RECEIVED_OUTPUT)`; a secret. */
-  taskToken: string;
-}
-
-export interface SubmitTwoFaCodeTaskPayload {
-  accountId: string;
-  runId: string;
-  twoFaType: TwoFaType;
-  attempt: number;
-}
-export interface SubmitTwoFaCodeTaskResult {
-  outcome: "LOGGED_IN" | "WRONG_CODE";
-}
-
-export interface FetchTaskPayload {
-  accountId: string;
-  runId: string;
-}
 
 // --- The subset of ASL this definition uses --------------------------------------------------
 
@@ -285,15 +212,23 @@ export const CONNECTOR_RUN_STATES = {
   StartTwoFaAttempts: "StartTwoFaAttempts",
   WaitForTwoFaCode: "WaitForTwoFaCode",
   TwoFaExpired: "TwoFaExpired",
+  CountResend: "CountResend",
+  FirstResend: "FirstResend",
+  NextResend: "NextResend",
+  TooManyResends: "TooManyResends",
   SubmitTwoFaCode: "SubmitTwoFaCode",
   SubmitOutcome: "SubmitOutcome",
   CountTwoFaAttempt: "CountTwoFaAttempt",
+  WaitAgainWithoutCode: "WaitAgainWithoutCode",
   WrongTwoFaCode: "WrongTwoFaCode",
   NotifySuccessfulLogin: "NotifySuccessfulLogin",
   Fetch: "Fetch",
+  FinishSucceededRun: "FinishSucceededRun",
   Done: "Done",
   ConnectorFailed: "ConnectorFailed",
   UnknownError: "UnknownError",
+  FinishFailedRun: "FinishFailedRun",
+  RunFailed: "RunFailed",
 } as const;
 const S = CONNECTOR_RUN_STATES;
 
@@ -311,12 +246,20 @@ function requireIntegerInRange(name: string, value: number, min: number, max: nu
   }
 }
 
+const RETRY_LAMBDA_SERVICE_ERRORS: AslRetrier = {
+  ErrorEquals: [...LAMBDA_SERVICE_ERRORS],
+  IntervalSeconds: 1,
+  MaxAttempts: 3,
+  BackoffRate: 2,
+  JitterStrategy: "FULL",
+};
+
 /**
  * Errors thrown by task handlers carry a Cozy error name (Lambda reports it as `errorType`):
- * those end the run under their own name, through one Fail state reading it with `ErrorPath`
- * (only these names can reach it); anything else — a bug, `States.Timeout` of a task, a
- * Lambda runtime error — ends it as `UNKNOWN_ERROR`. Transient Lambda service errors are
- * retried first.
+ * those end the run under their own name (`ConnectorFailed` reads it; only these names can
+ * reach it); anything else — a bug, `States.Timeout` of a task, a Lambda runtime error — ends
+ * it as `UNKNOWN_ERROR`. Both go through `FinishFailedRun`. Transient Lambda service errors
+ * are retried first.
  */
 function lambdaTask(
   taskName: ConnectorTaskName,
@@ -335,15 +278,7 @@ function lambdaTask(
     Parameters: { FunctionName: functionArns[taskName], ...Parameters },
     TimeoutSeconds:
       TimeoutSeconds ?? CONNECTOR_TASKS[taskName].functionTimeoutSeconds + INVOKE_MARGIN_SECONDS,
-    Retry: [
-      {
-        ErrorEquals: [...LAMBDA_SERVICE_ERRORS],
-        IntervalSeconds: 1,
-        MaxAttempts: 3,
-        BackoffRate: 2,
-        JitterStrategy: "FULL",
-      },
-    ],
+    Retry: [RETRY_LAMBDA_SERVICE_ERRORS],
     Catch: [
       ...(Catch ?? []),
       {
@@ -354,6 +289,17 @@ function lambdaTask(
       { ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: S.UnknownError },
     ],
     ...rest,
+  };
+}
+
+/** A Pass state that records why the run fails, then finishes it. */
+function failure(error: ConnectorRunError, cause: string, comment?: string): AslPassState {
+  return {
+    Type: "Pass",
+    ...(comment === undefined ? {} : { Comment: comment }),
+    Result: { error, cause },
+    ResultPath: "$.failure",
+    Next: S.FinishFailedRun,
   };
 }
 
@@ -401,12 +347,11 @@ export function buildConnectorRunDefinition(opts: ConnectorRunDefinitionOptions)
         ],
         Default: S.UnknownError,
       },
-      [S.TwoFaNeededInBackground]: {
-        Type: "Fail",
-        Comment: "Cozy: a background run never asks for a code",
-        Error: CONNECTOR_RUN_ERRORS.TWOFA_EXPIRED,
-        Cause: "The vendor asked for a 2FA code during a background run",
-      },
+      [S.TwoFaNeededInBackground]: failure(
+        CONNECTOR_RUN_ERRORS.TWOFA_EXPIRED,
+        "The vendor asked for a 2FA code during a background run",
+        "Cozy: a background run never asks for a code",
+      ),
       [S.DeactivateAutoSuccessfulLogin]: lambdaTask("SetAccountState", arns, {
         Comment: "Cozy deactivateAutoSuccessfulLogin: Home waits for LOGIN_SUCCESS",
         Parameters: { Payload: { ...accountAndRun, state: "HANDLE_LOGIN_SUCCESS" } },
@@ -415,7 +360,7 @@ export function buildConnectorRunDefinition(opts: ConnectorRunDefinitionOptions)
       }),
       [S.StartTwoFaAttempts]: {
         Type: "Pass",
-        Result: { attempt: 1, retry: false },
+        Result: { attempt: 1, retry: false, emptyResumes: 0 },
         ResultPath: "$.twoFa",
         Next: S.WaitForTwoFaCode,
       },
@@ -427,6 +372,8 @@ export function buildConnectorRunDefinition(opts: ConnectorRunDefinitionOptions)
             "twoFaType.$": "$.login.twoFaType",
             "retry.$": "$.twoFa.retry",
             "attempt.$": "$.twoFa.attempt",
+            maxAttempts: maxTwoFaAttempts,
+            timeoutSeconds: twoFaTimeoutSeconds,
             "taskToken.$": "$$.Task.Token",
           },
         },
@@ -441,14 +388,42 @@ export function buildConnectorRunDefinition(opts: ConnectorRunDefinitionOptions)
             ResultPath: "$.error",
             Next: S.TwoFaExpired,
           },
+          // The user asked for a new code: log in again, which makes the vendor send one.
+          { ErrorEquals: [TWOFA_RESEND_SIGNAL], ResultPath: "$.signal", Next: S.CountResend },
         ],
         Next: S.SubmitTwoFaCode,
       }),
-      [S.TwoFaExpired]: {
-        Type: "Fail",
-        Error: CONNECTOR_RUN_ERRORS.TWOFA_EXPIRED,
-        Cause: "No 2FA code arrived in time",
+      [S.TwoFaExpired]: failure(CONNECTOR_RUN_ERRORS.TWOFA_EXPIRED, "No 2FA code arrived in time"),
+      [S.CountResend]: {
+        Type: "Choice",
+        Choices: [
+          {
+            And: [
+              { Variable: "$.resends.count", IsPresent: true },
+              { Variable: "$.resends.count", NumericGreaterThanEquals: MAX_TWOFA_RESENDS },
+            ],
+            Next: S.TooManyResends,
+          },
+          { Variable: "$.resends.count", IsPresent: true, Next: S.NextResend },
+        ],
+        Default: S.FirstResend,
       },
+      [S.FirstResend]: {
+        Type: "Pass",
+        Result: { count: 1 },
+        ResultPath: "$.resends",
+        Next: S.Login,
+      },
+      [S.NextResend]: {
+        Type: "Pass",
+        Parameters: { "count.$": "States.MathAdd($.resends.count, 1)" },
+        ResultPath: "$.resends",
+        Next: S.Login,
+      },
+      [S.TooManyResends]: failure(
+        CONNECTOR_RUN_ERRORS.TWOFA_EXPIRED,
+        `More than ${MAX_TWOFA_RESENDS} new 2FA codes were asked for`,
+      ),
       [S.SubmitTwoFaCode]: lambdaTask("SubmitTwoFaCode", arns, {
         Parameters: {
           Payload: {
@@ -477,20 +452,43 @@ export function buildConnectorRunDefinition(opts: ConnectorRunDefinitionOptions)
             Next: S.CountTwoFaAttempt,
           },
           { Variable: "$.submit.outcome", StringEquals: "WRONG_CODE", Next: S.WrongTwoFaCode },
+          {
+            // Resumed with no code stored: not the user (the API stores the code first) but
+            // a task token read from the history. Wait again; a few times at most.
+            And: [
+              { Variable: "$.submit.outcome", StringEquals: "NO_CODE" },
+              { Variable: "$.twoFa.emptyResumes", NumericLessThan: MAX_EMPTY_RESUMES },
+            ],
+            Next: S.WaitAgainWithoutCode,
+          },
+          { Variable: "$.submit.outcome", StringEquals: "NO_CODE", Next: S.TwoFaExpired },
         ],
         Default: S.UnknownError,
       },
       [S.CountTwoFaAttempt]: {
         Type: "Pass",
-        Parameters: { "attempt.$": "States.MathAdd($.twoFa.attempt, 1)", retry: true },
+        Parameters: {
+          "attempt.$": "States.MathAdd($.twoFa.attempt, 1)",
+          retry: true,
+          "emptyResumes.$": "$.twoFa.emptyResumes",
+        },
         ResultPath: "$.twoFa",
         Next: S.WaitForTwoFaCode,
       },
-      [S.WrongTwoFaCode]: {
-        Type: "Fail",
-        Error: CONNECTOR_RUN_ERRORS.WRONG_TWOFA_CODE,
-        Cause: `The 2FA code was wrong ${maxTwoFaAttempts} time(s)`,
+      [S.WaitAgainWithoutCode]: {
+        Type: "Pass",
+        Parameters: {
+          "attempt.$": "$.twoFa.attempt",
+          "retry.$": "$.twoFa.retry",
+          "emptyResumes.$": "States.MathAdd($.twoFa.emptyResumes, 1)",
+        },
+        ResultPath: "$.twoFa",
+        Next: S.WaitForTwoFaCode,
       },
+      [S.WrongTwoFaCode]: failure(
+        CONNECTOR_RUN_ERRORS.WRONG_TWOFA_CODE,
+        `The 2FA code was wrong ${maxTwoFaAttempts} time(s)`,
+      ),
       [S.NotifySuccessfulLogin]: lambdaTask("SetAccountState", arns, {
         Comment: "Cozy notifySuccessfulLogin",
         Parameters: { Payload: { ...accountAndRun, state: "LOGIN_SUCCESS" } },
@@ -500,19 +498,48 @@ export function buildConnectorRunDefinition(opts: ConnectorRunDefinitionOptions)
       [S.Fetch]: lambdaTask("Fetch", arns, {
         Parameters: { Payload: accountAndRun },
         ResultPath: null,
+        Next: S.FinishSucceededRun,
+      }),
+      [S.FinishSucceededRun]: lambdaTask("FinishRun", arns, {
+        Parameters: { Payload: { ...accountAndRun, error: null } },
+        ResultPath: null,
         Next: S.Done,
       }),
       [S.Done]: { Type: "Succeed" },
       [S.ConnectorFailed]: {
-        Type: "Fail",
+        Type: "Pass",
         Comment: "Reached only through catchers listing Cozy error names",
-        ErrorPath: "$.error.Error",
-        Cause: "A connector task failed with a Cozy error",
+        Parameters: {
+          "error.$": "$.error.Error",
+          cause: "A connector task failed with a Cozy error",
+        },
+        ResultPath: "$.failure",
+        Next: S.FinishFailedRun,
       },
-      [S.UnknownError]: {
+      [S.UnknownError]: failure(
+        CONNECTOR_RUN_ERRORS.UNKNOWN_ERROR,
+        "A connector task failed unexpectedly or returned an unknown outcome",
+      ),
+      [S.FinishFailedRun]: {
+        Type: "Task",
+        Comment: "Every failure passes here: the account shows the error and keeps no wait",
+        Resource: LAMBDA_INVOKE,
+        Parameters: {
+          FunctionName: arns.FinishRun,
+          Payload: { ...accountAndRun, "error.$": "$.failure.error" },
+        },
+        TimeoutSeconds: CONNECTOR_TASKS.FinishRun.functionTimeoutSeconds + INVOKE_MARGIN_SECONDS,
+        ResultPath: null,
+        Retry: [RETRY_LAMBDA_SERVICE_ERRORS],
+        // The run fails with its own error even if its account could not be finished.
+        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.finishError", Next: S.RunFailed }],
+        Next: S.RunFailed,
+      },
+      [S.RunFailed]: {
         Type: "Fail",
-        Error: CONNECTOR_RUN_ERRORS.UNKNOWN_ERROR,
-        Cause: "A connector task failed unexpectedly or returned an unknown outcome",
+        Comment: "The failure's Cozy name, set by the states that lead to FinishFailedRun",
+        ErrorPath: "$.failure.error",
+        CausePath: "$.failure.cause",
       },
     },
   };

@@ -140,11 +140,18 @@ export const ROUTES: readonly Route[] = [
     handler: "functions/api/get-run",
     link: ["Table", "SigningKey", "ConnectorRuns"],
   },
-  // Also granted SendTaskSuccess by infra/api.ts: the one handler that resumes a waiting run.
+  // Also granted SendTaskSuccess/SendTaskFailure by infra/api.ts: resumes the waiting run.
   {
     method: "POST",
     path: "/v1/accounts/{id}/twofa_code",
     handler: "functions/api/submit-twofa-code",
+    link: ["Table", "SigningKey", "EncryptionKey", "ConnectorRuns"],
+  },
+  // Also granted SendTaskFailure by infra/api.ts: ends the wait so that the run logs in again.
+  {
+    method: "POST",
+    path: "/v1/accounts/{id}/twofa_code/resend",
+    handler: "functions/api/resend-twofa-code",
     link: ["Table", "SigningKey", "EncryptionKey", "ConnectorRuns"],
   },
 ];

@@ -8,11 +8,13 @@
  */
 import { configEnvironment } from "../functions/adapters/config-variables";
 import {
+  DEFAULT_MAX_TWOFA_ATTEMPTS,
+  DEFAULT_TWOFA_TIMEOUT_SECONDS,
+} from "../functions/core/connectors/contract";
+import {
   buildConnectorRunDefinition,
   CONNECTOR_TASKS,
   type ConnectorTaskName,
-  DEFAULT_MAX_TWOFA_ATTEMPTS,
-  DEFAULT_TWOFA_TIMEOUT_SECONDS,
 } from "./connector-run.asl";
 import { gateway } from "./gateway";
 import { type LinkRegistry, linksFor } from "./links";
@@ -156,15 +158,17 @@ const executionsArn = stateMachine.arn.apply(
 );
 
 /**
- * What the API links to start and read runs. Resuming a waiting run (`SendTaskSuccess`) is
- * not included: infra/api.ts grants it to the one handler that does it.
+ * What the API links to start runs and read their status. Not `GetExecutionHistory`: the
+ * history carries the wait's task token (`$$.Task.Token` in `TaskScheduled`), and no function
+ * needs it. Answering a waiting run (`SendTaskSuccess` / `SendTaskFailure`) is not included
+ * either: infra/api.ts grants it to the two handlers that do it.
  */
 export const connectorRuns = new sst.Linkable("ConnectorRuns", {
   properties: { arn: stateMachine.arn },
   include: [
     sst.aws.permission({ actions: ["states:StartExecution"], resources: [stateMachine.arn] }),
     sst.aws.permission({
-      actions: ["states:DescribeExecution", "states:GetExecutionHistory"],
+      actions: ["states:DescribeExecution"],
       resources: [executionsArn],
     }),
   ],

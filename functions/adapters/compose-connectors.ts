@@ -5,7 +5,8 @@
  */
 
 import type { Connector } from "../core/connector-sdk.js";
-import type { ConnectorName, ConnectorTaskDeps, WaitTaskDeps } from "../core/connectors.js";
+import type { ConnectorName } from "../core/connectors/model.js";
+import type { ConnectorTaskDeps, WaitTaskDeps } from "../core/connectors/tasks.js";
 import { ConfigError, keyFromSecret, resources } from "./config.js";
 import { dynamoConnectorAccountStore } from "./connector-account-store.js";
 import { sfnConnectorRunWorkflow } from "./connector-runs.js";

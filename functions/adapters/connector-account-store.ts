@@ -9,9 +9,9 @@ import type {
   AccountChange,
   AccountCondition,
   ConnectorAccount,
-  ConnectorAccountStore,
   ConnectorRun,
-} from "../core/connectors.js";
+} from "../core/connectors/model.js";
+import type { ConnectorAccountStore } from "../core/connectors/ports.js";
 import { documentClient, isConditionFailure, isTransactionConditionFailure } from "./dynamo.js";
 
 function accountKey(id: string) {
@@ -76,13 +76,22 @@ function updateParts(change: AccountChange, condition: AccountCondition): Update
 
 function toAccount(item: Record<string, unknown> | undefined): ConnectorAccount | null {
   if (!item) return null;
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ...account } = item;
+  const {
+    pk: _pk,
+    sk: _sk,
+    gsi1pk: _g1,
+    gsi1sk: _g2,
+    // Accounts written before execution ARNs stayed with the workflow adapter carry one.
+    lastRunExecutionArn: _arn,
+    ...account
+  } = item;
   return { state: null, ...account } as unknown as ConnectorAccount;
 }
 
 function toRun(item: Record<string, unknown> | undefined): ConnectorRun | null {
   if (!item) return null;
-  const { pk: _pk, sk: _sk, ...run } = item;
+  // Runs recorded before execution ARNs stayed with the workflow adapter carry one: dropped.
+  const { pk: _pk, sk: _sk, executionArn: _arn, ...run } = item;
   return run as unknown as ConnectorRun;
 }
 

@@ -13,13 +13,14 @@
  * Vendor answers become Cozy errors: a wrong password `LOGIN_FAILED`, a lockout or rate limit
  * `LOGIN_FAILED.TOO_MANY_ATTEMPTS`, an unreachable or failing vendor `VENDOR_DOWN`.
  */
-import { CONNECTOR_RUN_ERRORS, type TwoFaType } from "../../infra/connector-run.asl.js";
+
 import {
   type Connector,
   type ConnectorContext,
   ConnectorError,
   type ConnectorLoginResult,
 } from "../core/connector-sdk.js";
+import { CONNECTOR_RUN_ERRORS, type TwoFaType } from "../core/connectors/contract.js";
 import type { Clock } from "../core/ports.js";
 
 export interface DemoConnectorOptions {

@@ -7,7 +7,8 @@ import { composeAuthenticate } from "../adapters/compose.js";
 import { connectorAccounts } from "../adapters/compose-connectors.js";
 import { keyFromSecret } from "../adapters/config.js";
 import { systemClock, systemRandom } from "../adapters/system.js";
-import { createAccount, publicAccount } from "../core/connectors.js";
+import { createAccount } from "../core/connectors/api.js";
+import { publicAccount } from "../core/connectors/model.js";
 import { apiHandler } from "./http.js";
 import { text } from "./schemas.js";
 
@@ -29,7 +30,7 @@ export const handler = apiHandler(
     const account = await createAccount(deps, { ownerId: userId, ...body });
     return {
       status: 201,
-      body: publicAccount(account),
+      body: publicAccount(account, deps.clock.nowMs()),
       headers: { location: `/v1/accounts/${account.id}` },
     };
   },

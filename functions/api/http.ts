@@ -55,6 +55,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   unknown_connector: 400,
   no_run_waiting: 409,
   run_in_progress: 409,
+  twofa_resend_unavailable: 409,
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,

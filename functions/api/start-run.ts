@@ -6,7 +6,7 @@ import * as v from "valibot";
 import { composeAuthenticate } from "../adapters/compose.js";
 import { connectorAccounts, connectorRunWorkflow } from "../adapters/compose-connectors.js";
 import { systemClock, systemRandom } from "../adapters/system.js";
-import { startRun } from "../core/connectors.js";
+import { startRun } from "../core/connectors/api.js";
 import { pathId } from "./connector-schemas.js";
 import { apiHandler } from "./http.js";
 

@@ -9,7 +9,7 @@ import { composeAuthenticate } from "../adapters/compose.js";
 import { connectorAccounts, connectorRunWorkflow } from "../adapters/compose-connectors.js";
 import { keyFromSecret } from "../adapters/config.js";
 import { systemClock, systemRandom } from "../adapters/system.js";
-import { handInTwoFaCode } from "../core/connectors.js";
+import { handInTwoFaCode } from "../core/connectors/api.js";
 import { pathId } from "./connector-schemas.js";
 import { apiHandler } from "./http.js";
 

@@ -22,12 +22,13 @@
  * | `fetch()`                                  | `Connector.fetch` (the `Fetch` task)          |
  * | `testSession()` and the saved cookie jar   | `Connector.testSession`, the sealed session   |
  * | background run: `USER_ACTION_NEEDED.TWOFA_EXPIRED` at once | the `LoginOutcome` Choice  |
+ * | the end of the run, failed or not          | the `FinishRun` task (account says how)       |
  *
- * core/connectors.ts names its use cases after the Cozy calls (`deactivateAutoSuccessfulLogin`,
+ * core/connectors/tasks.ts names its use cases after the Cozy calls (`deactivateAutoSuccessfulLogin`,
  * `waitForTwoFaCode`, `notifySuccessfulLogin`). A connector never sees the task token, and it
  * sees the user's code only as the argument of `submitTwoFaCode`.
  */
-import type { ConnectorRunError, TwoFaType } from "../../infra/connector-run.asl.js";
+import type { ConnectorRunError, TwoFaType } from "./connectors/contract.js";
 
 export type { ConnectorRunError, TwoFaType };
 

@@ -47,6 +47,7 @@ const ERROR_CODES = [
   "unknown_connector",
   "no_run_waiting",
   "run_in_progress",
+  "twofa_resend_unavailable",
   // generic
   "not_found",
   "method_not_allowed",

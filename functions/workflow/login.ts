@@ -1,7 +1,7 @@
 /** `Login` task: the saved session first, then the credentials; `LOGGED_IN` or `TWOFA_NEEDED`. */
 import * as v from "valibot";
 import { composeConnectorTaskDeps } from "../adapters/compose-connectors.js";
-import { logIn } from "../core/connectors.js";
+import { logIn } from "../core/connectors/tasks.js";
 import { taskHandler, taskPayload } from "./task.js";
 
 const deps = composeConnectorTaskDeps();

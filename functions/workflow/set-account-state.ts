@@ -5,7 +5,7 @@
 import * as v from "valibot";
 import { connectorAccounts } from "../adapters/compose-connectors.js";
 import { systemClock } from "../adapters/system.js";
-import { setAccountState } from "../core/connectors.js";
+import { setAccountState } from "../core/connectors/tasks.js";
 import { taskHandler, taskPayload } from "./task.js";
 
 const deps = { accounts: connectorAccounts(), clock: systemClock };

@@ -1,8 +1,8 @@
 /** `SubmitTwoFaCode` task: takes the code the API stored on the account and submits it. */
 import * as v from "valibot";
-import { TWOFA_TYPES } from "../../infra/connector-run.asl.js";
 import { composeConnectorTaskDeps } from "../adapters/compose-connectors.js";
-import { submitTwoFaCode } from "../core/connectors.js";
+import { TWOFA_TYPES } from "../core/connectors/contract.js";
+import { submitTwoFaCode } from "../core/connectors/tasks.js";
 import { taskHandler, taskPayload } from "./task.js";
 
 const deps = composeConnectorTaskDeps();

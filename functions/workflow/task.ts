@@ -1,7 +1,7 @@
 /**
  * The one wrapper of every Step Functions task handler: validates the payload the state
- * machine sends (infra/connector-run.asl.ts is the contract), calls one use case of core, and
- * logs the task's outcome — never its payload, which carries the task token.
+ * machine sends (functions/core/connectors/contract.ts is the contract), calls one use case
+ * of core, and logs the task's outcome — never its payload, which carries the task token.
  *
  * A failure's `name` is what Lambda reports as the error type: a `ConnectorError` carries a
  * Cozy name (`LOGIN_FAILED`, `VENDOR_DOWN`, …) that the state machine ends the run with;

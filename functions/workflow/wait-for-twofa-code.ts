@@ -5,9 +5,9 @@
  * resumes it, or its `TimeoutSeconds` ends the run with `USER_ACTION_NEEDED.TWOFA_EXPIRED`.
  */
 import * as v from "valibot";
-import { TWOFA_TYPES } from "../../infra/connector-run.asl.js";
 import { composeWaitTaskDeps } from "../adapters/compose-connectors.js";
-import { waitForTwoFaCode } from "../core/connectors.js";
+import { TWOFA_TYPES } from "../core/connectors/contract.js";
+import { waitForTwoFaCode } from "../core/connectors/tasks.js";
 import { taskHandler, taskPayload } from "./task.js";
 
 const deps = composeWaitTaskDeps();
@@ -16,6 +16,8 @@ const WaitPayload = taskPayload({
   twoFaType: v.picklist(TWOFA_TYPES),
   retry: v.boolean(),
   attempt: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  maxAttempts: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  timeoutSeconds: v.pipe(v.number(), v.integer(), v.minValue(1)),
   taskToken: v.pipe(v.string(), v.minLength(1), v.maxLength(1024)),
 });
 

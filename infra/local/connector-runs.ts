@@ -8,12 +8,15 @@
  *   CONNECTOR_TWOFA_TIMEOUT_SECONDS   the wait for a 2FA code (default 180)
  *   CONNECTOR_MAX_TWOFA_ATTEMPTS      codes accepted per run (default 3)
  */
+
+import {
+  DEFAULT_MAX_TWOFA_ATTEMPTS,
+  DEFAULT_TWOFA_TIMEOUT_SECONDS,
+} from "../../functions/core/connectors/contract.js";
 import {
   buildConnectorRunDefinition,
   CONNECTOR_TASKS,
   type ConnectorTaskName,
-  DEFAULT_MAX_TWOFA_ATTEMPTS,
-  DEFAULT_TWOFA_TIMEOUT_SECONDS,
 } from "../connector-run.asl.js";
 import {
   createLambdaContext,

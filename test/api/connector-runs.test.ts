@@ -5,7 +5,12 @@
  * (CONNECTOR_TWOFA_TIMEOUT_SECONDS=4 in the test stack).
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { GetExecutionHistoryCommand, type HistoryEvent, SFNClient } from "@aws-sdk/client-sfn";
+import {
+  GetExecutionHistoryCommand,
+  type HistoryEvent,
+  SendTaskSuccessCommand,
+  SFNClient,
+} from "@aws-sdk/client-sfn";
 import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { LOCAL_RESOURCES } from "../../infra/local/stack.js";
@@ -123,6 +128,18 @@ async function startRun(s: Scenario, manual: boolean): Promise<string> {
 
 const postCode = (s: Scenario, code: string) =>
   post(`/v1/accounts/${s.accountId}/twofa_code`, { code }, { token: s.owner.token });
+
+const askNewCode = (s: Scenario) =>
+  post(`/v1/accounts/${s.accountId}/twofa_code/resend`, {}, { token: s.owner.token });
+
+/** The account once a run waits for a code (its `twoFa` is there). */
+function waitForTwoFa(s: Scenario, state = "TWOFA_NEEDED.SMS") {
+  return eventually(
+    `account state ${state} with twoFa`,
+    async () => (await getAccount(s)).body,
+    (account) => account.state === state && account.twoFa !== undefined,
+  );
+}
 
 function stateOf(s: Scenario): () => Promise<unknown> {
   return async () => (await getAccount(s)).body.state;
@@ -261,6 +278,7 @@ describe("a manual run of the demo connector", () => {
       "SubmitTwoFaCode:",
       "NotifySuccessfulLogin:LOGIN_SUCCESS",
       "Fetch:",
+      "FinishSucceededRun:",
     ]);
   });
 
@@ -417,7 +435,7 @@ describe("background runs and the saved session", () => {
       error: "USER_ACTION_NEEDED.TWOFA_EXPIRED",
     });
     const tasks = scheduledTasks(await historyOf(runId)).map((task) => task.state);
-    expect(tasks).toEqual(["Login"]);
+    expect(tasks).toEqual(["Login", "FinishFailedRun"]);
     expect((await getAccount(s)).body.state).toBeNull();
     expect((await messagesFor(s.owner.email)).filter((m) => m.sentAt > since)).toEqual([]);
   });
@@ -444,7 +462,7 @@ describe("background runs and the saved session", () => {
       const runId = await startRun(s, manual);
       expect(await runOutcome(s, runId)).toMatchObject({ status: "succeeded", error: null });
       const tasks = scheduledTasks(await historyOf(runId)).map((task) => task.state);
-      expect(tasks).toEqual(["Login", "NotifySuccessfulLogin", "Fetch"]);
+      expect(tasks).toEqual(["Login", "NotifySuccessfulLogin", "Fetch", "FinishSucceededRun"]);
       expect((await getAccount(s)).body).toMatchObject({
         state: "LOGIN_SUCCESS",
         lastRun: { id: runId, manual },
@@ -552,8 +570,9 @@ describe("connector accounts", () => {
     const events = await historyOf(runId);
     const wait = scheduledTasks(events).find((task) => task.state === "WaitForTwoFaCode");
     const taskToken = String((wait?.parameters.Payload as Json | undefined)?.taskToken);
+    expect(Object.keys(waiting.body).sort()).toEqual([...ACCOUNT_KEYS, "twoFa"].sort());
+    expect(Object.keys(done.body).sort()).toEqual(ACCOUNT_KEYS);
     for (const res of [waiting, done]) {
-      expect(Object.keys(res.body).sort()).toEqual(ACCOUNT_KEYS);
       for (const secret of [s.target.password, taskToken, code]) {
         expect(res.text).not.toContain(secret);
       }
@@ -571,5 +590,155 @@ describe("connector accounts", () => {
     }
     expect(afterRun.sealedTaskToken).toBeUndefined();
     expect(afterRun.sealedTwoFaCode).toBeUndefined();
+  });
+});
+
+describe("the end of a run on the account", () => {
+  it("after the wait times out, the account shows the run's error, no 2FA prompt and no task token", async () => {
+    const s = await scenario();
+    const runId = await startRun(s, true);
+    await waitForTwoFa(s);
+    expect(await runOutcome(s, runId)).toMatchObject({
+      error: "USER_ACTION_NEEDED.TWOFA_EXPIRED",
+    });
+    const account = await eventually(
+      "the account shows how the run ended",
+      async () => (await getAccount(s)).body,
+      (body) => (body.lastRun as Json | null)?.endedAt !== null,
+    );
+    expect(account.state).toBeNull();
+    expect(account.lastRun).toMatchObject({
+      id: runId,
+      endedAt: expect.any(String),
+      error: "USER_ACTION_NEEDED.TWOFA_EXPIRED",
+    });
+    expect(account).not.toHaveProperty("twoFa");
+    const item =
+      (
+        await dynamo.send(
+          new GetCommand({
+            TableName: inject("tableName"),
+            Key: { pk: `CONNECTOR_ACCOUNT#${s.accountId}`, sk: "ACCOUNT" },
+          }),
+        )
+      ).Item ?? {};
+    expect(item.sealedTaskToken).toBeUndefined();
+    expect(item.waitingRunId).toBeUndefined();
+  });
+
+  it("a succeeded run shows when it ended and no error", async () => {
+    const s = await scenario();
+    const { runId } = await manualRunWithCode(s);
+    expect((await getAccount(s)).body.lastRun).toMatchObject({
+      id: runId,
+      endedAt: expect.any(String),
+      error: null,
+    });
+  });
+});
+
+describe("the wait as the Home page shows it", () => {
+  it("carries twoFa {type, expiresAt, attemptsLeft, canResend} while a run waits, fewer attempts after a wrong code", async () => {
+    const s = await scenario();
+    const since = new Date();
+    const runId = await startRun(s, true);
+    const waiting = await waitForTwoFa(s);
+    const twoFa = waiting.twoFa as Json;
+    expect(twoFa).toEqual({
+      type: "sms",
+      expiresAt: expect.any(String),
+      attemptsLeft: 3,
+      canResend: true,
+    });
+    const secondsLeft = (Date.parse(String(twoFa.expiresAt)) - Date.now()) / 1000;
+    expect(secondsLeft).toBeGreaterThan(0);
+    expect(secondsLeft).toBeLessThanOrEqual(TWOFA_TIMEOUT_MS / 1000);
+    const code = await codeSentTo(s.target.phone, since);
+    expect((await postCode(s, wrongOf(code))).status).toBe(202);
+    const retry = await waitForTwoFa(s, "TWOFA_NEEDED_RETRY.SMS");
+    expect((retry.twoFa as Json).attemptsLeft).toBe(2);
+    expect((await postCode(s, code)).status).toBe(202);
+    expect(await runOutcome(s, runId)).toMatchObject({ status: "succeeded" });
+    expect((await getAccount(s)).body).not.toHaveProperty("twoFa");
+  });
+});
+
+describe("a new code", () => {
+  it("answers 202 while a run waits: the run logs in again, waits, and the code then typed succeeds", async () => {
+    const s = await scenario();
+    const runId = await startRun(s, true);
+    await waitForTwoFa(s);
+    const resent = await askNewCode(s);
+    expect(resent.status, resent.text).toBe(202);
+    const again = await waitForTwoFa(s);
+    expect(again.twoFa).toMatchObject({ attemptsLeft: 3, canResend: true });
+    await sleep(500); // a new code would be through the notifier by now
+    const code = await latestCodeFor(s.target.phone, { timeoutMs: TWOFA_TIMEOUT_MS });
+    expect((await postCode(s, code)).status).toBe(202);
+    expect(await runOutcome(s, runId)).toMatchObject({ status: "succeeded", error: null });
+    const logins = scheduledTasks(await historyOf(runId)).filter((t) => t.state === "Login");
+    expect(logins).toHaveLength(2);
+  });
+
+  it("answers 409 no_run_waiting when no run waits", async () => {
+    const s = await scenario();
+    const none = await askNewCode(s);
+    expect(none.status).toBe(409);
+    expect(none.body.error).toBe("no_run_waiting");
+  });
+
+  it("allows three new codes in a run, then answers 409 twofa_resend_unavailable", async () => {
+    const s = await scenario();
+    const runId = await startRun(s, true);
+    await waitForTwoFa(s);
+    for (let i = 1; i <= 3; i += 1) {
+      expect((await askNewCode(s)).status).toBe(202);
+      const account = await waitForTwoFa(s);
+      expect((account.twoFa as Json).canResend).toBe(i < 3);
+    }
+    const refused = await askNewCode(s);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toBe("twofa_resend_unavailable");
+    expect(await runOutcome(s, runId)).toMatchObject({ error: "USER_ACTION_NEEDED.TWOFA_EXPIRED" });
+  });
+
+  it("requires a bearer token", async () => {
+    const s = await scenario();
+    const res = await post(`/v1/accounts/${s.accountId}/twofa_code/resend`, {});
+    expect(res.status).toBe(401);
+  });
+});
+
+describe("a task token read from the execution history", () => {
+  it("resuming the wait with it, without a code, strands neither the run nor the account", async () => {
+    const s = await scenario();
+    const since = new Date();
+    const runId = await startRun(s, true);
+    const first = await waitForTwoFa(s);
+    const wait = scheduledTasks(await historyOf(runId)).find(
+      (task) => task.state === "WaitForTwoFaCode",
+    );
+    const taskToken = String((wait?.parameters.Payload as Json | undefined)?.taskToken);
+    await sfn.send(
+      new SendTaskSuccessCommand({ taskToken, output: JSON.stringify({ received: true }) }),
+    );
+    // The run waits again, with a new token, and the user's code still goes through.
+    const account = await eventually(
+      "a second wait on the account",
+      async () => (await getAccount(s)).body,
+      (body) =>
+        body.state === "TWOFA_NEEDED.SMS" &&
+        (body.twoFa as Json | undefined)?.expiresAt !== undefined &&
+        (body.twoFa as Json).expiresAt !== (first.twoFa as Json).expiresAt,
+    );
+    expect(account.twoFa).toMatchObject({ type: "sms", attemptsLeft: 3 });
+    const waits = scheduledTasks(await historyOf(runId)).filter(
+      (task) => task.state === "WaitForTwoFaCode",
+    );
+    expect(waits).toHaveLength(2);
+    const code = await codeSentTo(s.target.phone, since);
+    expect((await postCode(s, code)).status).toBe(202);
+    expect(await runOutcome(s, runId)).toMatchObject({ status: "succeeded", error: null });
+    expect((await getAccount(s)).body.state).toBe("LOGIN_SUCCESS");
   });
 });

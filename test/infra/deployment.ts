@@ -27,11 +27,12 @@ export interface FunctionRow {
 }
 
 /**
- * Routes that resume a waiting connector run (`SendTaskSuccess` / `SendTaskFailure`): the
- * one endpoint DESIGN.md gives that job.
+ * Routes that answer a waiting connector run (`SendTaskSuccess` / `SendTaskFailure`): the
+ * code DESIGN.md gives that job, and the request for a new code, which ends the wait.
  */
 export const RESUMING_ROUTE_KEYS: ReadonlySet<string> = new Set([
   "POST /v1/accounts/{id}/twofa_code",
+  "POST /v1/accounts/{id}/twofa_code/resend",
 ]);
 
 export interface Deployment {
@@ -159,7 +160,8 @@ export function expectedGrants(row: FunctionRow, arns: Deployment["arns"]): Gran
     ],
     ConnectorRuns: [
       ...grants(["states:StartExecution"], [arns.stateMachine]),
-      ...grants(["states:DescribeExecution", "states:GetExecutionHistory"], [arns.executions]),
+      // Not GetExecutionHistory: the history carries the waiting task's token.
+      ...grants(["states:DescribeExecution"], [arns.executions]),
     ],
     // Secrets travel in the function's encrypted resource file: no IAM needed.
     SigningKey: [],

@@ -6,10 +6,8 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  buildConnectorRunDefinition,
-  DEFAULT_TWOFA_TIMEOUT_SECONDS,
-} from "../../infra/connector-run.asl";
+import { DEFAULT_TWOFA_TIMEOUT_SECONDS } from "../../functions/core/connectors/contract";
+import { buildConnectorRunDefinition } from "../../infra/connector-run.asl";
 import { LINKABLES, ROUTES, routeKey } from "../../infra/routes";
 import { TABLE_SCHEMA } from "../../infra/table-schema";
 import {
@@ -152,7 +150,7 @@ describe("permissions", () => {
     expect(problems).toEqual([]);
   });
 
-  it("only the twofa_code route's function may resume a waiting connector run", () => {
+  it("only the twofa_code routes' functions may resume a waiting connector run", () => {
     const mayResume = (action: string) =>
       deployment.rows
         .filter((row) => row.fn?.role && allows(grantsOfRole(row.fn.role), action))

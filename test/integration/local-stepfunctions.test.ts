@@ -17,16 +17,23 @@ import {
   StopExecutionCommand,
   TaskTimedOut,
 } from "@aws-sdk/client-sfn";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { sfnConnectorRunWorkflow } from "../../functions/adapters/connector-runs.js";
+import {
+  type LoginTaskResult,
+  MAX_EMPTY_RESUMES,
+  MAX_TWOFA_RESENDS,
+  TWOFA_CODE_RECEIVED_OUTPUT,
+  TWOFA_RESEND_SIGNAL,
+  type WaitForTwoFaCodeTaskPayload,
+} from "../../functions/core/connectors/contract.js";
+import type { RunProgress } from "../../functions/core/connectors/ports.js";
 import {
   type AslDefinition,
   type AslTaskState,
   buildConnectorRunDefinition,
   CONNECTOR_TASKS,
   type ConnectorTaskName,
-  type LoginTaskResult,
-  TWOFA_CODE_RECEIVED_OUTPUT,
-  type WaitForTwoFaCodeTaskPayload,
 } from "../../infra/connector-run.asl.js";
 import {
   type LocalStepFunctions,
@@ -47,6 +54,10 @@ class FakeAccount {
   readonly twoFaRequests: WaitForTwoFaCodeTaskPayload[] = [];
   submits = 0;
   fetches = 0;
+  /** The `error` of each FinishRun: how the run ended, as its account records it. */
+  readonly finishes: Array<string | null> = [];
+  /** Plays a FinishRun whose function fails: the run must still end under its own error. */
+  failFinish = false;
   /** Where the API stores the typed code (encrypted, in the real service). */
   storedCode: string | undefined;
   /** Plays an API so fast that the code arrives before the waiting task's function returns. */
@@ -116,11 +127,16 @@ async function invokeFunction(arn: string, payload: unknown): Promise<unknown> {
       return { waiting: true };
     }
     case "SubmitTwoFaCode": {
-      account.submits += 1;
       const code = account.storedCode;
+      if (code === undefined) return { outcome: "NO_CODE" };
+      account.submits += 1;
       account.storedCode = undefined;
       return { outcome: code === account.vendorCode ? "LOGGED_IN" : "WRONG_CODE" };
     }
+    case "FinishRun":
+      if (account.failFinish) throw cozyError("Error", "the table is unreachable");
+      account.finishes.push(payloadField(payload, "error") as string | null);
+      return { finished: true };
     case "Fetch":
       account.fetches += 1;
       return { documents: 3 };
@@ -265,6 +281,7 @@ describe("the connector run on local Step Functions", () => {
     expect(JSON.parse(done.output ?? "null")).toMatchObject({ accountId: account.id });
     expect(account.states).toEqual(["HANDLE_LOGIN_SUCCESS", "LOGIN_SUCCESS"]);
     expect(account.fetches).toBe(1);
+    expect(account.finishes).toEqual([null]);
   });
 
   it("a run already logged in fetches without asking for a code", async () => {
@@ -285,6 +302,7 @@ describe("the connector run on local Step Functions", () => {
     expect(done.error).toBe("USER_ACTION_NEEDED.TWOFA_EXPIRED");
     expect(account.twoFaRequests).toHaveLength(0);
     expect(account.states).toEqual([]);
+    expect(account.finishes).toEqual(["USER_ACTION_NEEDED.TWOFA_EXPIRED"]);
   });
 
   it("no callback within TimeoutSeconds fails TWOFA_EXPIRED and a late SendTaskSuccess answers TaskTimedOut", async () => {
@@ -306,6 +324,8 @@ describe("the connector run on local Step Functions", () => {
     const late = await rejection(handInCode(account, request.taskToken, account.vendorCode));
     expect(late).toBeInstanceOf(TaskTimedOut);
     expect(account.submits).toBe(0);
+    // The account is told: the 2FA prompt and the task token go.
+    expect(account.finishes).toEqual(["USER_ACTION_NEEDED.TWOFA_EXPIRED"]);
   });
 
   it("a second SendTaskSuccess on the same token answers TaskTimedOut", async () => {
@@ -364,6 +384,7 @@ describe("the connector run on local Step Functions", () => {
     expect(done.error).toBe("USER_ACTION_NEEDED.WRONG_TWOFA_CODE");
     expect(account.twoFaRequests).toHaveLength(MAX_TWOFA_ATTEMPTS);
     expect(account.fetches).toBe(0);
+    expect(account.finishes).toEqual(["USER_ACTION_NEEDED.WRONG_TWOFA_CODE"]);
   });
 
   it("GetExecutionHistory records TaskSubmitted and TaskSucceeded for the callback task", async () => {
@@ -442,6 +463,7 @@ describe("the connector run on local Step Functions", () => {
       "ChoiceStateExited",
       ...task, // NotifySuccessfulLogin
       ...task, // Fetch
+      ...task, // FinishSucceededRun
       "SucceedStateEntered",
       "SucceedStateExited",
       "ExecutionSucceeded",
@@ -494,7 +516,8 @@ describe("the connector run on local Step Functions", () => {
     expect(account.submits).toBe(1);
     expect(account.fetches).toBe(1);
     const succeeded = (await history(executionArn)).filter((e) => e.type === "TaskSucceeded");
-    expect(succeeded).toHaveLength(6); // Login, HANDLE_LOGIN_SUCCESS, wait, submit, LOGIN_SUCCESS, fetch
+    // Login, HANDLE_LOGIN_SUCCESS, wait, submit, LOGIN_SUCCESS, fetch, finish
+    expect(succeeded).toHaveLength(7);
   });
 
   it("a callback that beats the waiting task's function still resumes the run once", async () => {
@@ -557,6 +580,89 @@ describe("the connector run on local Step Functions", () => {
     });
     const buggyRun = await finished(await startRun(buggy, true));
     expect(buggyRun).toMatchObject({ status: "FAILED", error: "UNKNOWN_ERROR" });
+    expect(refused.finishes).toEqual(["LOGIN_FAILED"]);
+    expect(buggy.finishes).toEqual(["UNKNOWN_ERROR"]);
+  });
+
+  it("a run whose account cannot be finished still fails under its own error", async () => {
+    const account = newAccount(() => {
+      throw cozyError("VENDOR_DOWN", "The vendor did not answer");
+    });
+    account.failFinish = true;
+    const done = await finished(await startRun(account, true));
+    expect(done).toMatchObject({
+      status: "FAILED",
+      error: "VENDOR_DOWN",
+      cause: "A connector task failed with a Cozy error",
+    });
+  });
+
+  it("a resume with no code stored (a token read from the history) waits again, a bounded number of times", async () => {
+    const account = newAccount(needsSms);
+    const executionArn = await startRun(account, true);
+    const first = await account.twoFaRequest(1);
+    // Someone holding the token from the history, not the API: no code was stored.
+    await sfn.send(
+      new SendTaskSuccessCommand({
+        taskToken: first.taskToken,
+        output: JSON.stringify(TWOFA_CODE_RECEIVED_OUTPUT),
+      }),
+    );
+    const second = await account.twoFaRequest(2);
+    expect(second).toMatchObject({ attempt: 1, retry: false });
+    expect(second.taskToken).not.toBe(first.taskToken);
+    // The user's code still goes through.
+    await handInCode(account, second.taskToken, account.vendorCode);
+    expect((await finished(executionArn)).status).toBe("SUCCEEDED");
+    expect(account.submits).toBe(1);
+
+    const other = newAccount(needsSms);
+    const otherArn = await startRun(other, true);
+    for (let n = 1; n <= MAX_EMPTY_RESUMES + 1; n += 1) {
+      const request = await other.twoFaRequest(n);
+      await sfn.send(
+        new SendTaskSuccessCommand({
+          taskToken: request.taskToken,
+          output: JSON.stringify(TWOFA_CODE_RECEIVED_OUTPUT),
+        }),
+      );
+    }
+    const done = await finished(otherArn);
+    expect(done).toMatchObject({ status: "FAILED", error: "USER_ACTION_NEEDED.TWOFA_EXPIRED" });
+    expect(other.twoFaRequests).toHaveLength(MAX_EMPTY_RESUMES + 1);
+    expect(other.finishes).toEqual(["USER_ACTION_NEEDED.TWOFA_EXPIRED"]);
+  });
+
+  it("the resend signal sends the run back to its login, at most MAX_TWOFA_RESENDS times", async () => {
+    let logins = 0;
+    const account = newAccount(() => {
+      logins += 1;
+      return needsSms();
+    });
+    const executionArn = await startRun(account, true);
+    for (let n = 1; n <= MAX_TWOFA_RESENDS; n += 1) {
+      const request = await account.twoFaRequest(n);
+      await sfn.send(
+        new SendTaskFailureCommand({ taskToken: request.taskToken, error: TWOFA_RESEND_SIGNAL }),
+      );
+    }
+    const last = await account.twoFaRequest(MAX_TWOFA_RESENDS + 1);
+    expect(last).toMatchObject({ attempt: 1, retry: false });
+    expect(logins).toBe(MAX_TWOFA_RESENDS + 1);
+    await handInCode(account, last.taskToken, account.vendorCode);
+    expect((await finished(executionArn)).status).toBe("SUCCEEDED");
+
+    const greedy = newAccount(needsSms);
+    const greedyArn = await startRun(greedy, true);
+    for (let n = 1; n <= MAX_TWOFA_RESENDS + 1; n += 1) {
+      const request = await greedy.twoFaRequest(n);
+      await sfn.send(
+        new SendTaskFailureCommand({ taskToken: request.taskToken, error: TWOFA_RESEND_SIGNAL }),
+      );
+    }
+    const done = await finished(greedyArn);
+    expect(done).toMatchObject({ status: "FAILED", error: "USER_ACTION_NEEDED.TWOFA_EXPIRED" });
+    expect(greedy.finishes).toEqual(["USER_ACTION_NEEDED.TWOFA_EXPIRED"]);
   });
 
   it("StopExecution ends the wait: ABORTED, and the token answers TaskTimedOut", async () => {
@@ -610,6 +716,75 @@ describe("the connector run on local Step Functions", () => {
       expect(Buffer.from(token, "base64url").length).toBeGreaterThanOrEqual(16);
   });
 });
+
+describe("the workflow adapter on local Step Functions", () => {
+  /** The adapter as the API runs it: the SDK finds the endpoint in the environment. */
+  function adapter() {
+    Object.assign(process.env, inject("localEnv"), { AWS_ENDPOINT_URL_SFN: service.endpoint });
+    return sfnConnectorRunWorkflow(RUN_MACHINE);
+  }
+
+  it("speaks of runs by id: running, succeeded, a task token answered once, an unknown run null", async () => {
+    const workflow = adapter();
+    const account = newAccount(needsSms);
+    const runId = `run-${account.id}`;
+    await workflow.start({ accountId: account.id, runId, manual: true });
+    const request = await account.twoFaRequest(1);
+    expect(await workflow.progress(runId)).toEqual({ status: "running" });
+    account.storedCode = account.vendorCode;
+    expect(await workflow.resume(request.taskToken)).toBe("resumed");
+    expect(await workflow.resume(request.taskToken)).toBe("gone");
+    expect(await workflow.endWait(request.taskToken, TWOFA_RESEND_SIGNAL)).toBe("gone");
+    await finished(`${RUN_MACHINE.replace(":stateMachine:", ":execution:")}:${runId}`);
+    expect(await workflow.progress(runId)).toEqual({ status: "succeeded" });
+    expect(await workflow.progress("run-that-never-started")).toBeNull();
+  });
+
+  it("reports a failed or aborted execution as failed, with the execution's error", async () => {
+    const workflow = adapter();
+    const failing = newAccount(needsSms);
+    await workflow.start({ accountId: failing.id, runId: `run-${failing.id}`, manual: false });
+    const failed = await eventually(() => workflow.progress(`run-${failing.id}`));
+    expect(failed).toEqual({ status: "failed", error: "USER_ACTION_NEEDED.TWOFA_EXPIRED" });
+
+    const stopped = newAccount(needsSms);
+    const runId = `run-${stopped.id}`;
+    await workflow.start({ accountId: stopped.id, runId, manual: true });
+    await stopped.twoFaRequest(1);
+    await sfn.send(
+      new StopExecutionCommand({
+        executionArn: `${RUN_MACHINE.replace(":stateMachine:", ":execution:")}:${runId}`,
+        error: "CANCELLED",
+      }),
+    );
+    expect(await workflow.progress(runId)).toEqual({ status: "failed", error: "CANCELLED" });
+  });
+
+  it("ends a wait with the resend signal: the run logs in again", async () => {
+    const workflow = adapter();
+    const account = newAccount(needsSms);
+    const runId = `run-${account.id}`;
+    await workflow.start({ accountId: account.id, runId, manual: true });
+    const first = await account.twoFaRequest(1);
+    expect(await workflow.endWait(first.taskToken, TWOFA_RESEND_SIGNAL)).toBe("ended");
+    const second = await account.twoFaRequest(2);
+    expect(second.taskToken).not.toBe(first.taskToken);
+    expect(await workflow.progress(runId)).toEqual({ status: "running" });
+    account.storedCode = account.vendorCode;
+    expect(await workflow.resume(second.taskToken)).toBe("resumed");
+  });
+});
+
+/** Polls a run's progress until it is no longer running. */
+async function eventually(probe: () => Promise<RunProgress | null>): Promise<RunProgress | null> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const progress = await probe();
+    if (progress?.status !== "running") return progress;
+    if (Date.now() > deadline) throw new Error("the run is still running");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 describe("heartbeats on local Step Functions", () => {
   it("heartbeats keep a callback task alive past HeartbeatSeconds; without them it times out", async () => {

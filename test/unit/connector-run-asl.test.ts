@@ -1,15 +1,20 @@
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import {
+  CONNECTOR_RUN_ERRORS,
+  isConnectorRunError,
+  MAX_EMPTY_RESUMES,
+  MAX_TWOFA_RESENDS,
+  TWOFA_RESEND_SIGNAL,
+} from "../../functions/core/connectors/contract";
+import {
   type AslDefinition,
   type AslState,
   type AslTaskState,
   buildConnectorRunDefinition,
-  CONNECTOR_RUN_ERRORS,
   CONNECTOR_RUN_STATES,
   CONNECTOR_TASKS,
   type ConnectorTaskName,
-  isConnectorRunError,
   LAMBDA_INVOKE_WAIT_FOR_TASK_TOKEN,
   LAMBDA_SERVICE_ERRORS,
 } from "../../infra/connector-run.asl";
@@ -138,8 +143,10 @@ describe("the connector run definition", () => {
     const onTimeout = wait.Catch?.find((catcher) => catcher.ErrorEquals.includes("States.Timeout"));
     expect(onTimeout?.ErrorEquals).toContain("States.HeartbeatTimeout");
     expect(definition.States[onTimeout?.Next ?? ""]).toMatchObject({
-      Type: "Fail",
-      Error: "USER_ACTION_NEEDED.TWOFA_EXPIRED",
+      Type: "Pass",
+      Result: { error: "USER_ACTION_NEEDED.TWOFA_EXPIRED" },
+      ResultPath: "$.failure",
+      Next: CONNECTOR_RUN_STATES.FinishFailedRun,
     });
   });
 
@@ -152,16 +159,25 @@ describe("the connector run definition", () => {
 
   it("ends every Fail state with a Cozy error name", () => {
     const fails = states.filter(([, state]) => state.Type === "Fail");
-    expect(fails.length).toBeGreaterThan(0);
-    for (const [name, state] of fails) {
-      if (state.Type !== "Fail") continue;
-      if (state.ErrorPath === undefined) {
-        expect(COZY_ERROR_NAMES, name).toContain(state.Error);
+    expect(fails.map(([name]) => name)).toEqual([CONNECTOR_RUN_STATES.RunFailed]);
+    expect(definition.States[CONNECTOR_RUN_STATES.RunFailed]).toMatchObject({
+      ErrorPath: "$.failure.error",
+      CausePath: "$.failure.cause",
+    });
+    // `$.failure` is set by Pass states only: with a Cozy name as a constant, or read from an
+    // error that only catchers listing Cozy names lead to.
+    const setters = states.filter(
+      ([, state]) => "ResultPath" in state && state.ResultPath === "$.failure",
+    );
+    expect(setters.length).toBeGreaterThan(0);
+    for (const [name, state] of setters) {
+      expect(state.Type, name).toBe("Pass");
+      if (state.Type !== "Pass") continue;
+      if (state.Result !== undefined) {
+        expect(COZY_ERROR_NAMES, name).toContain((state.Result as { error: string }).error);
         continue;
       }
-      // A Fail state that reads its error from the data is reached only through catchers
-      // whose every ErrorEquals is a Cozy name, so it can only end with one of them.
-      expect(state.ErrorPath).toBe("$.error.Error");
+      expect(state.Parameters?.["error.$"], name).toBe("$.error.Error");
       for (const [, other] of states) {
         if (other.Type === "Choice") expect(transitionsOf(other)).not.toContain(name);
         if (other.Type === "Pass") expect(other.Next).not.toBe(name);
@@ -176,6 +192,70 @@ describe("the connector run definition", () => {
     }
   });
 
+  it("passes every end of a run through FinishRun: failures before RunFailed, success before Done", () => {
+    const S = CONNECTOR_RUN_STATES;
+    const finishFailed = definition.States[S.FinishFailedRun] as AslTaskState;
+    const finishSucceeded = definition.States[S.FinishSucceededRun] as AslTaskState;
+    for (const finish of [finishFailed, finishSucceeded]) {
+      expect(finish.Parameters?.FunctionName).toBe(functionArns.FinishRun);
+    }
+    expect(finishFailed.Parameters?.Payload).toMatchObject({ "error.$": "$.failure.error" });
+    expect(finishSucceeded.Parameters?.Payload).toMatchObject({ error: null });
+    for (const [name, state] of states) {
+      const targets = transitionsOf(state);
+      if (targets.includes(S.RunFailed)) expect(name).toBe(S.FinishFailedRun);
+      if (targets.includes(S.Done)) expect(name).toBe(S.FinishSucceededRun);
+      if ("ResultPath" in state && state.ResultPath === "$.failure") {
+        expect(targets, name).toEqual([S.FinishFailedRun]);
+      }
+    }
+    // Even when its account cannot be finished, the run still fails with its own error.
+    expect(finishFailed.Next).toBe(S.RunFailed);
+    expect(finishFailed.Catch).toEqual([
+      { ErrorEquals: ["States.ALL"], ResultPath: "$.finishError", Next: S.RunFailed },
+    ]);
+  });
+
+  it("tells the waiting task when the wait gives up and how many codes the run accepts", () => {
+    const wait = definition.States[CONNECTOR_RUN_STATES.WaitForTwoFaCode] as AslTaskState;
+    expect(wait.Parameters?.Payload).toMatchObject({ maxAttempts: 4, timeoutSeconds: 120 });
+  });
+
+  it("sends a resend signal back to the login, at most MAX_TWOFA_RESENDS times", () => {
+    const S = CONNECTOR_RUN_STATES;
+    const wait = definition.States[S.WaitForTwoFaCode] as AslTaskState;
+    const onResend = wait.Catch?.find((catcher) =>
+      catcher.ErrorEquals.includes(TWOFA_RESEND_SIGNAL),
+    );
+    expect(onResend?.ErrorEquals).toEqual([TWOFA_RESEND_SIGNAL]);
+    expect(onResend?.Next).toBe(S.CountResend);
+    expect(JSON.stringify(definition.States[S.CountResend])).toContain(
+      `"NumericGreaterThanEquals":${MAX_TWOFA_RESENDS}`,
+    );
+    expect(transitionsOf(definition.States[S.CountResend] as AslState).sort()).toEqual(
+      [S.FirstResend, S.NextResend, S.TooManyResends].sort(),
+    );
+    expect(definition.States[S.FirstResend]).toMatchObject({ Next: S.Login });
+    expect(definition.States[S.NextResend]).toMatchObject({ Next: S.Login });
+    expect(definition.States[S.TooManyResends]).toMatchObject({
+      Result: { error: "USER_ACTION_NEEDED.TWOFA_EXPIRED" },
+    });
+  });
+
+  it("waits again when resumed with no code stored, at most MAX_EMPTY_RESUMES times", () => {
+    const S = CONNECTOR_RUN_STATES;
+    const outcome = JSON.stringify(definition.States[S.SubmitOutcome]);
+    expect(outcome).toContain(`"NumericLessThan":${MAX_EMPTY_RESUMES}`);
+    expect(transitionsOf(definition.States[S.SubmitOutcome] as AslState)).toEqual(
+      expect.arrayContaining([S.WaitAgainWithoutCode, S.TwoFaExpired]),
+    );
+    expect(definition.States[S.WaitAgainWithoutCode]).toMatchObject({
+      Type: "Pass",
+      Parameters: { "emptyResumes.$": "States.MathAdd($.twoFa.emptyResumes, 1)" },
+      Next: S.WaitForTwoFaCode,
+    });
+  });
+
   it("retries transient Lambda service errors, and only those, on every task", () => {
     for (const [name, task] of tasks) {
       expect(task.Retry, name).toHaveLength(1);
@@ -186,12 +266,13 @@ describe("the connector run definition", () => {
 
   it("catches every task failure: Cozy names by name, anything else as UNKNOWN_ERROR", () => {
     for (const [name, task] of tasks) {
+      if (name === CONNECTOR_RUN_STATES.FinishFailedRun) continue; // its own test, above
       const catchers = task.Catch ?? [];
       const last = catchers.at(-1);
       expect(last?.ErrorEquals, name).toEqual(["States.ALL"]);
       expect(definition.States[last?.Next ?? ""], name).toMatchObject({
-        Type: "Fail",
-        Error: "UNKNOWN_ERROR",
+        Type: "Pass",
+        Result: { error: "UNKNOWN_ERROR" },
       });
       const byName = catchers.find((catcher) => catcher.ErrorEquals.includes("LOGIN_FAILED"));
       expect(byName?.ErrorEquals.toSorted(), name).toEqual(COZY_ERROR_NAMES.toSorted());

@@ -9,27 +9,38 @@ import type {
   ConnectorLoginResult,
 } from "../../functions/core/connector-sdk.js";
 import {
+  createAccount,
+  getRun,
+  handInTwoFaCode,
+  ownedAccount,
+  resendTwoFaCode,
+  startRun,
+} from "../../functions/core/connectors/api.js";
+import {
+  type ConnectorRunInput,
+  TWOFA_RESEND_SIGNAL,
+} from "../../functions/core/connectors/contract.js";
+import {
   type AccountChange,
   type AccountCondition,
   type ConnectorAccount,
-  type ConnectorAccountStore,
   type ConnectorRun,
-  type ConnectorRunWorkflow,
-  createAccount,
-  type ExecutionStatus,
-  fetchData,
-  getRun,
-  handInTwoFaCode,
-  logIn,
-  ownedAccount,
   publicAccount,
-  startRun,
+} from "../../functions/core/connectors/model.js";
+import type {
+  ConnectorAccountStore,
+  ConnectorRunWorkflow,
+  RunProgress,
+} from "../../functions/core/connectors/ports.js";
+import {
+  fetchData,
+  finishRun,
+  logIn,
   submitTwoFaCode,
   waitForTwoFaCode,
-} from "../../functions/core/connectors.js";
+} from "../../functions/core/connectors/tasks.js";
 import type { DomainError } from "../../functions/core/errors.js";
 import type { User } from "../../functions/core/users.js";
-import type { ConnectorRunInput } from "../../infra/connector-run.asl.js";
 import { FakeClock, MemoryEvents, SeededRandom } from "../support/fakes.js";
 
 const KEY = new Uint8Array(32).fill(7);
@@ -78,23 +89,21 @@ class MemoryAccounts implements ConnectorAccountStore {
   }
 }
 
-/** Executions by ARN; a task token resumes once, as Step Functions' registry does. */
+/** Runs by id; a task token is answered once, as Step Functions' registry does. */
 class ScriptedWorkflow implements ConnectorRunWorkflow {
   readonly started: ConnectorRunInput[] = [];
-  readonly statuses = new Map<string, { status: ExecutionStatus; error?: string }>();
+  readonly statuses = new Map<string, RunProgress>();
   readonly openTokens = new Set<string>();
   readonly resumed: string[] = [];
+  readonly ended: Array<{ token: string; error: string }> = [];
   failNextResume = false;
 
-  executionArnOf(runId: string) {
-    return `arn:aws:states:us-east-1:000000000000:execution:runs:${runId}`;
-  }
-  async start(runId: string, input: ConnectorRunInput) {
+  async start(input: ConnectorRunInput) {
     this.started.push(input);
-    this.statuses.set(this.executionArnOf(runId), { status: "RUNNING" });
+    this.statuses.set(input.runId, { status: "running" });
   }
-  async describe(arn: string) {
-    return this.statuses.get(arn) ?? null;
+  async progress(runId: string) {
+    return this.statuses.get(runId) ?? null;
   }
   async resume(token: string) {
     if (this.failNextResume) {
@@ -104,6 +113,11 @@ class ScriptedWorkflow implements ConnectorRunWorkflow {
     if (!this.openTokens.delete(token)) return "gone" as const;
     this.resumed.push(token);
     return "resumed" as const;
+  }
+  async endWait(token: string, error: string) {
+    if (!this.openTokens.delete(token)) return "gone" as const;
+    this.ended.push({ token, error });
+    return "ended" as const;
   }
 }
 
@@ -204,6 +218,8 @@ async function waitingRun(token = "task-token-1") {
     twoFaType: "sms",
     retry: false,
     attempt: 1,
+    maxAttempts: 3,
+    timeoutSeconds: 180,
     taskToken: token,
   });
   return { account, run, token };
@@ -219,7 +235,7 @@ describe("accounts", () => {
     const stored = await accounts.get(account.id);
     expect(stored?.sealedAuth).toMatch(/^v1\./);
     expect(JSON.stringify(stored)).not.toContain("hunter2-password");
-    expect(Object.keys(publicAccount(account))).not.toContain("sealedAuth");
+    expect(Object.keys(publicAccount(account, clock.nowMs()))).not.toContain("sealedAuth");
   });
 
   it("hides another owner's account behind not_found", async () => {
@@ -242,7 +258,7 @@ describe("runs", () => {
   it("of two concurrent starts after a run ended, exactly one wins", async () => {
     const account = await newAccount();
     const first = await startRun(api(), { ownerId: OWNER, accountId: account.id, manual: false });
-    workflow.statuses.set(workflow.executionArnOf(first.id), { status: "SUCCEEDED" });
+    workflow.statuses.set(first.id, { status: "succeeded" });
     const results = await Promise.allSettled([
       startRun(api(), { ownerId: OWNER, accountId: account.id, manual: true }),
       startRun(api(), { ownerId: OWNER, accountId: account.id, manual: true }),
@@ -253,8 +269,8 @@ describe("runs", () => {
 
   it("a new run clears the 2FA prompt an expired run left on the account", async () => {
     const { account, run } = await waitingRun();
-    workflow.statuses.set(workflow.executionArnOf(run.id), {
-      status: "FAILED",
+    workflow.statuses.set(run.id, {
+      status: "failed",
       error: "USER_ACTION_NEEDED.TWOFA_EXPIRED",
     });
     expect((await accounts.get(account.id))?.state).toBe("TWOFA_NEEDED.SMS");
@@ -267,13 +283,12 @@ describe("runs", () => {
   it("reports only Cozy error names: a timed-out or aborted execution is UNKNOWN_ERROR", async () => {
     const account = await newAccount();
     const run = await startRun(api(), { ownerId: OWNER, accountId: account.id, manual: true });
-    const arn = workflow.executionArnOf(run.id);
-    workflow.statuses.set(arn, { status: "FAILED", error: "USER_ACTION_NEEDED.TWOFA_EXPIRED" });
+    workflow.statuses.set(run.id, { status: "failed", error: "USER_ACTION_NEEDED.TWOFA_EXPIRED" });
     expect(await getRun(api(), { ownerId: OWNER, runId: run.id })).toMatchObject({
       status: "failed",
       error: "USER_ACTION_NEEDED.TWOFA_EXPIRED",
     });
-    workflow.statuses.set(arn, { status: "ABORTED", error: "States.Aborted" });
+    workflow.statuses.set(run.id, { status: "failed", error: "States.Aborted" });
     expect((await getRun(api(), { ownerId: OWNER, runId: run.id })).error).toBe("UNKNOWN_ERROR");
     await expect(getRun(api(), { ownerId: "usr_other", runId: run.id })).rejects.toEqual(
       rejectsWith("not_found"),
@@ -302,6 +317,8 @@ describe("the wait for a code", () => {
       twoFaType: "sms",
       retry: true,
       attempt: 2,
+      maxAttempts: 3,
+      timeoutSeconds: 180,
       taskToken: "task-token-2",
     });
     expect(again).toEqual({ state: "TWOFA_NEEDED_RETRY.SMS" });
@@ -353,9 +370,10 @@ describe("the wait for a code", () => {
     expect(await submitTwoFaCode(tasks(), payload)).toEqual({ outcome: "LOGGED_IN" });
     expect(connector.submitted).toEqual([VENDOR_CODE]);
     expect(connector.seenPending).toEqual(["p1"]);
-    await expect(submitTwoFaCode(tasks(), payload)).rejects.toMatchObject({
-      name: "UNKNOWN_ERROR",
-    });
+    // Resumed again with no code stored (a task token read from the history): no second
+    // submission, and an outcome the run waits again on rather than fails with.
+    expect(await submitTwoFaCode(tasks(), payload)).toEqual({ outcome: "NO_CODE" });
+    expect(connector.submitted).toEqual([VENDOR_CODE]);
     const stored = await accounts.get(account.id);
     expect(stored?.sealedSession).toMatch(/^v1\./);
     expect(stored?.sealedPending).toBeUndefined();
@@ -386,7 +404,7 @@ describe("sessions", () => {
       attempt: 1,
     });
     await fetchData(tasks(), { accountId: account.id, runId: run.id });
-    workflow.statuses.set(workflow.executionArnOf(run.id), { status: "SUCCEEDED" });
+    workflow.statuses.set(run.id, { status: "succeeded" });
     return account;
   }
 
@@ -421,5 +439,235 @@ describe("sessions", () => {
     await expect(
       logIn(tasks(), { accountId: account.id, runId: old, manual: true }),
     ).rejects.toMatchObject({ name: "UNKNOWN_ERROR" });
+  });
+});
+
+describe("the end of a run", () => {
+  it("after the wait times out, FinishRun clears the 2FA prompt and the task token and shows the error", async () => {
+    const { account, run } = await waitingRun();
+    expect(
+      await finishRun(tasks(), {
+        accountId: account.id,
+        runId: run.id,
+        error: "USER_ACTION_NEEDED.TWOFA_EXPIRED",
+      }),
+    ).toEqual({ finished: true });
+    const stored = await accounts.get(account.id);
+    expect(stored?.state).toBeNull();
+    expect(stored?.sealedTaskToken).toBeUndefined();
+    expect(stored?.waitingRunId).toBeUndefined();
+    expect(stored?.sealedPending).toBeUndefined();
+    const shown = publicAccount(stored as ConnectorAccount, clock.nowMs());
+    expect(shown.lastRun).toMatchObject({
+      id: run.id,
+      endedAt: new Date(clock.nowMs()).toISOString(),
+      error: "USER_ACTION_NEEDED.TWOFA_EXPIRED",
+    });
+    expect(shown).not.toHaveProperty("twoFa");
+    // A code typed now finds no wait.
+    await expect(
+      handInTwoFaCode(api(), { ownerId: OWNER, accountId: account.id, code: VENDOR_CODE }),
+    ).rejects.toEqual(rejectsWith("no_run_waiting"));
+  });
+
+  it("a succeeded run keeps LOGIN_SUCCESS and shows no error", async () => {
+    const { account, run } = await waitingRun();
+    await handInTwoFaCode(api(), { ownerId: OWNER, accountId: account.id, code: VENDOR_CODE });
+    await submitTwoFaCode(tasks(), {
+      accountId: account.id,
+      runId: run.id,
+      twoFaType: "sms",
+      attempt: 1,
+    });
+    await accounts.update(account.id, { set: { state: "LOGIN_SUCCESS" } }, {});
+    await fetchData(tasks(), { accountId: account.id, runId: run.id });
+    await finishRun(tasks(), { accountId: account.id, runId: run.id, error: null });
+    const stored = (await accounts.get(account.id)) as ConnectorAccount;
+    expect(stored.state).toBe("LOGIN_SUCCESS");
+    expect(publicAccount(stored, clock.nowMs()).lastRun).toMatchObject({
+      id: run.id,
+      error: null,
+      endedAt: expect.any(String),
+    });
+  });
+
+  it("a failure after the login keeps LOGIN_SUCCESS and shows the error", async () => {
+    const { account, run } = await waitingRun();
+    await accounts.update(account.id, { set: { state: "LOGIN_SUCCESS" } }, {});
+    await finishRun(tasks(), { accountId: account.id, runId: run.id, error: "VENDOR_DOWN" });
+    const stored = (await accounts.get(account.id)) as ConnectorAccount;
+    expect(stored.state).toBe("LOGIN_SUCCESS");
+    expect(publicAccount(stored, clock.nowMs()).lastRun?.error).toBe("VENDOR_DOWN");
+  });
+
+  it("a run that is no longer the account's last finishes nothing", async () => {
+    const { account, run } = await waitingRun();
+    workflow.statuses.set(run.id, { status: "failed", error: "UNKNOWN_ERROR" });
+    const next = await startRun(api(), { ownerId: OWNER, accountId: account.id, manual: true });
+    expect(
+      await finishRun(tasks(), { accountId: account.id, runId: run.id, error: "UNKNOWN_ERROR" }),
+    ).toEqual({ finished: false });
+    const stored = (await accounts.get(account.id)) as ConnectorAccount;
+    expect(stored.lastRunId).toBe(next.id);
+    expect(stored.lastRunError).toBeUndefined();
+    expect(stored.lastRunEndedAt).toBeUndefined();
+  });
+
+  it("a run whose start fails shows UNKNOWN_ERROR on its account and blocks no later start", async () => {
+    const account = await newAccount();
+    workflow.start = async () => {
+      throw new Error("ServiceUnavailable");
+    };
+    await expect(
+      startRun(api(), { ownerId: OWNER, accountId: account.id, manual: true }),
+    ).rejects.toThrow("ServiceUnavailable");
+    const stored = (await accounts.get(account.id)) as ConnectorAccount;
+    expect(publicAccount(stored, clock.nowMs()).lastRun?.error).toBe("UNKNOWN_ERROR");
+    workflow.start = ScriptedWorkflow.prototype.start;
+    await startRun(api(), { ownerId: OWNER, accountId: account.id, manual: true });
+  });
+});
+
+describe("the wait as Home shows it", () => {
+  it("shows type, deadline, codes left and whether a new code can be sent, only while a run waits", async () => {
+    const { account, run } = await waitingRun();
+    const waiting = publicAccount(
+      (await accounts.get(account.id)) as ConnectorAccount,
+      clock.nowMs(),
+    );
+    expect(waiting.twoFa).toEqual({
+      type: "sms",
+      expiresAt: new Date(clock.nowMs() + 180_000).toISOString(),
+      attemptsLeft: 3,
+      canResend: true,
+    });
+    expect(JSON.stringify(waiting)).not.toMatch(/task-token|sealed/);
+
+    await handInTwoFaCode(api(), { ownerId: OWNER, accountId: account.id, code: "000000" });
+    expect(
+      publicAccount((await accounts.get(account.id)) as ConnectorAccount, clock.nowMs()),
+    ).not.toHaveProperty("twoFa");
+
+    // The wrong code asks again: TWOFA_NEEDED_RETRY with one code fewer.
+    workflow.openTokens.add("task-token-2");
+    await waitForTwoFaCode(waitDeps(), {
+      accountId: account.id,
+      runId: run.id,
+      twoFaType: "sms",
+      retry: true,
+      attempt: 2,
+      maxAttempts: 3,
+      timeoutSeconds: 180,
+      taskToken: "task-token-2",
+    });
+    const retry = publicAccount(
+      (await accounts.get(account.id)) as ConnectorAccount,
+      clock.nowMs(),
+    );
+    expect(retry.state).toBe("TWOFA_NEEDED_RETRY.SMS");
+    expect(retry.twoFa?.attemptsLeft).toBe(2);
+
+    clock.advanceSeconds(181);
+    expect(
+      publicAccount((await accounts.get(account.id)) as ConnectorAccount, clock.nowMs()),
+    ).not.toHaveProperty("twoFa");
+  });
+});
+
+describe("a resume with no code stored", () => {
+  it("waits again on the same ask, telling the owner nothing new", async () => {
+    const { account, run } = await waitingRun();
+    const payload = { accountId: account.id, runId: run.id, twoFaType: "sms" as const, attempt: 1 };
+    expect(await submitTwoFaCode(tasks(), payload)).toEqual({ outcome: "NO_CODE" });
+    expect(connector.submitted).toEqual([]);
+    await waitForTwoFaCode(waitDeps(), {
+      ...payload,
+      retry: false,
+      maxAttempts: 3,
+      timeoutSeconds: 180,
+      taskToken: "task-token-again",
+    });
+    const stored = (await accounts.get(account.id)) as ConnectorAccount;
+    expect(stored.state).toBe("TWOFA_NEEDED.SMS");
+    expect(publicAccount(stored, clock.nowMs()).twoFa?.attemptsLeft).toBe(3);
+    expect(events.published).toHaveLength(1);
+  });
+});
+
+describe("a new code", () => {
+  it("ends the wait with the resend signal, once per wait", async () => {
+    const { account, token } = await waitingRun();
+    const results = await Promise.allSettled([
+      resendTwoFaCode(api(), { ownerId: OWNER, accountId: account.id }),
+      handInTwoFaCode(api(), { ownerId: OWNER, accountId: account.id, code: VENDOR_CODE }),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(workflow.ended.length + workflow.resumed.length).toBe(1);
+    if (workflow.ended.length === 1) {
+      expect(workflow.ended).toEqual([{ token, error: TWOFA_RESEND_SIGNAL }]);
+      const stored = (await accounts.get(account.id)) as ConnectorAccount;
+      expect(stored.twoFaResends).toBe(1);
+      expect(stored.sealedTaskToken).toBeUndefined();
+    }
+  });
+
+  it("answers no_run_waiting when no run waits", async () => {
+    const account = await newAccount();
+    await expect(resendTwoFaCode(api(), { ownerId: OWNER, accountId: account.id })).rejects.toEqual(
+      rejectsWith("no_run_waiting"),
+    );
+    const { account: waiting } = await waitingRun();
+    workflow.openTokens.clear(); // the wait timed out
+    await expect(resendTwoFaCode(api(), { ownerId: OWNER, accountId: waiting.id })).rejects.toEqual(
+      rejectsWith("no_run_waiting"),
+    );
+  });
+
+  it("allows three new codes per run, then twofa_resend_unavailable, and canResend says so", async () => {
+    const { account, run } = await waitingRun();
+    for (let i = 1; i <= 3; i += 1) {
+      await resendTwoFaCode(api(), { ownerId: OWNER, accountId: account.id });
+      const token = `task-token-resent-${i}`;
+      workflow.openTokens.add(token);
+      await waitForTwoFaCode(waitDeps(), {
+        accountId: account.id,
+        runId: run.id,
+        twoFaType: "sms",
+        retry: false,
+        attempt: 1,
+        maxAttempts: 3,
+        timeoutSeconds: 180,
+        taskToken: token,
+      });
+    }
+    const stored = (await accounts.get(account.id)) as ConnectorAccount;
+    expect(publicAccount(stored, clock.nowMs()).twoFa?.canResend).toBe(false);
+    await expect(resendTwoFaCode(api(), { ownerId: OWNER, accountId: account.id })).rejects.toEqual(
+      rejectsWith("twofa_resend_unavailable"),
+    );
+    expect(workflow.ended).toHaveLength(3);
+    // The owner asked for these codes: told once, at the first ask of the run.
+    expect(events.published).toHaveLength(1);
+    // The wait is untouched: the code still goes through.
+    await handInTwoFaCode(api(), { ownerId: OWNER, accountId: account.id, code: VENDOR_CODE });
+    // A new run may ask for new codes again.
+    workflow.statuses.set(run.id, { status: "succeeded" });
+    await startRun(api(), { ownerId: OWNER, accountId: account.id, manual: true });
+    expect((await accounts.get(account.id))?.twoFaResends).toBeUndefined();
+  });
+
+  it("gives the wait back when Step Functions cannot be reached", async () => {
+    const { account } = await waitingRun();
+    workflow.endWait = async () => {
+      throw new Error("ServiceUnavailable");
+    };
+    await expect(resendTwoFaCode(api(), { ownerId: OWNER, accountId: account.id })).rejects.toThrow(
+      "ServiceUnavailable",
+    );
+    const stored = (await accounts.get(account.id)) as ConnectorAccount;
+    expect(stored.state).toBe("TWOFA_NEEDED.SMS");
+    expect(stored.sealedTaskToken).toMatch(/^v1\./);
+    expect(stored.twoFaResends).toBeUndefined();
+    expect(publicAccount(stored, clock.nowMs()).twoFa?.attemptsLeft).toBe(3);
   });
 });
