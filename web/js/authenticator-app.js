@@ -161,23 +161,19 @@ function setupManage(section, result) {
     const unlink =
       event.submitter instanceof HTMLButtonElement && event.submitter.value === "unlink";
     const code = otp.value.trim();
-    if (!code) {
-      say(result, "Type a code from your authenticator app or a backup code first.", "error");
-      otp.focus();
-      return;
-    }
     const path = unlink ? "/api/2.0/settings/tfaappnewapp" : "/api/2.0/settings/tfaappnewcodes";
     const progress = unlink ? "Unlinking the app…" : "Making new backup codes…";
     busy(
       form,
       async () => {
-        const answer = await authed("PUT", path, { json: { otp: code } });
+        // Without a code the API says what the step-up needs.
+        const answer = await authed("PUT", path, { json: code ? { otp: code } : {} });
         if (answer.missing) return markUnavailable(section, result);
         if (!answer.ok) {
           const error = errorOf(answer.body);
           if (asksForStepUp(error)) {
             otp.focus();
-            return say(result, `${stepUpRequest(error)} ${explain(answer)}`, "error");
+            return say(result, `${stepUpRequest(error)} (${error.code})`, "error");
           }
           otp.select();
           return say(result, explain(answer), "error");

@@ -18,7 +18,7 @@
  * @property {string | null} [state]
  * @property {string} [updatedAt]
  * @property {TwoFa} [twoFa]
- * @property {{ id?: string, status?: string, error?: string | null } | null} [lastRun]
+ * @property {{ id?: string, endedAt?: string | null, error?: string | null } | null} [lastRun]
  */
 
 /**
@@ -31,6 +31,7 @@
  *   request: string | null,
  *   submitted: { request: string | null, at: number } | null,
  *   dismissed: string | null,
+ *   resent: string | null,
  * }}
  */
 export const connector = {
@@ -46,6 +47,8 @@ export const connector = {
   submitted: null,
   /** The request whose popup the person closed with "Later". */
   dismissed: null,
+  /** The request for which a new code was asked: the popup stays open until the next one. */
+  resent: null,
 };
 
 /** The API path of the followed account. */

@@ -50,6 +50,7 @@ function forgetAccount() {
   connector.request = null;
   connector.submitted = null;
   connector.dismissed = null;
+  connector.resent = null;
   closeTwoFaDialog();
   $("#connector-status", HTMLElement).hidden = true;
   $("#twofa-reopen", HTMLButtonElement).hidden = true;
@@ -163,6 +164,7 @@ async function pollConnector() {
  * @param {string} error
  */
 function onRunEnded(status, error) {
+  connector.resent = null;
   closeTwoFaDialog();
   connector.twoFa = null;
   $("#twofa-reopen", HTMLButtonElement).hidden = true;
@@ -177,6 +179,18 @@ function onRunEnded(status, error) {
   say(result(), `The run failed: ${plainState(error)}.`, "error");
 }
 
+/**
+ * The account's state in words; after a run ended in an error, that error, unless a later
+ * state says more.
+ * @param {Account} account
+ */
+function accountInWords(account) {
+  const state = account.state ?? null;
+  const error = account.lastRun?.endedAt ? account.lastRun.error : null;
+  if (error && (state === null || waitsForCode(state))) return withName(error);
+  return withName(state);
+}
+
 /** @param {Account} account */
 function onAccount(account) {
   const state = account.state ?? null;
@@ -185,18 +199,21 @@ function onAccount(account) {
   connector.state = state;
   connector.request = request;
   connector.twoFa = account.twoFa ?? null;
-  $("#account-state", HTMLElement).textContent = withName(state);
+  $("#account-state", HTMLElement).textContent = accountInWords(account);
   const waiting = waitsForCode(state);
   $("#twofa-reopen", HTMLButtonElement).hidden = !waiting;
+  const popup = $("#twofa-dialog", HTMLDialogElement);
   if (!waiting) {
     connector.submitted = null;
     connector.dismissed = null;
-    closeTwoFaDialog();
+    // The site is sending a new code: the popup waits for the run to ask for it.
+    if (connector.resent !== null && popup.open) renderTwoFaDetails();
+    else closeTwoFaDialog();
     return;
   }
-  const popup = $("#twofa-dialog", HTMLDialogElement);
   if (popup.open) {
-    // A new code or a later deadline shows at once in the open popup.
+    if (connector.resent !== null && connector.resent !== request) connector.resent = null;
+    // A new code, a later deadline or fewer attempts show at once in the open popup.
     renderTwoFaDetails();
     return;
   }

@@ -119,6 +119,7 @@ export function setupTwoFaDialog() {
         if (answer.missing) return say(result, UNAVAILABLE, "error");
         if (!answer.ok) return say(result, explain(answer), "error");
         connector.submitted = { request: connector.request, at: Date.now() };
+        connector.resent = null;
         say(result, "", "");
         popup.close("sent");
         say(
@@ -138,6 +139,7 @@ export function setupTwoFaDialog() {
         const answer = await authed("POST", `${accountPath()}/twofa_code/resend`);
         if (answer.missing) return say(result, UNAVAILABLE, "error");
         if (!answer.ok) return say(result, explain(answer), "error");
+        connector.resent = connector.request;
         say(result, "A new code is on its way: see the Inbox.");
         input.value = "";
         input.focus();
