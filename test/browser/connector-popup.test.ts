@@ -7,7 +7,8 @@
 import { describe, expect, it } from "vitest";
 import { sleep } from "../support/http.js";
 import { messagesFor } from "../support/local.js";
-import { smsUser, useHomePage, wrongOf } from "./home-page.js";
+import { registerSmsUser, wrongOf } from "../support/users.js";
+import { useHomePage } from "./home-page.js";
 
 /** The test stack's resend cooldown (CODE_RESEND_COOLDOWN_SECONDS), with a margin. */
 const RESEND_COOLDOWN_MS = 2_200;
@@ -16,7 +17,7 @@ const home = useHomePage();
 
 /** A run of a demo account that logs in as a new SMS user, waiting in its popup. */
 async function runWaitingForCode() {
-  const target = await smsUser();
+  const target = await registerSmsUser();
   await home.signInOwner();
   await home.startDemoRun(target);
   const popup = home.page.getByRole("dialog", { name: "Two-factor code needed" });

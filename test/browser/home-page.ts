@@ -13,8 +13,8 @@ import {
   type Page,
 } from "playwright-core";
 import { afterAll, afterEach, beforeEach, expect, inject } from "vitest";
-import { freshPhone, freshUsername, post } from "../support/http.js";
-import { latestCodeFor } from "../support/local.js";
+import { freshUsername, post } from "../support/http.js";
+import { PASSWORD } from "../support/users.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_ARGS = [
@@ -29,7 +29,6 @@ const CHROMIUM_ARGS = [
 ];
 /** Every wait of a test; well under vitest's 30 s so that a failure names what it waited for. */
 const ACTION_TIMEOUT_MS = 10_000;
-export const PASSWORD = "correct horse battery staple";
 
 /** A missing browser fails every test with this message; nothing is skipped. */
 async function launchChromium(): Promise<Browser> {
@@ -40,29 +39,6 @@ async function launchChromium(): Promise<Browser> {
     );
   }
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-}
-
-/** The same code with its last digit changed: a wrong code of the right shape. */
-export function wrongOf(code: string): string {
-  return code.replace(/\d$/, (d) => String((Number(d) + 1) % 10));
-}
-
-/** A user with SMS two-factor authentication, registered over HTTP. */
-export async function smsUser(): Promise<{ username: string; phone: string }> {
-  const phone = freshPhone();
-  const since = new Date();
-  expect((await post("/v1/phone_verification_codes", { phoneNumber: phone })).status).toBe(204);
-  const code = await latestCodeFor(phone, { after: since });
-  const username = freshUsername();
-  const created = await post("/v1/customers", {
-    username,
-    password: PASSWORD,
-    authMethod: "tfa_sms",
-    phoneNumber: phone,
-    phoneVerificationCode: code,
-  });
-  expect(created.status).toBe(201);
-  return { username, phone };
 }
 
 export interface HomePage {

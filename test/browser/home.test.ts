@@ -7,7 +7,8 @@ import { generateSync } from "otplib";
 import type { Page } from "playwright-core";
 import { beforeEach, describe, expect, it } from "vitest";
 import { call, freshPhone, freshUsername, post } from "../support/http.js";
-import { PASSWORD, smsUser, useHomePage, wrongOf } from "./home-page.js";
+import { PASSWORD, registerSmsUser, wrongOf } from "../support/users.js";
+import { useHomePage } from "./home-page.js";
 
 const home = useHomePage();
 const { inboxFor, newestCodeIn, signInOwner } = home;
@@ -56,7 +57,7 @@ describe("the Home page", () => {
   });
 
   it("an otp_required answer shows the masked destination and an OTP field", async () => {
-    const { username, phone } = await smsUser();
+    const { username, phone } = await registerSmsUser();
     const login = page.locator("#login-form");
     await login.getByLabel("Username").fill(username);
     await login.getByLabel("Password", { exact: true }).fill(PASSWORD);
@@ -82,7 +83,7 @@ describe("the Home page", () => {
   it("the 2FA popup opens for a waiting connector run and the typed code finishes the run", async () => {
     // The demo connector logs into this service's /v1/token as a user with SMS TFA. The test
     // stack gives a waiting run 4 s (CONNECTOR_TWOFA_TIMEOUT_SECONDS) per code.
-    const target = await smsUser();
+    const target = await registerSmsUser();
     await signInOwner();
     await home.startDemoRun(target);
 
@@ -268,7 +269,7 @@ describe("the Home page while it waits", () => {
   });
 
   it("says so while a run starts and while a typed code is handed to the connector", async () => {
-    const target = await smsUser();
+    const target = await registerSmsUser();
     await signInOwner();
     const connectors = page.locator("#connectors");
     const startRelease = await holdRequests("**/v1/accounts/*/runs");
@@ -297,7 +298,7 @@ describe("the Home page while it waits", () => {
   });
 
   it("after the wait for a code gives up, the account card says that no code arrived in time", async () => {
-    const target = await smsUser();
+    const target = await registerSmsUser();
     await signInOwner();
     await home.startDemoRun(target);
     const popup = page.getByRole("dialog", { name: "Two-factor code needed" });
