@@ -44,9 +44,13 @@ function renderTimeLeft() {
   timer.dataset.kind = left > 30_000 ? "" : "error";
 }
 
-/** Attempts left, time left and the new-code button, from the account's `twoFa`. */
+/**
+ * "Wrong code" after `TWOFA_NEEDED_RETRY.*`; attempts left, time left and the new-code
+ * button from the account's `twoFa`.
+ */
 export function renderTwoFaDetails() {
   const twoFa = connector.twoFa;
+  $("#twofa-retry", HTMLElement).hidden = !connector.state?.startsWith("TWOFA_NEEDED_RETRY");
   const attempts = $("#twofa-attempts", HTMLElement);
   const left = twoFa?.attemptsLeft;
   attempts.hidden = typeof left !== "number";
@@ -62,12 +66,10 @@ export function renderTwoFaDetails() {
  */
 export function openTwoFaDialog(state) {
   const popup = dialog();
-  const retry = state.startsWith("TWOFA_NEEDED_RETRY");
   const approve = /\.APP$/.test(state);
   $("#twofa-text", HTMLElement).textContent = approve
     ? "Approve the login in the site's app. This closes by itself once the site accepts it."
     : `${plainState(state.replace("_RETRY", ""))}. Type it to continue.`;
-  $("#twofa-retry", HTMLElement).hidden = !retry;
   $("#twofa-field", HTMLElement).hidden = approve;
   $("#twofa-send", HTMLButtonElement).hidden = approve;
   say($(".result", HTMLElement, popup), "", "");
@@ -112,13 +114,15 @@ export function setupTwoFaDialog() {
       input.focus();
       return;
     }
+    // The request this code answers: the run may ask again before the API has answered.
+    const request = connector.request;
     busy(
       form,
       async () => {
         const answer = await authed("POST", `${accountPath()}/twofa_code`, { json: { code } });
         if (answer.missing) return say(result, UNAVAILABLE, "error");
         if (!answer.ok) return say(result, explain(answer), "error");
-        connector.submitted = { request: connector.request, at: Date.now() };
+        connector.submitted = { request, at: Date.now() };
         connector.resent = null;
         say(result, "", "");
         popup.close("sent");
