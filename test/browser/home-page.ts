@@ -29,6 +29,11 @@ const CHROMIUM_ARGS = [
 ];
 /** Every wait of a test; well under vitest's 30 s so that a failure names what it waited for. */
 const ACTION_TIMEOUT_MS = 10_000;
+/**
+ * The wait for a message in the Inbox: the first one after the stack started pays the
+ * notifier's cold start, slow on a busy machine.
+ */
+const INBOX_TIMEOUT_MS = 20_000;
 
 /** A missing browser fails every test with this message; nothing is skipped. */
 async function launchChromium(): Promise<Browser> {
@@ -94,7 +99,7 @@ export function useHomePage(): HomePage {
     },
     inboxFor: (to) => home.page.locator(`#inbox-list > li[data-to="${to}"]`),
     async newestCodeIn(messages, count) {
-      await messages.nth(count - 1).waitFor();
+      await messages.nth(count - 1).waitFor({ timeout: INBOX_TIMEOUT_MS });
       const code = await messages.first().locator("mark.code").last().textContent();
       expect(code).toMatch(/^\d{6}$/);
       return code ?? "";
