@@ -1,5 +1,5 @@
 // @ts-check
-/** Small DOM helpers shared by every part of the page. */
+/** Small DOM functions shared by every part of the page. */
 
 /**
  * The element `selector` names, checked to be a `type`: a missing or different element is a
