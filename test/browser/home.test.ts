@@ -3,110 +3,19 @@
  * the local stack of the global setup. The page is used as a person would use it: forms filled
  * by label, codes read from the page's own Inbox panel.
  */
-import { existsSync } from "node:fs";
-import {
-  type Browser,
-  type BrowserContext,
-  chromium,
-  type Locator,
-  type Page,
-} from "playwright-core";
-import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from "vitest";
-import { freshPhone, freshUsername, post } from "../support/http.js";
-import { latestCodeFor } from "../support/local.js";
+import { generateSync } from "otplib";
+import type { Page } from "playwright-core";
+import { beforeEach, describe, expect, it } from "vitest";
+import { call, freshPhone, freshUsername, post } from "../support/http.js";
+import { PASSWORD, registerSmsUser, wrongOf } from "../support/users.js";
+import { useHomePage } from "./home-page.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-/** Every wait of a test; well under vitest's 30 s so that a failure names what it waited for. */
-const ACTION_TIMEOUT_MS = 10_000;
-const PASSWORD = "correct horse battery staple";
-
-let browser: Browser | undefined;
-let context: BrowserContext | undefined;
+const home = useHomePage();
+const { inboxFor, newestCodeIn, signInOwner } = home;
 let page: Page;
-let pageErrors: string[] = [];
-
-/** A missing browser fails every test with this message; nothing is skipped. */
-async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `The browser tests need Chromium at ${CHROMIUM}, and it is missing. Install it with ` +
-        "`apt-get install -y chromium` (Debian) and run the tests again.",
-    );
-  }
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-}
-
-beforeEach(async () => {
-  pageErrors = [];
-  browser ??= await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  context.setDefaultTimeout(ACTION_TIMEOUT_MS);
-  page = await context.newPage();
-  page.on("pageerror", (error) => pageErrors.push(error.message));
-  await page.goto(`${inject("apiUrl")}/`);
+beforeEach(() => {
+  page = home.page;
 });
-
-afterEach(async () => {
-  await context?.close();
-  context = undefined;
-  expect(pageErrors).toEqual([]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-/** The Inbox panel's messages to `to`, newest first. */
-function inboxFor(to: string): Locator {
-  return page.locator(`#inbox-list > li[data-to="${to}"]`);
-}
-
-/** The code in the newest message to `to`, once the Inbox shows `count` messages to it. */
-async function newestCodeIn(messages: Locator, count: number): Promise<string> {
-  await messages.nth(count - 1).waitFor();
-  const code = await messages.first().locator("mark.code").last().textContent();
-  expect(code).toMatch(/^\d{6}$/);
-  return code ?? "";
-}
-
-/** A user with SMS two-factor authentication, registered over HTTP. */
-async function smsUser(): Promise<{ username: string; phone: string }> {
-  const phone = freshPhone();
-  const since = new Date();
-  expect((await post("/v1/phone_verification_codes", { phoneNumber: phone })).status).toBe(204);
-  const code = await latestCodeFor(phone, { after: since });
-  const username = freshUsername();
-  const created = await post("/v1/customers", {
-    username,
-    password: PASSWORD,
-    authMethod: "tfa_sms",
-    phoneNumber: phone,
-    phoneVerificationCode: code,
-  });
-  expect(created.status).toBe(201);
-  return { username, phone };
-}
-
-/** Signs in on the page as a new user without TFA: the owner of connector accounts. */
-async function signInOwner(): Promise<void> {
-  const username = freshUsername();
-  expect((await post("/v1/customers", { username, password: PASSWORD })).status).toBe(201);
-  const login = page.locator("#login-form");
-  await login.getByLabel("Username").fill(username);
-  await login.getByLabel("Password", { exact: true }).fill(PASSWORD);
-  await login.getByRole("button", { name: "Log in" }).click();
-  await page.locator("#signed-in").getByText(username).waitFor();
-}
 
 describe("the Home page", () => {
   it("a person can verify a phone, register with SMS TFA and log in with the code read from the inbox", async () => {
@@ -148,7 +57,7 @@ describe("the Home page", () => {
   });
 
   it("an otp_required answer shows the masked destination and an OTP field", async () => {
-    const { username, phone } = await smsUser();
+    const { username, phone } = await registerSmsUser();
     const login = page.locator("#login-form");
     await login.getByLabel("Username").fill(username);
     await login.getByLabel("Password", { exact: true }).fill(PASSWORD);
@@ -164,7 +73,7 @@ describe("the Home page", () => {
 
     // A wrong code is refused with the API's own explanation, and the field stays.
     const code = await newestCodeIn(inboxFor(phone), 2);
-    await otp.fill(code.replace(/\d$/, (d) => String((Number(d) + 1) % 10)));
+    await otp.fill(wrongOf(code));
     await login.getByRole("button", { name: "Verify the code" }).click();
     await login.locator(".result", { hasText: "(invalid_otp)" }).waitFor();
     expect(await otp.isVisible()).toBe(true);
@@ -174,15 +83,9 @@ describe("the Home page", () => {
   it("the 2FA popup opens for a waiting connector run and the typed code finishes the run", async () => {
     // The demo connector logs into this service's /v1/token as a user with SMS TFA. The test
     // stack gives a waiting run 4 s (CONNECTOR_TWOFA_TIMEOUT_SECONDS) per code.
-    const target = await smsUser();
+    const target = await registerSmsUser();
     await signInOwner();
-    const connectors = page.locator("#connectors");
-    await connectors.getByLabel("Site login").fill(target.username);
-    await connectors.getByLabel("Site password").fill(PASSWORD);
-    await connectors.getByRole("button", { name: "Create a demo account" }).click();
-    const runNow = connectors.getByRole("button", { name: "Run now" });
-    await connectors.locator("#run-start:enabled").waitFor();
-    await runNow.click();
+    await home.startDemoRun(target);
 
     const popup = page.getByRole("dialog", { name: "Two-factor code needed" });
     await popup.waitFor();
@@ -190,7 +93,7 @@ describe("the Home page", () => {
     const code = await newestCodeIn(inboxFor(target.phone), 2);
 
     // A wrong code first: the popup comes back asking again.
-    await popup.getByLabel("Code").fill(code.replace(/\d$/, (d) => String((Number(d) + 1) % 10)));
+    await popup.getByLabel("Code").fill(wrongOf(code));
     await popup.getByRole("button", { name: "Send the code" }).click();
     await popup.getByText("Wrong code, try again.").waitFor();
     expect(await page.locator("#account-state").textContent()).toContain("TWOFA_NEEDED_RETRY.SMS");
@@ -203,5 +106,213 @@ describe("the Home page", () => {
       "Logged in to the site (LOGIN_SUCCESS)",
     );
     expect(await popup.isHidden()).toBe(true);
+  });
+});
+
+/** A user whose authenticator app is linked (set up over HTTP), with its ten backup codes. */
+async function appUser(): Promise<{ username: string; backupCodes: string[] }> {
+  const username = freshUsername();
+  expect((await post("/v1/customers", { username, password: PASSWORD })).status).toBe(201);
+  const tokens = await post("/v1/token", { grant_type: "password", username, password: PASSWORD });
+  const token = String(tokens.body.access_token);
+  const setup = await call<{ response: { manualEntryKey: string } }>(
+    "GET",
+    "/api/2.0/settings/tfaapp/setup",
+    { token },
+  );
+  const secret = setup.body.response.manualEntryKey.replace(/\s+/g, "");
+  const linked = await post(
+    "/api/2.0/settings/tfaapp/validate",
+    { code: generateSync({ secret }) },
+    { token },
+  );
+  expect(linked.body.response).toBe(true);
+  const codes = await call<{ response: { code: string }[] }>(
+    "GET",
+    "/api/2.0/settings/tfaappcodes",
+    { token },
+  );
+  const backupCodes = codes.body.response.map((entry) => entry.code);
+  expect(backupCodes).toHaveLength(10);
+  return { username, backupCodes };
+}
+
+/**
+ * Holds every request to `url` until the returned function is called: the test sees what the
+ * page shows while it waits for the answer.
+ */
+async function holdRequests(url: string): Promise<() => void> {
+  let release = () => {};
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  await page.route(url, async (route) => {
+    await released;
+    await route.continue();
+  });
+  return release;
+}
+
+describe("the Home page's second factors", () => {
+  it("an app user logs in with a backup code, then makes new backup codes and unlinks the app, each confirmed with a current second factor", async () => {
+    const { username, backupCodes } = await appUser();
+    const [loginCode = "", spentLater = "", regenerateCode = ""] = backupCodes;
+    await home.logIn(username);
+
+    const login = page.locator("#login-form");
+    const otp = login.getByLabel("Login code");
+    await otp.waitFor();
+    // The field says it takes backup codes, and takes one whole.
+    expect(await login.locator("#otp-hint").isVisible()).toBe(true);
+    expect(await login.locator("#otp-hint").textContent()).toContain("backup codes");
+    await otp.fill(loginCode);
+    expect(await otp.inputValue()).toBe(loginCode);
+    await login.getByRole("button", { name: "Verify the code" }).click();
+    await page.locator("#signed-in").getByText(username).waitFor();
+    expect(await page.locator("#user-details").textContent()).toContain("an authenticator app");
+
+    const totp = page.locator("#totp");
+    const result = totp.locator(":scope > .result");
+    const stepUp = totp.getByLabel("Code from your authenticator app, or a backup code");
+    const newCodes = totp.getByRole("button", { name: "New backup codes" });
+    const unlink = totp.getByRole("button", { name: "Unlink the app" });
+
+    // Without a code, the page says what the step-up needs.
+    await newCodes.click();
+    await result.getByText("(second_factor_required)").waitFor();
+    expect(await result.textContent()).toContain("a code from your current app or a backup code");
+    // A spent backup code is refused.
+    await stepUp.fill(loginCode);
+    await newCodes.click();
+    await result.getByText("(invalid_otp)").waitFor();
+
+    await stepUp.fill(regenerateCode);
+    await newCodes.click();
+    await result.getByText("New backup codes: the old ones no longer work.").waitFor();
+    const fresh = await page.locator("#backup-list > li").allTextContents();
+    expect(fresh).toHaveLength(10);
+    expect(fresh.filter((code) => backupCodes.includes(code))).toEqual([]);
+    expect(await stepUp.inputValue()).toBe("");
+
+    // An old code no longer confirms anything; a new one does.
+    await stepUp.fill(spentLater);
+    await unlink.click();
+    await result.getByText("(invalid_otp)").waitFor();
+    await stepUp.fill(fresh[0] ?? "");
+    await unlink.click();
+    await result.getByText("Authenticator app unlinked").waitFor();
+    expect(await page.locator("#user-details").textContent()).toContain("not linked");
+    expect(await page.locator("#user-details").textContent()).toContain("password only");
+    expect(await page.locator("#backup-codes").isHidden()).toBe(true);
+    expect(await page.locator("#totp-manage").isHidden()).toBe(true);
+  });
+
+  it("linking an app shows its backup codes once, and signing out clears them and every other secret on the page", async () => {
+    await signInOwner();
+    const totp = page.locator("#totp");
+    await totp.getByRole("button", { name: "Set up an authenticator app" }).click();
+    await page.locator("#totp-enroll").waitFor();
+    const key = (await page.locator("#totp-key").textContent()) ?? "";
+    expect(key).not.toBe("");
+    await totp
+      .getByLabel("Code from the app")
+      .fill(generateSync({ secret: key.replace(/\s+/g, "") }));
+    await totp.getByRole("button", { name: "Link the app" }).click();
+    const backup = page.locator("#backup-list > li");
+    await backup.nth(9).waitFor();
+    const codes = await backup.allTextContents();
+
+    // More secrets typed elsewhere: a registration's password and verification code, and the
+    // site password the connector form took from the login.
+    const register = page.locator("#register-form");
+    await register.getByLabel("Password", { exact: true }).fill(PASSWORD);
+    await register.locator('input[name="phoneVerificationCode"]').fill("123456");
+    expect(await page.locator("#connectors").getByLabel("Site password").inputValue()).toBe(
+      PASSWORD,
+    );
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.locator("#session", { hasText: "Not signed in" }).waitFor();
+    expect(await page.locator("#backup-codes").isHidden()).toBe(true);
+    expect(await backup.count()).toBe(0);
+    expect(await page.locator("#totp-enroll").isHidden()).toBe(true);
+    expect(await page.locator("#totp-key").textContent()).toBe("");
+    expect(await page.locator("#totp-qr").getAttribute("src")).toBeNull();
+    const html = await page.content();
+    for (const code of [...codes, key]) expect(html).not.toContain(code);
+    // No field keeps a password or a code. (A string: the tests have no DOM types.)
+    const filled = await page.evaluate(
+      `[...document.querySelectorAll('input[type="password"], input[autocomplete="one-time-code"], input[name$="VerificationCode"]')]
+        .filter((input) => input.value !== "").map((input) => input.id || input.name)`,
+    );
+    expect(filled).toEqual([]);
+  });
+});
+
+describe("the Home page while it waits", () => {
+  it("says so with a spinner while a code is being sent", async () => {
+    const phone = freshPhone();
+    const release = await holdRequests("**/v1/phone_verification_codes");
+    const form = page.locator("#verify-form");
+    await page.getByLabel("Phone number (E.164)").fill(phone);
+    await form.getByRole("button", { name: "Send a code" }).click();
+
+    const waiting = form.locator('.result[data-kind="progress"]');
+    await waiting.getByText(`Sending a code to ${phone}…`).waitFor();
+    expect(await waiting.getAttribute("aria-busy")).toBe("true");
+    expect(await form.getByRole("button", { name: "Send a code" }).isDisabled()).toBe(true);
+
+    release();
+    await form.locator(".result", { hasText: `Code sent to ${phone}` }).waitFor();
+    expect(await form.locator(".result").getAttribute("aria-busy")).toBeNull();
+    expect(await form.locator(".result").getAttribute("data-kind")).toBe("ok");
+  });
+
+  it("says so while a run starts and while a typed code is handed to the connector", async () => {
+    const target = await registerSmsUser();
+    await signInOwner();
+    const connectors = page.locator("#connectors");
+    const startRelease = await holdRequests("**/v1/accounts/*/runs");
+    await home.startDemoRun(target);
+    await connectors
+      .locator(':scope > .result[data-kind="progress"]', {
+        hasText: "Starting the run…",
+      })
+      .waitFor();
+    startRelease();
+
+    const popup = page.getByRole("dialog", { name: "Two-factor code needed" });
+    await popup.waitFor();
+    const code = await newestCodeIn(inboxFor(target.phone), 2);
+    const codeRelease = await holdRequests("**/v1/accounts/*/twofa_code");
+    await popup.getByLabel("Code").fill(code);
+    await popup.getByRole("button", { name: "Send the code" }).click();
+    await popup
+      .locator('.result[data-kind="progress"]', {
+        hasText: "Handing the code to the connector…",
+      })
+      .waitFor();
+    codeRelease();
+    await page.locator("#run-status", { hasText: /^succeeded/ }).waitFor();
+    expect(await connectors.locator(":scope > .result").textContent()).toBe("The run finished.");
+  });
+
+  it("after the wait for a code gives up, the account card says that no code arrived in time", async () => {
+    const target = await registerSmsUser();
+    await signInOwner();
+    await home.startDemoRun(target);
+    const popup = page.getByRole("dialog", { name: "Two-factor code needed" });
+    await popup.waitFor();
+
+    // Nobody types the code: the test stack's wait gives up after 4 s.
+    await page.locator("#run-status", { hasText: /^failed/ }).waitFor();
+    const expired = "No two-factor code arrived in time (USER_ACTION_NEEDED.TWOFA_EXPIRED)";
+    expect(await page.locator("#run-status").textContent()).toBe(`failed: ${expired}`);
+    expect(await page.locator("#account-state").textContent()).toBe(expired);
+    expect(await page.locator("#connectors > .result").textContent()).toBe(
+      "The run failed: No two-factor code arrived in time.",
+    );
+    expect(await popup.isHidden()).toBe(true);
+    expect(await page.locator("#twofa-reopen").isHidden()).toBe(true);
   });
 });
