@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Context, SNSEvent, SNSMessageAttributes } from "aws-lambda";
-import { createLambdaContext, describe } from "./api-server.js";
+import { createLambdaContext, describe } from "./lambda.js";
 
 export interface SmsMessage {
   readonly channel: "sms";

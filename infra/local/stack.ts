@@ -8,16 +8,10 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { SNSEvent } from "aws-lambda";
 import { LINKABLES, type Linkable, SUBSCRIBERS } from "../routes.js";
-import {
-  LOCAL_ACCOUNT_ID,
-  LOCAL_REGION,
-  type LocalMessage,
-  lazyHandler,
-  localFunctionName,
-  startApiServer,
-} from "./api-server.js";
+import { type LocalMessage, startApiServer } from "./api-server.js";
 import { startDynamoLocal } from "./dynamodb.js";
 import { loadOrCreateKeys, type ServiceKeys } from "./keys.js";
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION, lazyHandler, localFunctionName } from "./lambda.js";
 import { type EmailMessage, startLocalSes } from "./ses.js";
 import { type SmsMessage, type SnsSubscriber, startLocalSns } from "./sns.js";
 

@@ -10,8 +10,8 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { describe } from "./api-server.js";
 import { connectorRunsService } from "./connector-runs.js";
+import { describe } from "./lambda.js";
 import {
   type ExtraServiceStarter,
   LOCAL_RESOURCES,
