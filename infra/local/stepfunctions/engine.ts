@@ -31,7 +31,12 @@ import {
   throughJson,
 } from "./definitions.js";
 import { SfnServiceError } from "./errors.js";
-import { Execution, type ExecutionDescription, type LibraryRun } from "./execution.js";
+import {
+  Execution,
+  type ExecutionDescription,
+  type ExecutionStatus,
+  type LibraryRun,
+} from "./execution.js";
 import { dataField, type HistoryEvent, withoutExecutionData } from "./history.js";
 import { type LocalStateMachine, Machine } from "./machine.js";
 import { RunningTask } from "./running-task.js";
@@ -43,8 +48,32 @@ export interface HistoryPage {
   nextToken?: string;
 }
 
-const HISTORY_PAGE_DEFAULT = 100;
-const HISTORY_PAGE_MAX = 1000;
+export interface StateMachineListItem {
+  stateMachineArn: string;
+  name: string;
+  type: "STANDARD";
+  creationDate: Date;
+}
+
+export interface StateMachineDescription extends StateMachineListItem {
+  status: "ACTIVE";
+  definition: string;
+  roleArn: string;
+}
+
+export type ExecutionListItem = Pick<
+  ExecutionDescription,
+  "executionArn" | "stateMachineArn" | "name" | "status" | "startDate" | "stopDate"
+>;
+
+interface PageRequest {
+  maxResults?: number;
+  nextToken?: string;
+}
+
+/** AWS's page size when `maxResults` is omitted or 0, and the largest it accepts. */
+const PAGE_DEFAULT = 100;
+const PAGE_MAX = 1000;
 
 type LibraryEvent = LibraryRun["eventLogs"] extends AsyncGenerator<infer E> ? E : never;
 
@@ -64,13 +93,7 @@ export class LocalStepFunctionsEngine {
     executionArn: string;
     startDate: Date;
   } {
-    const machine = this.machines.get(params.stateMachineArn);
-    if (!machine) {
-      throw new SfnServiceError(
-        STATE_MACHINE_ARN.test(params.stateMachineArn) ? "StateMachineDoesNotExist" : "InvalidArn",
-        `State Machine Does Not Exist: '${params.stateMachineArn}'`,
-      );
-    }
+    const machine = this.machine(params.stateMachineArn);
     const name = params.name ?? randomUUID();
     if (!EXECUTION_NAME.test(name))
       throw new SfnServiceError("InvalidName", `Invalid Name: '${name}'`);
@@ -133,22 +156,57 @@ export class LocalStepFunctionsEngine {
     includeExecutionData?: boolean;
   }): HistoryPage {
     const execution = this.execution(params.executionArn);
-    const pageSize = params.maxResults || HISTORY_PAGE_DEFAULT;
-    if (!Number.isInteger(pageSize) || pageSize < 0 || pageSize > HISTORY_PAGE_MAX) {
-      throw new SfnServiceError(
-        "ValidationException",
-        `maxResults must be 0 to ${HISTORY_PAGE_MAX}`,
-      );
-    }
     const all = [...execution.history.list()];
     if (params.reverseOrder) all.reverse();
-    const offset = params.nextToken === undefined ? 0 : pageOffset(params.nextToken, execution.arn);
-    const page = all.slice(offset, offset + pageSize);
-    const next = offset + page.length;
+    const page = paginate(all, params, `history:${execution.arn}`);
     return {
-      events: params.includeExecutionData === false ? page.map(withoutExecutionData) : page.slice(),
-      ...(next < all.length ? { nextToken: pageToken(execution.arn, next) } : {}),
+      events:
+        params.includeExecutionData === false ? page.items.map(withoutExecutionData) : page.items,
+      ...(page.nextToken ? { nextToken: page.nextToken } : {}),
     };
+  }
+
+  listStateMachines(params: PageRequest): {
+    stateMachines: StateMachineListItem[];
+    nextToken?: string;
+  } {
+    const all = [...this.machines.values()].map(listItem);
+    const page = paginate(all, params, "stateMachines");
+    return {
+      stateMachines: page.items,
+      ...(page.nextToken ? { nextToken: page.nextToken } : {}),
+    };
+  }
+
+  describeStateMachine(stateMachineArn: string): StateMachineDescription {
+    const machine = this.machine(stateMachineArn);
+    return {
+      ...listItem(machine),
+      status: "ACTIVE",
+      definition: JSON.stringify(machine.definition),
+      roleArn: machine.roleArn,
+    };
+  }
+
+  /** Newest first, as AWS lists them. */
+  listExecutions(
+    params: PageRequest & { stateMachineArn: string; statusFilter?: ExecutionStatus },
+  ): { executions: ExecutionListItem[]; nextToken?: string } {
+    const machine = this.machine(params.stateMachineArn);
+    const all = [...this.executions.values()]
+      .filter((execution) => execution.machine === machine)
+      .filter((execution) => !params.statusFilter || execution.status === params.statusFilter)
+      .reverse()
+      .map((execution) => ({
+        executionArn: execution.arn,
+        stateMachineArn: machine.arn,
+        name: execution.name,
+        status: execution.status,
+        startDate: execution.startDate,
+        ...(execution.stopDate ? { stopDate: execution.stopDate } : {}),
+      }));
+    const page = paginate(all, params, `executions:${machine.arn}:${params.statusFilter ?? ""}`);
+    return { executions: page.items, ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
   }
 
   stopExecution(executionArn: string, error?: string, cause?: string): { stopDate: Date } {
@@ -177,11 +235,22 @@ export class LocalStepFunctionsEngine {
     }
   }
 
+  private machine(stateMachineArn: string): Machine {
+    assertArn(stateMachineArn, "stateMachine", STATE_MACHINE_ARN);
+    const machine = this.machines.get(stateMachineArn);
+    if (machine) return machine;
+    throw new SfnServiceError(
+      "StateMachineDoesNotExist",
+      `State Machine Does Not Exist: '${stateMachineArn}'`,
+    );
+  }
+
   private execution(executionArn: string): Execution {
+    assertArn(executionArn, "execution", EXECUTION_ARN);
     const execution = this.executions.get(executionArn);
     if (execution) return execution;
     throw new SfnServiceError(
-      EXECUTION_ARN.test(executionArn) ? "ExecutionDoesNotExist" : "InvalidArn",
+      "ExecutionDoesNotExist",
       `Execution Does Not Exist: '${executionArn}'`,
     );
   }
@@ -411,14 +480,63 @@ function parseJsonDocument(
   }
 }
 
-function pageToken(executionArn: string, offset: number): string {
-  return Buffer.from(JSON.stringify([executionArn, offset])).toString("base64url");
+function listItem(machine: Machine): StateMachineListItem {
+  return {
+    stateMachineArn: machine.arn,
+    name: machine.name,
+    type: "STANDARD",
+    creationDate: machine.creationDate,
+  };
 }
 
-function pageOffset(token: string, executionArn: string): number {
+/**
+ * `InvalidArn` worded as AWS words it: the prefix when the text is no ARN at all, the resource
+ * type when it is an ARN of something else (an execution where a state machine is expected).
+ */
+function assertArn(arn: string, resourceType: string, shape: RegExp): void {
+  if (shape.test(arn)) return;
+  const parts = arn.split(":");
+  const detail =
+    !arn.startsWith("arn:") || parts.length < 7 || parts[2] !== "states"
+      ? `Invalid ARN prefix: ${arn}`
+      : parts[5] !== resourceType
+        ? `Resource type not valid in this context: ${parts[5]}`
+        : `Invalid ARN: ${arn}`;
+  throw new SfnServiceError("InvalidArn", `Invalid Arn: '${detail}'`);
+}
+
+/**
+ * One page of `all`. The token names the listing it belongs to (`scope`), so that a token of
+ * another listing answers `InvalidToken` as AWS's does.
+ */
+function paginate<T>(
+  all: readonly T[],
+  request: PageRequest,
+  scope: string,
+): { items: T[]; nextToken?: string } {
+  const pageSize = request.maxResults || PAGE_DEFAULT;
+  if (!Number.isInteger(pageSize) || pageSize < 0 || pageSize > PAGE_MAX) {
+    throw new SfnServiceError(
+      "ValidationException",
+      `1 validation error detected: Value '${request.maxResults}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to ${PAGE_MAX}`,
+    );
+  }
+  const offset = request.nextToken === undefined ? 0 : pageOffset(request.nextToken, scope);
+  const items = all.slice(offset, offset + pageSize);
+  const next = offset + items.length;
+  return { items, ...(next < all.length ? { nextToken: pageToken(scope, next) } : {}) };
+}
+
+function pageToken(scope: string, offset: number): string {
+  return Buffer.from(JSON.stringify([scope, offset])).toString("base64url");
+}
+
+function pageOffset(token: string, scope: string): number {
   try {
-    const [arn, offset] = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as unknown[];
-    if (arn === executionArn && Number.isInteger(offset) && (offset as number) >= 0) {
+    const [tokenScope, offset] = JSON.parse(
+      Buffer.from(token, "base64url").toString("utf8"),
+    ) as unknown[];
+    if (tokenScope === scope && Number.isInteger(offset) && (offset as number) >= 0) {
       return offset as number;
     }
   } catch {

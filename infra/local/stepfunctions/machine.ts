@@ -28,6 +28,8 @@ export class Machine {
   readonly definition: AslDefinition;
   /** Task states by name: each gets a local handler. */
   readonly tasks = new Map<string, AslTaskState>();
+  /** Locally, a state machine is created when the service starts. */
+  readonly creationDate = new Date();
 
   constructor(readonly config: LocalStateMachine) {
     const arn = STATE_MACHINE_ARN.exec(config.arn);
