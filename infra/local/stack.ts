@@ -164,6 +164,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const sns = await startLocalSns({
       subscriptions: { [LOCAL_RESOURCES.eventsTopicArn]: subscribersOf("Events", root) },
+      optedOutPhoneNumbers: listFromEnv("LOCAL_SMS_OPTED_OUT"),
       log,
       ...(onMessage ? { onSms: onMessage } : {}),
     });
@@ -213,6 +214,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     throw error;
   }
+}
+
+/** A comma-separated list in an environment variable, e.g. `LOCAL_SMS_OPTED_OUT=+15550100,+15550101`. */
+function listFromEnv(name: string): string[] {
+  return (process.env[name] ?? "")
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean);
 }
 
 function setEnvironment(variables: Readonly<Record<string, string>>): void {
