@@ -159,7 +159,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stops.push({ name: "dynamodb", stop: dynamo.stop });
 
     const onMessage = options.onMessage;
-    const ses = await startLocalSes(onMessage ? { onEmail: onMessage } : {});
+    const ses = await startLocalSes({ log, ...(onMessage ? { onEmail: onMessage } : {}) });
     stops.push({ name: "ses", stop: ses.stop });
 
     const sns = await startLocalSns({
