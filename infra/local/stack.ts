@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import type { SNSEvent } from "aws-lambda";
 import { LINKABLES, type Linkable, SUBSCRIBERS } from "../routes.js";
 import { type LocalMessage, startApiServer } from "./api-server.js";
-import { startDynamoLocal } from "./dynamodb.js";
+import { DEFAULT_TTL_SWEEP, startDynamoLocal, type TtlSweepOptions } from "./dynamodb.js";
 import { loadOrCreateKeys, type ServiceKeys } from "./keys.js";
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION, lazyHandler, localFunctionName } from "./lambda.js";
 import { type EmailMessage, startLocalSes } from "./ses.js";
@@ -155,6 +155,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const dynamo = await startDynamoLocal({
       dbPath: dataDir === null ? null : join(dataDir, "dynamodb"),
       log,
+      ttlSweep: ttlSweepFromEnv(),
     });
     stops.push({ name: "dynamodb", stop: dynamo.stop });
 
@@ -214,6 +215,28 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     throw error;
   }
+}
+
+/**
+ * `LOCAL_TTL_SWEEP_SECONDS` (how often expired items are looked for; 0 turns deletion off) and
+ * `LOCAL_TTL_GRACE_SECONDS` (how long an item outlives its expiry at least).
+ */
+function ttlSweepFromEnv(): TtlSweepOptions | false {
+  const seconds = (name: string, fallback: number) => {
+    const raw = process.env[name]?.trim();
+    if (!raw) return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < 0) {
+      throw new Error(`${name} must be a number of seconds, got "${raw}"`);
+    }
+    return value;
+  };
+  const interval = seconds("LOCAL_TTL_SWEEP_SECONDS", DEFAULT_TTL_SWEEP.intervalMs / 1000);
+  if (interval === 0) return false;
+  return {
+    intervalMs: interval * 1000,
+    graceSeconds: seconds("LOCAL_TTL_GRACE_SECONDS", DEFAULT_TTL_SWEEP.graceSeconds),
+  };
 }
 
 /** A comma-separated list in an environment variable, e.g. `LOCAL_SMS_OPTED_OUT=+15550100,+15550101`. */
