@@ -19,6 +19,22 @@ export type { LocalMessage } from "./api-server.js";
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
+/**
+ * The AWS SDK warns, once per process, that its releases after January 2027 need Node 22. The
+ * local stack and every test worker would each print it; the SDK's documented switch turns it
+ * off for this process and the ones it starts, and this one line says it once instead
+ * (`undefined` when the switch was already set, e.g. in a stack started by the tests).
+ */
+export const SDK_NODE_VERSION_NOTICE = quietSdkNodeVersionWarning();
+
+function quietSdkNodeVersionWarning(): string | undefined {
+  const SWITCH = "AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED";
+  const major = Number(process.versions.node.split(".")[0]);
+  if (major >= 22 || process.env[SWITCH] !== undefined) return undefined;
+  process.env[SWITCH] = "true";
+  return `note: Node ${process.versions.node}; AWS SDK releases after January 2027 need Node 22 (Lambda runs nodejs22.x)`;
+}
+
 /** The local names of the linked resources; fixed, so that tests and tools can rely on them. */
 export const LOCAL_RESOURCES = {
   appName: "twofa",
