@@ -23,7 +23,7 @@ const MAX_RECIPIENTS = 50;
 const MAX_24_HOUR_SEND = 200;
 const MAX_SEND_RATE = 1;
 /** SES: a message is at most 40 MB; the envelope around it is small. */
-export const MAX_REQUEST_BYTES = 41 * 1024 * 1024;
+const MAX_REQUEST_BYTES = 41 * 1024 * 1024;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** A request as handed on to the package (an `IncomingMessage`, or one made here). */
@@ -47,7 +47,7 @@ export interface SesBackend {
   forward(request: ForwardedRequest, body: Buffer, response: ForwardTarget): Promise<void>;
 }
 
-export class SesError extends Error {
+class SesError extends Error {
   constructor(
     readonly code: string,
     message: string,
