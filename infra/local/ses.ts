@@ -1,10 +1,14 @@
 /**
- * Amazon SES stand-in: `aws-ses-v2-local` (SES v1 and v2 APIs, a viewer page at `/`, and
- * `GET /store` to read sent mail back), run in this process.
+ * Amazon SES stand-in: `aws-ses-v2-local` (SES v1 and v2 sends, a viewer page at `/`, and
+ * `GET /store` to read sent mail back), run in this process behind a front of ours
+ * (`ses-api.ts`) that answers the operations the package lacks and checks a send as SES does.
+ * The package listens on a loopback port of its own; clients only ever see the front.
  */
-import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import * as sesLocal from "aws-ses-v2-local";
+import { describe } from "./lambda.js";
+import { createSesFront, type ForwardedRequest, type ForwardTarget } from "./ses-api.js";
 
 export interface EmailMessage {
   readonly channel: "email";
@@ -19,6 +23,8 @@ export interface LocalSesOptions {
   readonly port?: number;
   /** Called once per recipient of every mail, as soon as it is sent. */
   readonly onEmail?: (email: EmailMessage) => void;
+  /** Hears of the stand-in's own faults, never of mail. */
+  readonly log?: (line: string) => void;
 }
 
 export interface LocalSes {
@@ -52,10 +58,10 @@ function resolveStartServer(): StartServer {
 }
 
 export async function startLocalSes(options: LocalSesOptions = {}): Promise<LocalSes> {
+  const log = options.log ?? (() => {});
   // The package's default host `::` listens on every interface.
-  const server = await resolveStartServer()({ host: "127.0.0.1", port: options.port ?? 0 });
-  const { port } = server.address() as AddressInfo;
-  const endpoint = `http://127.0.0.1:${port}`;
+  const store = await resolveStartServer()({ host: "127.0.0.1", port: 0 });
+  const storeUrl = `http://127.0.0.1:${(store.address() as AddressInfo).port}`;
 
   // The store's `at` has whole seconds; the moment a send request finishes is precise to the
   // millisecond, which keeps SMS and mail in order when merged.
@@ -63,10 +69,10 @@ export async function startLocalSes(options: LocalSesOptions = {}): Promise<Loca
   let refreshing: Promise<void> = Promise.resolve();
 
   const readStore = async (): Promise<StoredEmail[]> => {
-    const response = await fetch(`${endpoint}/store`);
+    const response = await fetch(`${storeUrl}/store`);
     if (!response.ok) throw new Error(`SES store answered ${response.status}`);
-    const store = (await response.json()) as { emails?: StoredEmail[] };
-    return store.emails ?? [];
+    const stored = (await response.json()) as { emails?: StoredEmail[] };
+    return stored.emails ?? [];
   };
 
   // Serialised, so that two overlapping refreshes cannot both announce the same mail.
@@ -84,14 +90,64 @@ export async function startLocalSes(options: LocalSesOptions = {}): Promise<Loca
     return refreshing;
   };
 
-  server.on("request", (request: IncomingMessage, response: ServerResponse) => {
-    if (request.method !== "POST" || request.url?.startsWith("/clear-store")) return;
-    response.once("finish", () => {
-      refresh().catch(() => {
+  const forward = async (
+    request: ForwardedRequest,
+    body: Buffer,
+    response: ForwardTarget,
+  ): Promise<void> => {
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (value === undefined || name === "host" || name === "content-length") continue;
+      headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+    }
+    const method = request.method ?? "GET";
+    const answer = await fetch(`${storeUrl}${request.url ?? "/"}`, {
+      method,
+      headers,
+      ...(method === "GET" || method === "HEAD" ? {} : { body }),
+    });
+    const content = Buffer.from(await answer.arrayBuffer());
+    const type = answer.headers.get("content-type");
+    response.writeHead(answer.status, {
+      ...(type ? { "content-type": type } : {}),
+      "content-length": String(content.length),
+    });
+    response.end(content);
+    if (method === "POST" && answer.ok && !request.url?.startsWith("/clear-store")) {
+      await refresh().catch(() => {
         // A failed read is retried by the next send or the next `emails()`.
       });
+    }
+  };
+
+  const recipientsSince = async (since: number): Promise<number> =>
+    (await readStore())
+      .filter((stored) => stored.at * 1000 >= since)
+      .reduce((sum, stored) => sum + normalise(stored, "").length, 0);
+
+  const front = createSesFront({ forward, recipientsSince });
+  const server = createServer((request, response) => {
+    front(request, response).catch((error: unknown) => {
+      log(`ses: request failed: ${describe(error)}`);
+      if (!response.headersSent) {
+        response.writeHead(500, { "content-type": "text/xml" });
+        response.end(
+          "<ErrorResponse><Error><Type>Receiver</Type><Code>InternalFailure</Code><Message>internal error</Message></Error></ErrorResponse>",
+        );
+      } else response.destroy();
     });
   });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  }).catch(async (error: unknown) => {
+    await closeServer(store);
+    throw error;
+  });
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const emails = async (): Promise<EmailMessage[]> => {
     await refresh();
@@ -105,14 +161,18 @@ export async function startLocalSes(options: LocalSesOptions = {}): Promise<Loca
 
   let stopped: Promise<void> | undefined;
   const stop = () => {
-    stopped ??= new Promise<void>((resolve, reject) => {
-      server.close((error) => (error ? reject(error) : resolve()));
-      server.closeAllConnections();
-    });
+    stopped ??= Promise.all([closeServer(server), closeServer(store)]).then(() => {});
     return stopped;
   };
 
   return { endpoint, emails, stop };
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    server.closeAllConnections();
+  });
 }
 
 function normalise(stored: StoredEmail, sentAt: string): EmailMessage[] {

@@ -1,14 +1,20 @@
 /**
  * Amazon SNS stand-in (no usable emulator exists on npm): speaks the query protocol the SDK
- * uses for `Publish`, records SMS sent to phone numbers, and delivers topic messages to the
- * subscribed functions the way SNS invokes Lambda (asynchronously, with Lambda's retries).
+ * uses, records SMS sent to phone numbers, and delivers topic messages to the subscribed
+ * functions the way SNS invokes Lambda (asynchronously, with Lambda's retries).
+ *
+ * Besides `Publish`, it answers what a developer uses to inspect a stack: `CreateTopic`,
+ * `ListTopics`, `GetTopicAttributes`, `ListSubscriptions`, `ListSubscriptionsByTopic`,
+ * `GetSMSAttributes` / `SetSMSAttributes`, and the opt-out list (`CheckIfPhoneNumberIsOptedOut`,
+ * `ListPhoneNumbersOptedOut`, `OptInPhoneNumber`). As in SNS, `Publish` to an opted-out number
+ * is accepted (it has a message ID) and never delivered.
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Context, SNSEvent, SNSMessageAttributes } from "aws-lambda";
-import { createLambdaContext, describe } from "./api-server.js";
+import { createLambdaContext, describe, LOCAL_ACCOUNT_ID, LOCAL_REGION } from "./lambda.js";
 
 export interface SmsMessage {
   readonly channel: "sms";
@@ -28,6 +34,11 @@ export interface LocalSnsOptions {
   readonly log?: (line: string) => void;
   /** Pause before a retry; AWS waits minutes, locally a moment keeps tests short. */
   readonly retryDelayMs?: number;
+  /**
+   * Numbers that replied STOP: SNS accepts a `Publish` to them and delivers nothing. In AWS a
+   * recipient opts out from the phone; locally this list stands for those replies.
+   */
+  readonly optedOutPhoneNumbers?: readonly string[];
 }
 
 export interface LocalSns {
@@ -46,6 +57,35 @@ const SUBSCRIBER_TIMEOUT_MS = 30_000;
 const MAX_MESSAGE_BYTES = 256 * 1024; // SNS quota
 const MAX_REQUEST_BYTES = 1024 * 1024;
 const E164 = /^\+[1-9]\d{1,14}$/;
+/** SNS: up to 256 letters, digits, hyphens and underscores (`.fifo` ends a FIFO topic's). */
+const TOPIC_NAME = /^[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
+/** SNS lists topics and subscriptions 100 at a time. */
+const PAGE_SIZE = 100;
+/** What `GetSMSAttributes` shows before anything was set: SNS's documented defaults. */
+const DEFAULT_SMS_ATTRIBUTES: Readonly<Record<string, string>> = {
+  MonthlySpendLimit: "1",
+  DefaultSMSType: "Promotional",
+};
+const SMS_ATTRIBUTE_NAMES = new Set([
+  "MonthlySpendLimit",
+  "DeliveryStatusIAMRole",
+  "DeliveryStatusSuccessSamplingRate",
+  "DefaultSenderID",
+  "DefaultSMSType",
+  "UsageReportS3Bucket",
+]);
+
+interface Subscriber {
+  readonly fn: SnsSubscriber;
+  readonly name: string;
+  readonly subscriptionArn: string;
+}
+
+interface Topic {
+  readonly topicArn: string;
+  readonly attributes: Record<string, string>;
+  readonly subscribers: readonly Subscriber[];
+}
 
 class SnsError extends Error {
   constructor(
@@ -60,14 +100,20 @@ class SnsError extends Error {
 export async function startLocalSns(options: LocalSnsOptions = {}): Promise<LocalSns> {
   const log = options.log ?? (() => {});
   const retryDelayMs = options.retryDelayMs ?? 200;
-  const subscriptions = Object.entries(options.subscriptions ?? {}).map(([topicArn, fns]) => ({
-    topicArn,
-    subscribers: fns.map((fn, index) => ({
-      fn,
-      name: fn.name || `subscriber-${index + 1}`,
-      subscriptionArn: `${topicArn}:${randomUUID()}`,
-    })),
-  }));
+  const topics = new Map<string, Topic>();
+  for (const [topicArn, fns] of Object.entries(options.subscriptions ?? {})) {
+    topics.set(topicArn, {
+      topicArn,
+      attributes: {},
+      subscribers: fns.map((fn, index) => ({
+        fn,
+        name: fn.name || `subscriber-${index + 1}`,
+        subscriptionArn: `${topicArn}:${randomUUID()}`,
+      })),
+    });
+  }
+  const optedOut = new Set(options.optedOutPhoneNumbers ?? []);
+  const smsAttributes: Record<string, string> = { ...DEFAULT_SMS_ATTRIBUTES };
   const sent: SmsMessage[] = [];
   const deliveries = new Set<Promise<void>>();
   const stopping = new AbortController();
@@ -93,13 +139,18 @@ export async function startLocalSns(options: LocalSnsOptions = {}): Promise<Loca
           "Invalid parameter: PhoneNumber Reason: not a valid E.164 number",
         );
       }
+      if (optedOut.has(phoneNumber)) {
+        // SNS's delivery log says "Phone is currently opted out"; the caller hears nothing.
+        log(`sns: SMS ${messageId} not delivered: ${phoneNumber} has opted out`);
+        return messageId;
+      }
       const sms: SmsMessage = { channel: "sms", to: phoneNumber, body: message, sentAt: now };
       sent.push(sms);
       options.onSms?.(sms);
       return messageId;
     }
 
-    const topic = subscriptions.find((s) => s.topicArn === topicArn);
+    const topic = topics.get(topicArn ?? "");
     if (!topic) throw new SnsError("NotFound", "Topic does not exist", 404);
     const subject = params.get("Subject");
     const attributes = messageAttributes(params);
@@ -173,6 +224,112 @@ export async function startLocalSns(options: LocalSnsOptions = {}): Promise<Loca
     });
   });
 
+  const topicOf = (params: URLSearchParams): Topic => {
+    const topicArn = params.get("TopicArn");
+    if (!topicArn) throw new SnsError("InvalidParameter", "Invalid parameter: TopicArn");
+    const topic = topics.get(topicArn);
+    if (!topic) throw new SnsError("NotFound", "Topic does not exist", 404);
+    return topic;
+  };
+
+  const subscriptionsOf = (topic: Topic): string =>
+    topic.subscribers
+      .map((subscriber) => {
+        const [, , , region, account] = topic.topicArn.split(":");
+        return `<member><SubscriptionArn>${escapeXml(subscriber.subscriptionArn)}</SubscriptionArn><Owner>${account}</Owner><Protocol>lambda</Protocol><Endpoint>arn:aws:lambda:${region}:${account}:function:${escapeXml(subscriber.name)}</Endpoint><TopicArn>${escapeXml(topic.topicArn)}</TopicArn></member>`;
+      })
+      .join("");
+
+  /** Each action's `<…Result>` content. */
+  const actions: Record<string, (params: URLSearchParams) => string> = {
+    Publish: (params) => `<MessageId>${publish(params)}</MessageId>`,
+    CreateTopic: (params) => {
+      const name = params.get("Name") ?? "";
+      if (!TOPIC_NAME.test(name)) {
+        throw new SnsError("InvalidParameter", "Invalid parameter: Topic Name");
+      }
+      const topicArn = `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:${name}`;
+      // Creating an existing topic is an idempotent success that returns its ARN.
+      if (!topics.has(topicArn)) {
+        topics.set(topicArn, {
+          topicArn,
+          attributes: entries(params, "Attributes"),
+          subscribers: [],
+        });
+      }
+      return `<TopicArn>${escapeXml(topicArn)}</TopicArn>`;
+    },
+    ListTopics: (params) => {
+      const page = paginate([...topics.keys()], params.get("NextToken"));
+      return `<Topics>${page.items
+        .map((arn) => `<member><TopicArn>${escapeXml(arn)}</TopicArn></member>`)
+        .join("")}</Topics>${nextTokenXml("NextToken", page.nextToken)}`;
+    },
+    GetTopicAttributes: (params) => {
+      const topic = topicOf(params);
+      const [, , , , account = ""] = topic.topicArn.split(":");
+      const attributes: Record<string, string> = {
+        TopicArn: topic.topicArn,
+        Owner: account,
+        DisplayName: "",
+        SubscriptionsConfirmed: String(topic.subscribers.length),
+        SubscriptionsPending: "0",
+        SubscriptionsDeleted: "0",
+        ...topic.attributes,
+      };
+      return mapXml("Attributes", attributes);
+    },
+    ListSubscriptions: (params) => {
+      const all = [...topics.values()].flatMap((topic) =>
+        topic.subscribers.map((subscriber) => ({ ...topic, subscribers: [subscriber] })),
+      );
+      const page = paginate(all, params.get("NextToken"));
+      return `<Subscriptions>${page.items.map(subscriptionsOf).join("")}</Subscriptions>${nextTokenXml(
+        "NextToken",
+        page.nextToken,
+      )}`;
+    },
+    ListSubscriptionsByTopic: (params) =>
+      `<Subscriptions>${subscriptionsOf(topicOf(params))}</Subscriptions>`,
+    GetSMSAttributes: (params) => {
+      const wanted = members(params, "attributes");
+      const chosen = Object.fromEntries(
+        Object.entries(smsAttributes).filter(
+          ([name]) => wanted.length === 0 || wanted.includes(name),
+        ),
+      );
+      return mapXml("attributes", chosen);
+    },
+    SetSMSAttributes: (params) => {
+      const changes = entries(params, "attributes");
+      for (const [name, value] of Object.entries(changes)) {
+        if (!SMS_ATTRIBUTE_NAMES.has(name)) {
+          throw new SnsError("InvalidParameter", `Invalid parameter: ${name}`);
+        }
+        if (name === "DefaultSMSType" && value !== "Promotional" && value !== "Transactional") {
+          throw new SnsError("InvalidParameter", "Invalid parameter: DefaultSMSType");
+        }
+        if (name === "MonthlySpendLimit" && !/^\d+$/.test(value)) {
+          throw new SnsError("InvalidParameter", "Invalid parameter: MonthlySpendLimit");
+        }
+      }
+      Object.assign(smsAttributes, changes);
+      return "";
+    },
+    CheckIfPhoneNumberIsOptedOut: (params) =>
+      `<isOptedOut>${optedOut.has(phoneNumberOf(params))}</isOptedOut>`,
+    ListPhoneNumbersOptedOut: (params) => {
+      const page = paginate([...optedOut], params.get("nextToken"));
+      return `<phoneNumbers>${page.items
+        .map((number) => `<member>${escapeXml(number)}</member>`)
+        .join("")}</phoneNumbers>${nextTokenXml("nextToken", page.nextToken)}`;
+    },
+    OptInPhoneNumber: (params) => {
+      optedOut.delete(phoneNumberOf(params));
+      return "";
+    },
+  };
+
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     try {
       const params = new URLSearchParams(await readBody(request));
@@ -180,19 +337,20 @@ export async function startLocalSns(options: LocalSnsOptions = {}): Promise<Loca
       if (request.method !== "POST" || action === null) {
         throw new SnsError("MissingAction", "Missing Action");
       }
-      if (action !== "Publish") {
+      const perform = Object.hasOwn(actions, action) ? actions[action] : undefined;
+      if (!perform) {
         throw new SnsError(
           "InvalidAction",
           `The action ${action} is not valid for this web service`,
         );
       }
-      const messageId = publish(params);
+      const result = perform(params);
       const requestId = randomUUID();
       sendXml(
         response,
         200,
         requestId,
-        `<PublishResponse xmlns="${XMLNS}"><PublishResult><MessageId>${messageId}</MessageId></PublishResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></PublishResponse>`,
+        `<${action}Response xmlns="${XMLNS}"><${action}Result>${result}</${action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`,
       );
     } catch (error) {
       if (!(error instanceof SnsError)) throw error;
@@ -263,6 +421,68 @@ function messageAttributes(params: URLSearchParams): SNSMessageAttributes {
       params.get(`${prefix}.Value.StringValue`) ?? params.get(`${prefix}.Value.BinaryValue`) ?? "";
     attributes[name] = { Type: type, Value: value };
   }
+}
+
+/** `Name.member.N` as a list. */
+function members(params: URLSearchParams, name: string): string[] {
+  const values: string[] = [];
+  for (let n = 1; ; n++) {
+    const value = params.get(`${name}.member.${n}`);
+    if (value === null) return values;
+    values.push(value);
+  }
+}
+
+/** `Name.entry.N.key` / `Name.entry.N.value` as a record. */
+function entries(params: URLSearchParams, name: string): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (let n = 1; ; n++) {
+    const key = params.get(`${name}.entry.${n}.key`);
+    if (key === null) return record;
+    record[key] = params.get(`${name}.entry.${n}.value`) ?? "";
+  }
+}
+
+function mapXml(name: string, record: Readonly<Record<string, string>>): string {
+  const body = Object.entries(record)
+    .map(
+      ([key, value]) =>
+        `<entry><key>${escapeXml(key)}</key><value>${escapeXml(value)}</value></entry>`,
+    )
+    .join("");
+  return `<${name}>${body}</${name}>`;
+}
+
+function nextTokenXml(element: string, token: string | undefined): string {
+  return token === undefined ? "" : `<${element}>${token}</${element}>`;
+}
+
+function phoneNumberOf(params: URLSearchParams): string {
+  const phoneNumber = params.get("phoneNumber") ?? "";
+  if (!E164.test(phoneNumber)) {
+    throw new SnsError(
+      "InvalidParameter",
+      "Invalid parameter: PhoneNumber Reason: input incorrectly formatted",
+    );
+  }
+  return phoneNumber;
+}
+
+/** A page of `PAGE_SIZE`; the token is the offset of the next page. */
+function paginate<T>(all: readonly T[], token: string | null): { items: T[]; nextToken?: string } {
+  let offset = 0;
+  if (token !== null) {
+    offset = Number.parseInt(Buffer.from(token, "base64url").toString("utf8"), 10);
+    if (!Number.isInteger(offset) || offset < 0 || offset > all.length) {
+      throw new SnsError("InvalidParameter", "Invalid parameter: NextToken");
+    }
+  }
+  const items = all.slice(offset, offset + PAGE_SIZE);
+  const next = offset + items.length;
+  return {
+    items,
+    ...(next < all.length ? { nextToken: Buffer.from(String(next)).toString("base64url") } : {}),
+  };
 }
 
 async function readBody(request: IncomingMessage): Promise<string> {

@@ -8,22 +8,32 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { SNSEvent } from "aws-lambda";
 import { LINKABLES, type Linkable, SUBSCRIBERS } from "../routes.js";
-import {
-  LOCAL_ACCOUNT_ID,
-  LOCAL_REGION,
-  type LocalMessage,
-  lazyHandler,
-  localFunctionName,
-  startApiServer,
-} from "./api-server.js";
-import { startDynamoLocal } from "./dynamodb.js";
+import { type LocalMessage, startApiServer } from "./api-server.js";
+import { DEFAULT_TTL_SWEEP, startDynamoLocal, type TtlSweepOptions } from "./dynamodb.js";
 import { loadOrCreateKeys, type ServiceKeys } from "./keys.js";
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION, lazyHandler, localFunctionName } from "./lambda.js";
 import { type EmailMessage, startLocalSes } from "./ses.js";
 import { type SmsMessage, type SnsSubscriber, startLocalSns } from "./sns.js";
 
 export type { LocalMessage } from "./api-server.js";
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+
+/**
+ * The AWS SDK warns, once per process, that its releases after January 2027 need Node 22. The
+ * local stack and every test worker would each print it; the SDK's documented switch turns it
+ * off for this process and the ones it starts, and this one line says it once instead
+ * (`undefined` when the switch was already set, e.g. in a stack started by the tests).
+ */
+export const SDK_NODE_VERSION_NOTICE = quietSdkNodeVersionWarning();
+
+function quietSdkNodeVersionWarning(): string | undefined {
+  const SWITCH = "AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED";
+  const major = Number(process.versions.node.split(".")[0]);
+  if (major >= 22 || process.env[SWITCH] !== undefined) return undefined;
+  process.env[SWITCH] = "true";
+  return `note: Node ${process.versions.node}; AWS SDK releases after January 2027 need Node 22 (Lambda runs nodejs22.x)`;
+}
 
 /** The local names of the linked resources; fixed, so that tests and tools can rely on them. */
 export const LOCAL_RESOURCES = {
@@ -161,15 +171,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const dynamo = await startDynamoLocal({
       dbPath: dataDir === null ? null : join(dataDir, "dynamodb"),
       log,
+      ttlSweep: ttlSweepFromEnv(),
     });
     stops.push({ name: "dynamodb", stop: dynamo.stop });
 
     const onMessage = options.onMessage;
-    const ses = await startLocalSes(onMessage ? { onEmail: onMessage } : {});
+    const ses = await startLocalSes({ log, ...(onMessage ? { onEmail: onMessage } : {}) });
     stops.push({ name: "ses", stop: ses.stop });
 
     const sns = await startLocalSns({
       subscriptions: { [LOCAL_RESOURCES.eventsTopicArn]: subscribersOf("Events", root) },
+      optedOutPhoneNumbers: listFromEnv("LOCAL_SMS_OPTED_OUT"),
       log,
       ...(onMessage ? { onSms: onMessage } : {}),
     });
@@ -219,6 +231,36 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     throw error;
   }
+}
+
+/**
+ * `LOCAL_TTL_SWEEP_SECONDS` (how often expired items are looked for; 0 turns deletion off) and
+ * `LOCAL_TTL_GRACE_SECONDS` (how long an item outlives its expiry at least).
+ */
+function ttlSweepFromEnv(): TtlSweepOptions | false {
+  const seconds = (name: string, fallback: number) => {
+    const raw = process.env[name]?.trim();
+    if (!raw) return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < 0) {
+      throw new Error(`${name} must be a number of seconds, got "${raw}"`);
+    }
+    return value;
+  };
+  const interval = seconds("LOCAL_TTL_SWEEP_SECONDS", DEFAULT_TTL_SWEEP.intervalMs / 1000);
+  if (interval === 0) return false;
+  return {
+    intervalMs: interval * 1000,
+    graceSeconds: seconds("LOCAL_TTL_GRACE_SECONDS", DEFAULT_TTL_SWEEP.graceSeconds),
+  };
+}
+
+/** A comma-separated list in an environment variable, e.g. `LOCAL_SMS_OPTED_OUT=+15550100,+15550101`. */
+function listFromEnv(name: string): string[] {
+  return (process.env[name] ?? "")
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean);
 }
 
 function setEnvironment(variables: Readonly<Record<string, string>>): void {

@@ -10,14 +10,15 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { describe } from "./api-server.js";
 import { connectorRunsService } from "./connector-runs.js";
+import { describe } from "./lambda.js";
 import {
   type ExtraServiceStarter,
   LOCAL_RESOURCES,
   type LocalMessage,
   type LocalStack,
   PROJECT_ROOT,
+  SDK_NODE_VERSION_NOTICE,
   startLocalStack,
 } from "./stack.js";
 
@@ -101,6 +102,7 @@ async function main(): Promise<void> {
   const dataDir = options.inMemory ? null : join(PROJECT_ROOT, ".data");
   const started = Date.now();
   log(`starting the local stack (${dataDir ? `data in ${dataDir}` : "in memory"})`);
+  if (SDK_NODE_VERSION_NOTICE) log(SDK_NODE_VERSION_NOTICE);
   try {
     stack = await startLocalStack({
       dataDir,

@@ -18,446 +18,64 @@
  */
 import "./promise-with-resolvers.js";
 import { randomUUID } from "node:crypto";
-import { StateMachine, type StateMachineDefinition } from "aws-local-stepfunctions";
+import type { AslFailState, AslTaskState, JsonValue } from "../../connector-run.asl.js";
 import {
-  type AslDefinition,
-  type AslFailState,
-  type AslTaskState,
-  type JsonValue,
-  LAMBDA_INVOKE,
-  LAMBDA_INVOKE_WAIT_FOR_TASK_TOKEN,
-} from "../../connector-run.asl.js";
+  byteLength,
+  EXECUTION_ARN,
+  EXECUTION_NAME,
+  isJsonObject,
+  MAX_PAYLOAD_BYTES,
+  STATE_MACHINE_ARN,
+  stateTypeName,
+  TASK_RESOURCES,
+  throughJson,
+} from "./definitions.js";
 import { SfnServiceError } from "./errors.js";
 import {
-  dataField,
-  ExecutionHistory,
-  type HistoryEvent,
-  type StateTypeName,
-  withoutExecutionData,
-} from "./history.js";
-import { deferred } from "./promise-with-resolvers.js";
-import { type CallbackOutcome, type CallbackTarget, TaskTokenRegistry } from "./task-tokens.js";
-
-export interface LocalStateMachine {
-  /** `arn:aws:states:<region>:<account>:stateMachine:<name>` */
-  arn: string;
-  name: string;
-  definition: AslDefinition;
-  /** Runs the Lambda function `functionArn` (the task's `FunctionName`) with `payload`. */
-  invokeFunction: (functionArn: string, payload: unknown) => Promise<unknown>;
-  roleArn?: string;
-}
-
-export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
-
-export interface ExecutionDescription {
-  executionArn: string;
-  stateMachineArn: string;
-  name: string;
-  status: ExecutionStatus;
-  startDate: Date;
-  stopDate?: Date;
-  input: string;
-  output?: string;
-  error?: string;
-  cause?: string;
-}
+  Execution,
+  type ExecutionDescription,
+  type ExecutionStatus,
+  type LibraryRun,
+} from "./execution.js";
+import { dataField, type HistoryEvent, withoutExecutionData } from "./history.js";
+import { type LocalStateMachine, Machine } from "./machine.js";
+import { RunningTask } from "./running-task.js";
+import { TaskTokenRegistry } from "./task-tokens.js";
+import { UncatchableError } from "./uncatchable-error.js";
 
 export interface HistoryPage {
   events: HistoryEvent[];
   nextToken?: string;
 }
 
-const STATE_MACHINE_ARN = /^arn:aws:states:([a-z0-9-]+):(\d{12}):stateMachine:([^:]+)$/;
-const EXECUTION_ARN = /^arn:aws:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/;
-/** AWS: no whitespace, brackets, wildcards, `"#%\^|~`$&,;:/` or control characters. */
-const EXECUTION_NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\p{Cc}]{1,80}$/u;
-/** Step Functions quota on inputs and outputs. */
-const MAX_PAYLOAD_BYTES = 256 * 1024;
-/** `setTimeout` holds at most 2^31 - 1 ms; a longer timer could not be armed, nor needed here. */
-const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
-/** The library's task timer is set this far beyond ours, so ours always fires first. */
-const LIBRARY_TIMER_SLACK_SECONDS = 60;
-const HISTORY_PAGE_DEFAULT = 100;
-const HISTORY_PAGE_MAX = 1000;
-
-const TASK_RESOURCES: Record<
-  string,
-  { resourceType: string; resource: string; callback: boolean }
-> = {
-  [LAMBDA_INVOKE]: { resourceType: "lambda", resource: "invoke", callback: false },
-  [LAMBDA_INVOKE_WAIT_FOR_TASK_TOKEN]: {
-    resourceType: "lambda",
-    resource: "invoke.waitForTaskToken",
-    callback: true,
-  },
-};
-const SUPPORTED_STATE_TYPES: ReadonlySet<string> = new Set<StateTypeName>([
-  "Task",
-  "Choice",
-  "Pass",
-  "Fail",
-  "Succeed",
-  "Wait",
-]);
-
-/** A task failure as the library matches it against `Retry` and `Catch` (by `name`). */
-class TaskError extends Error {
-  constructor(name: string, cause: string | undefined) {
-    super(cause ?? "");
-    this.name = name;
-  }
+export interface StateMachineListItem {
+  stateMachineArn: string;
+  name: string;
+  type: "STANDARD";
+  creationDate: Date;
 }
 
-/**
- * `States.Runtime`: ends the run whatever its `Retry` and `Catch` say (the library reads
- * `isRetryable`/`isCatchable`, as its own runtime errors carry them). Used when an execution
- * was stopped under a task, and for definition faults that AWS would have refused up front.
- */
-class UncatchableError extends Error {
-  readonly isRetryable = false;
-  readonly isCatchable = false;
-  constructor(message: string) {
-    super(message);
-    this.name = "States.Runtime";
-  }
+export interface StateMachineDescription extends StateMachineListItem {
+  status: "ACTIVE";
+  definition: string;
+  roleArn: string;
 }
 
-type LibraryRun = ReturnType<StateMachine["run"]>;
+export type ExecutionListItem = Pick<
+  ExecutionDescription,
+  "executionArn" | "stateMachineArn" | "name" | "status" | "startDate" | "stopDate"
+>;
+
+interface PageRequest {
+  maxResults?: number;
+  nextToken?: string;
+}
+
+/** AWS's page size when `maxResults` is omitted or 0, and the largest it accepts. */
+const PAGE_DEFAULT = 100;
+const PAGE_MAX = 1000;
+
 type LibraryEvent = LibraryRun["eventLogs"] extends AsyncGenerator<infer E> ? E : never;
-
-function timerSafeSeconds(seconds: number): number {
-  return Math.min(seconds, MAX_TIMER_SECONDS);
-}
-
-function byteLength(text: string): number {
-  return Buffer.byteLength(text, "utf8");
-}
-
-/** A value as a Lambda function receives or returns it: through JSON. */
-function throughJson(value: unknown): JsonValue {
-  return JSON.parse(JSON.stringify(value ?? null)) as JsonValue;
-}
-
-function isJsonObject(value: JsonValue | undefined): value is { [key: string]: JsonValue } {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-class Machine {
-  readonly region: string;
-  readonly roleArn: string;
-  readonly library: StateMachine;
-  /** A copy: the caller's object may change after the start, this machine must not. */
-  readonly definition: AslDefinition;
-  /** Task states by name: each gets a local handler. */
-  readonly tasks = new Map<string, AslTaskState>();
-
-  constructor(readonly config: LocalStateMachine) {
-    const arn = STATE_MACHINE_ARN.exec(config.arn);
-    if (!arn) throw new Error(`Not a state machine ARN: ${config.arn}`);
-    const [, region = "", accountId = "", name = ""] = arn;
-    if (name !== config.name) throw new Error(`State machine ${config.name} has ARN ${config.arn}`);
-    this.region = region;
-    this.roleArn = config.roleArn ?? `arn:aws:iam::${accountId}:role/local-stepfunctions`;
-    this.definition = structuredClone(config.definition);
-
-    // What AWS refuses when a state machine is created, refused here at the start.
-    for (const [stateName, state] of Object.entries(this.definition.States)) {
-      const where = `${config.name}.${stateName}`;
-      if (!SUPPORTED_STATE_TYPES.has(state.Type)) {
-        throw new Error(`${where}: ${state.Type} states are not supported`);
-      }
-      if (state.Type !== "Task") continue;
-      const resource = TASK_RESOURCES[state.Resource];
-      if (!resource) throw new Error(`${where}: unsupported resource ${state.Resource}`);
-      const parameters = state.Parameters ?? {};
-      if (!("FunctionName" in parameters || "FunctionName.$" in parameters)) {
-        throw new Error(`${where}: Parameters must give a FunctionName`);
-      }
-      if (resource.callback && !JSON.stringify(parameters).includes("$$.Task.Token")) {
-        throw new Error(`${where}: a callback task must pass $$.Task.Token`);
-      }
-      const { TimeoutSeconds, HeartbeatSeconds } = state;
-      if (HeartbeatSeconds !== undefined && HeartbeatSeconds >= (TimeoutSeconds ?? Infinity)) {
-        throw new Error(`${where}: HeartbeatSeconds must be less than TimeoutSeconds`);
-      }
-      this.tasks.set(stateName, state);
-    }
-    // The library validates the definition (asl-validator) and throws when it is invalid.
-    this.library = new StateMachine(this.definitionForLibrary());
-  }
-
-  get arn(): string {
-    return this.config.arn;
-  }
-  get name(): string {
-    return this.config.name;
-  }
-
-  /** A copy whose timers the library never fires first; ours stand in for them. */
-  private definitionForLibrary(): StateMachineDefinition {
-    const { TimeoutSeconds: _executionTimeout, ...copy } = structuredClone(this.definition);
-    for (const state of Object.values(copy.States)) {
-      if (state.Type !== "Task") continue;
-      state.TimeoutSeconds = timerSafeSeconds(
-        (state.TimeoutSeconds ?? MAX_TIMER_SECONDS) + LIBRARY_TIMER_SLACK_SECONDS,
-      );
-    }
-    // Our ASL subset types and the library's describe the same JSON; its types are stricter
-    // about unions of optional comparison operators than is useful here.
-    return copy as unknown as StateMachineDefinition;
-  }
-}
-
-class Execution {
-  status: ExecutionStatus = "RUNNING";
-  stopDate?: Date;
-  output?: string;
-  error?: string;
-  cause?: string;
-  readonly history = new ExecutionHistory();
-  readonly openTasks = new Set<RunningTask>();
-  /** The last state entered, for the Error and Cause of a Fail state. */
-  lastEnteredState?: string;
-  private issuedToken?: string;
-  /** Task attempts (entries and retries) the history shows, and those the library started. */
-  private readonly attemptsRecorded = new Map<string, number>();
-  private readonly attemptsStarted = new Map<string, number>();
-  private readonly historyWaiters = new Set<{ state: string; attempt: number; done: () => void }>();
-  private executionTimer?: NodeJS.Timeout;
-  private abortRun: () => void = () => {};
-
-  constructor(
-    readonly machine: Machine,
-    readonly arn: string,
-    readonly name: string,
-    readonly input: string,
-    readonly startDate: Date,
-    private readonly tokens: TaskTokenRegistry,
-  ) {}
-
-  attach(run: LibraryRun): void {
-    this.abortRun = run.abort;
-    const timeoutSeconds = this.machine.definition.TimeoutSeconds;
-    if (timeoutSeconds !== undefined && timeoutSeconds <= MAX_TIMER_SECONDS) {
-      this.executionTimer = setTimeout(
-        () => this.interrupt("TIMED_OUT", "States.Timeout", "The execution timed out"),
-        timeoutSeconds * 1000,
-      );
-    }
-  }
-
-  /** `$$.Task.Token`: one token per task attempt, however often the path is read. */
-  currentToken(): string {
-    this.issuedToken ??= this.tokens.issue();
-    return this.issuedToken;
-  }
-
-  takeToken(): string | undefined {
-    const token = this.issuedToken;
-    this.issuedToken = undefined;
-    return token;
-  }
-
-  taskAttemptStarted(state: string): number {
-    const attempt = (this.attemptsStarted.get(state) ?? 0) + 1;
-    this.attemptsStarted.set(state, attempt);
-    return attempt;
-  }
-
-  taskAttemptRecorded(state: string): void {
-    const attempt = (this.attemptsRecorded.get(state) ?? 0) + 1;
-    this.attemptsRecorded.set(state, attempt);
-    for (const waiter of this.historyWaiters) {
-      if (waiter.state === state && waiter.attempt <= attempt) waiter.done();
-    }
-  }
-
-  /** Resolves once the history shows the entry (or retry) of this task attempt. */
-  historyShows(state: string, attempt: number): Promise<void> {
-    if ((this.attemptsRecorded.get(state) ?? 0) >= attempt || this.status !== "RUNNING") {
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const waiter = {
-        state,
-        attempt,
-        done: () => {
-          this.historyWaiters.delete(waiter);
-          resolve();
-        },
-      };
-      this.historyWaiters.add(waiter);
-    });
-  }
-
-  /** The run ended by itself (the library's terminal event). */
-  complete(
-    status: "SUCCEEDED" | "FAILED",
-    result: { output?: string; error?: string; cause?: string },
-  ) {
-    if (this.status !== "RUNNING") return;
-    this.status = status;
-    this.stopDate = new Date();
-    this.output = result.output;
-    this.error = result.error;
-    this.cause = result.cause;
-    this.release();
-  }
-
-  /** Stopped or timed out from outside: every task ends now, and the run is aborted. */
-  interrupt(status: "ABORTED" | "TIMED_OUT", error?: string, cause?: string): void {
-    if (this.status !== "RUNNING") return;
-    this.status = status;
-    this.stopDate = new Date();
-    this.error = error;
-    this.cause = cause;
-    this.release();
-    this.abortRun();
-  }
-
-  private release(): void {
-    clearTimeout(this.executionTimer);
-    for (const task of this.openTasks) task.cancel();
-    for (const waiter of this.historyWaiters) waiter.done();
-    const token = this.takeToken();
-    if (token !== undefined) this.tokens.close(token);
-  }
-}
-
-interface TaskSpec {
-  resourceType: string;
-  resource: string;
-  timeoutSeconds?: number;
-  heartbeatSeconds?: number;
-  /** Set for `.waitForTaskToken` tasks. */
-  token?: string;
-}
-
-/**
- * One attempt of a Task state. It settles exactly once — by the function's result (plain
- * invoke), by a callback (after the function returned), by its function's error, by
- * `TimeoutSeconds` / `HeartbeatSeconds`, or by its execution stopping — and settling clears
- * its timers and closes its token.
- */
-class RunningTask implements CallbackTarget {
-  private settled = false;
-  private submitted = false;
-  private earlyCallback?: CallbackOutcome;
-  private timeoutTimer?: NodeJS.Timeout;
-  private heartbeatTimer?: NodeJS.Timeout;
-  private readonly result = deferred<JsonValue>();
-
-  constructor(
-    private readonly execution: Execution,
-    private readonly spec: TaskSpec,
-    private readonly tokens: TaskTokenRegistry,
-  ) {}
-
-  get promise(): Promise<JsonValue> {
-    return this.result.promise;
-  }
-
-  start(): void {
-    this.execution.openTasks.add(this);
-    if (this.spec.timeoutSeconds !== undefined && this.spec.timeoutSeconds <= MAX_TIMER_SECONDS) {
-      this.timeoutTimer = setTimeout(
-        () => this.timeOut("States.Timeout"),
-        this.spec.timeoutSeconds * 1000,
-      );
-    }
-    if (this.spec.token !== undefined) {
-      this.tokens.open(this.spec.token, this);
-      this.armHeartbeat();
-    }
-  }
-
-  /** The function returned `response` (the `lambda:invoke` wrapper). */
-  invoked(response: JsonValue): void {
-    if (this.settled) return;
-    if (this.spec.token === undefined) {
-      this.succeed(response);
-      return;
-    }
-    this.submitted = true;
-    const output = dataField(response);
-    this.execution.history.record("TaskSubmitted", {
-      ...this.resource(),
-      output: output.text,
-      outputDetails: output.details,
-    });
-    // A callback may beat the function's return (it can call back itself); AWS still
-    // records the submission first.
-    if (this.earlyCallback) this.onCallback(this.earlyCallback);
-  }
-
-  invocationFailed(error: string, cause: string): void {
-    this.fail(error, cause);
-  }
-
-  onCallback(outcome: CallbackOutcome): void {
-    if (this.settled) return;
-    if (!this.submitted) {
-      this.earlyCallback = outcome;
-      return;
-    }
-    if (outcome.kind === "success") this.succeed(outcome.output);
-    else this.fail(outcome.error, outcome.cause);
-  }
-
-  onHeartbeat(): void {
-    if (!this.settled) this.armHeartbeat();
-  }
-
-  /** The execution stopped: no history (AWS records only the execution's end). */
-  cancel(): void {
-    if (this.settle()) this.result.reject(new UncatchableError("The execution was stopped"));
-  }
-
-  private armHeartbeat(): void {
-    const seconds = this.spec.heartbeatSeconds;
-    if (seconds === undefined || seconds > MAX_TIMER_SECONDS) return;
-    clearTimeout(this.heartbeatTimer);
-    this.heartbeatTimer = setTimeout(() => this.timeOut("States.HeartbeatTimeout"), seconds * 1000);
-  }
-
-  private succeed(output: JsonValue): void {
-    if (!this.settle()) return;
-    const data = dataField(output);
-    this.execution.history.record("TaskSucceeded", {
-      ...this.resource(),
-      output: data.text,
-      outputDetails: data.details,
-    });
-    this.result.resolve(output);
-  }
-
-  private fail(error: string | undefined, cause: string | undefined): void {
-    if (!this.settle()) return;
-    this.execution.history.record("TaskFailed", { ...this.resource(), error, cause });
-    this.result.reject(new TaskError(error ?? "", cause));
-  }
-
-  private timeOut(error: "States.Timeout" | "States.HeartbeatTimeout"): void {
-    if (!this.settle()) return;
-    this.execution.history.record("TaskTimedOut", { ...this.resource(), error });
-    this.result.reject(new TaskError(error, undefined));
-  }
-
-  private settle(): boolean {
-    if (this.settled) return false;
-    this.settled = true;
-    clearTimeout(this.timeoutTimer);
-    clearTimeout(this.heartbeatTimer);
-    this.execution.openTasks.delete(this);
-    if (this.spec.token !== undefined) this.tokens.close(this.spec.token);
-    return true;
-  }
-
-  private resource(): { resourceType: string; resource: string } {
-    return { resourceType: this.spec.resourceType, resource: this.spec.resource };
-  }
-}
 
 export class LocalStepFunctionsEngine {
   private readonly machines = new Map<string, Machine>();
@@ -475,13 +93,7 @@ export class LocalStepFunctionsEngine {
     executionArn: string;
     startDate: Date;
   } {
-    const machine = this.machines.get(params.stateMachineArn);
-    if (!machine) {
-      throw new SfnServiceError(
-        STATE_MACHINE_ARN.test(params.stateMachineArn) ? "StateMachineDoesNotExist" : "InvalidArn",
-        `State Machine Does Not Exist: '${params.stateMachineArn}'`,
-      );
-    }
+    const machine = this.machine(params.stateMachineArn);
     const name = params.name ?? randomUUID();
     if (!EXECUTION_NAME.test(name))
       throw new SfnServiceError("InvalidName", `Invalid Name: '${name}'`);
@@ -544,22 +156,57 @@ export class LocalStepFunctionsEngine {
     includeExecutionData?: boolean;
   }): HistoryPage {
     const execution = this.execution(params.executionArn);
-    const pageSize = params.maxResults || HISTORY_PAGE_DEFAULT;
-    if (!Number.isInteger(pageSize) || pageSize < 0 || pageSize > HISTORY_PAGE_MAX) {
-      throw new SfnServiceError(
-        "ValidationException",
-        `maxResults must be 0 to ${HISTORY_PAGE_MAX}`,
-      );
-    }
     const all = [...execution.history.list()];
     if (params.reverseOrder) all.reverse();
-    const offset = params.nextToken === undefined ? 0 : pageOffset(params.nextToken, execution.arn);
-    const page = all.slice(offset, offset + pageSize);
-    const next = offset + page.length;
+    const page = paginate(all, params, `history:${execution.arn}`);
     return {
-      events: params.includeExecutionData === false ? page.map(withoutExecutionData) : page.slice(),
-      ...(next < all.length ? { nextToken: pageToken(execution.arn, next) } : {}),
+      events:
+        params.includeExecutionData === false ? page.items.map(withoutExecutionData) : page.items,
+      ...(page.nextToken ? { nextToken: page.nextToken } : {}),
     };
+  }
+
+  listStateMachines(params: PageRequest): {
+    stateMachines: StateMachineListItem[];
+    nextToken?: string;
+  } {
+    const all = [...this.machines.values()].map(listItem);
+    const page = paginate(all, params, "stateMachines");
+    return {
+      stateMachines: page.items,
+      ...(page.nextToken ? { nextToken: page.nextToken } : {}),
+    };
+  }
+
+  describeStateMachine(stateMachineArn: string): StateMachineDescription {
+    const machine = this.machine(stateMachineArn);
+    return {
+      ...listItem(machine),
+      status: "ACTIVE",
+      definition: JSON.stringify(machine.definition),
+      roleArn: machine.roleArn,
+    };
+  }
+
+  /** Newest first, as AWS lists them. */
+  listExecutions(
+    params: PageRequest & { stateMachineArn: string; statusFilter?: ExecutionStatus },
+  ): { executions: ExecutionListItem[]; nextToken?: string } {
+    const machine = this.machine(params.stateMachineArn);
+    const all = [...this.executions.values()]
+      .filter((execution) => execution.machine === machine)
+      .filter((execution) => !params.statusFilter || execution.status === params.statusFilter)
+      .reverse()
+      .map((execution) => ({
+        executionArn: execution.arn,
+        stateMachineArn: machine.arn,
+        name: execution.name,
+        status: execution.status,
+        startDate: execution.startDate,
+        ...(execution.stopDate ? { stopDate: execution.stopDate } : {}),
+      }));
+    const page = paginate(all, params, `executions:${machine.arn}:${params.statusFilter ?? ""}`);
+    return { executions: page.items, ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
   }
 
   stopExecution(executionArn: string, error?: string, cause?: string): { stopDate: Date } {
@@ -588,11 +235,22 @@ export class LocalStepFunctionsEngine {
     }
   }
 
+  private machine(stateMachineArn: string): Machine {
+    assertArn(stateMachineArn, "stateMachine", STATE_MACHINE_ARN);
+    const machine = this.machines.get(stateMachineArn);
+    if (machine) return machine;
+    throw new SfnServiceError(
+      "StateMachineDoesNotExist",
+      `State Machine Does Not Exist: '${stateMachineArn}'`,
+    );
+  }
+
   private execution(executionArn: string): Execution {
+    assertArn(executionArn, "execution", EXECUTION_ARN);
     const execution = this.executions.get(executionArn);
     if (execution) return execution;
     throw new SfnServiceError(
-      EXECUTION_ARN.test(executionArn) ? "ExecutionDoesNotExist" : "InvalidArn",
+      "ExecutionDoesNotExist",
       `Execution Does Not Exist: '${executionArn}'`,
     );
   }
@@ -802,11 +460,6 @@ async function invokeLambda(
   };
 }
 
-function stateTypeName(type: string): StateTypeName {
-  if (SUPPORTED_STATE_TYPES.has(type)) return type as StateTypeName;
-  throw new Error(`Unsupported state type ${type}`);
-}
-
 function parseJsonDocument(
   text: string,
   code: "InvalidExecutionInput" | "InvalidOutput",
@@ -827,14 +480,63 @@ function parseJsonDocument(
   }
 }
 
-function pageToken(executionArn: string, offset: number): string {
-  return Buffer.from(JSON.stringify([executionArn, offset])).toString("base64url");
+function listItem(machine: Machine): StateMachineListItem {
+  return {
+    stateMachineArn: machine.arn,
+    name: machine.name,
+    type: "STANDARD",
+    creationDate: machine.creationDate,
+  };
 }
 
-function pageOffset(token: string, executionArn: string): number {
+/**
+ * `InvalidArn` worded as AWS words it: the prefix when the text is no ARN at all, the resource
+ * type when it is an ARN of something else (an execution where a state machine is expected).
+ */
+function assertArn(arn: string, resourceType: string, shape: RegExp): void {
+  if (shape.test(arn)) return;
+  const parts = arn.split(":");
+  const detail =
+    !arn.startsWith("arn:") || parts.length < 7 || parts[2] !== "states"
+      ? `Invalid ARN prefix: ${arn}`
+      : parts[5] !== resourceType
+        ? `Resource type not valid in this context: ${parts[5]}`
+        : `Invalid ARN: ${arn}`;
+  throw new SfnServiceError("InvalidArn", `Invalid Arn: '${detail}'`);
+}
+
+/**
+ * One page of `all`. The token names the listing it belongs to (`scope`), so that a token of
+ * another listing answers `InvalidToken` as AWS's does.
+ */
+function paginate<T>(
+  all: readonly T[],
+  request: PageRequest,
+  scope: string,
+): { items: T[]; nextToken?: string } {
+  const pageSize = request.maxResults || PAGE_DEFAULT;
+  if (!Number.isInteger(pageSize) || pageSize < 0 || pageSize > PAGE_MAX) {
+    throw new SfnServiceError(
+      "ValidationException",
+      `1 validation error detected: Value '${request.maxResults}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to ${PAGE_MAX}`,
+    );
+  }
+  const offset = request.nextToken === undefined ? 0 : pageOffset(request.nextToken, scope);
+  const items = all.slice(offset, offset + pageSize);
+  const next = offset + items.length;
+  return { items, ...(next < all.length ? { nextToken: pageToken(scope, next) } : {}) };
+}
+
+function pageToken(scope: string, offset: number): string {
+  return Buffer.from(JSON.stringify([scope, offset])).toString("base64url");
+}
+
+function pageOffset(token: string, scope: string): number {
   try {
-    const [arn, offset] = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as unknown[];
-    if (arn === executionArn && Number.isInteger(offset) && (offset as number) >= 0) {
+    const [tokenScope, offset] = JSON.parse(
+      Buffer.from(token, "base64url").toString("utf8"),
+    ) as unknown[];
+    if (tokenScope === scope && Number.isInteger(offset) && (offset as number) >= 0) {
       return offset as number;
     }
   } catch {

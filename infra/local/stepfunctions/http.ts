@@ -23,6 +23,24 @@ const Cause = v.optional(v.pipe(v.string(), v.maxLength(32_768)));
 /** A token's shape is judged by the token registry, which answers `InvalidToken`. */
 const Token = v.unknown();
 
+/** `maxResults` and `nextToken` of the list operations; the engine checks the range. */
+const MaxResults = v.optional(v.number());
+const NextToken = v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(1024)));
+const EXECUTION_STATUSES = [
+  "RUNNING",
+  "SUCCEEDED",
+  "FAILED",
+  "TIMED_OUT",
+  "ABORTED",
+  "PENDING_REDRIVE",
+] as const;
+const StatusFilter = v.optional(
+  v.picklist(
+    EXECUTION_STATUSES,
+    `Member must satisfy enum value set: [${EXECUTION_STATUSES.join(", ")}]`,
+  ),
+);
+
 const REQUESTS = {
   StartExecution: v.object({
     stateMachineArn: v.string(),
@@ -42,6 +60,14 @@ const REQUESTS = {
   SendTaskSuccess: v.object({ taskToken: Token, output: v.string() }),
   SendTaskFailure: v.object({ taskToken: Token, error: ErrorName, cause: Cause }),
   SendTaskHeartbeat: v.object({ taskToken: Token }),
+  ListStateMachines: v.object({ maxResults: MaxResults, nextToken: NextToken }),
+  DescribeStateMachine: v.object({ stateMachineArn: v.string() }),
+  ListExecutions: v.object({
+    stateMachineArn: v.string(),
+    statusFilter: StatusFilter,
+    maxResults: MaxResults,
+    nextToken: NextToken,
+  }),
 } as const;
 type Action = keyof typeof REQUESTS;
 
@@ -64,7 +90,7 @@ function parse<A extends Action>(action: A, body: unknown): v.InferOutput<(typeo
   const field = issue ? v.getDotPath(issue) : null;
   throw new SfnServiceError(
     "ValidationException",
-    `1 validation error detected: ${field ?? "request"}: ${issue?.message ?? "invalid"}`,
+    `1 validation error detected: Value '${String(issue?.input)}' at '${field ?? "request"}' failed to satisfy constraint: ${issue?.message ?? "invalid"}`,
   );
 }
 
@@ -115,6 +141,36 @@ function perform(engine: LocalStepFunctionsEngine, action: Action, body: unknown
     case "SendTaskHeartbeat":
       engine.sendTaskHeartbeat(parse(action, body).taskToken);
       return {};
+    case "ListStateMachines": {
+      const page = engine.listStateMachines(parse(action, body));
+      return {
+        ...page,
+        stateMachines: page.stateMachines.map((machine) => ({
+          ...machine,
+          creationDate: epochSeconds(machine.creationDate),
+        })),
+      };
+    }
+    case "DescribeStateMachine": {
+      const machine = engine.describeStateMachine(parse(action, body).stateMachineArn);
+      return { ...machine, creationDate: epochSeconds(machine.creationDate) };
+    }
+    case "ListExecutions": {
+      const request = parse(action, body);
+      // `PENDING_REDRIVE` is a valid filter; no local execution is ever in that state.
+      const page =
+        request.statusFilter === "PENDING_REDRIVE"
+          ? { executions: [] }
+          : engine.listExecutions({ ...request, statusFilter: request.statusFilter });
+      return {
+        ...page,
+        executions: page.executions.map((execution) => ({
+          ...execution,
+          startDate: epochSeconds(execution.startDate),
+          ...(execution.stopDate ? { stopDate: epochSeconds(execution.stopDate) } : {}),
+        })),
+      };
+    }
   }
 }
 

@@ -4,11 +4,13 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type LocalStateMachine, LocalStepFunctionsEngine } from "./engine.js";
+import { LocalStepFunctionsEngine } from "./engine.js";
 import { createStepFunctionsHandler } from "./http.js";
+import type { LocalStateMachine } from "./machine.js";
 
-export type { ExecutionDescription, ExecutionStatus, LocalStateMachine } from "./engine.js";
+export type { ExecutionDescription, ExecutionStatus } from "./execution.js";
 export type { HistoryEvent, HistoryEventType } from "./history.js";
+export type { LocalStateMachine } from "./machine.js";
 
 export interface LocalStepFunctionsOptions {
   /** Omitted or 0 picks a free port. */
