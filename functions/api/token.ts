@@ -28,7 +28,7 @@ function required(value: string | undefined, field: string): string {
 }
 
 export const handler = apiHandler(
-  { body: TokenRequest },
+  { body: TokenRequest, acceptForm: true },
   async ({ body, headers, locale, sourceIp }) => {
     if (body.grant_type === "password") {
       const otp = body.otp ?? headers["x-otp"];
