@@ -6,6 +6,7 @@ import middy from "@middy/core";
 import type { APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
+import { ERROR_CODES, ERROR_MESSAGES, HTTP_STATUS } from "../../functions/api/http.js";
 import { authentication } from "../../functions/api/middlewares/authentication.js";
 import { bodyLimit } from "../../functions/api/middlewares/body-limit.js";
 import { bodyParser } from "../../functions/api/middlewares/body-parser.js";
@@ -328,6 +329,17 @@ describe("errorMapping", () => {
       context() as ApiContext,
     );
     expect(JSON.parse(String(result.body))).toEqual({ status: 404, code: "not_found" });
+  });
+});
+
+describe("the error catalogue", () => {
+  it("gives every code a default message and an HTTP status, and nothing else a status", () => {
+    expect(Object.keys(HTTP_STATUS).sort()).toEqual([...ERROR_CODES].sort());
+    for (const code of ERROR_CODES) {
+      expect(ERROR_MESSAGES[code], code).toMatch(/\S/);
+      expect(HTTP_STATUS[code], code).toBeGreaterThanOrEqual(400);
+      expect(new DomainError(code).description).toBe(ERROR_MESSAGES[code]);
+    }
   });
 });
 

@@ -5,7 +5,13 @@
  */
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { logger } from "../../adapters/logger.js";
-import { type Challenge, DomainError, type ErrorCode, isDomainError } from "../../core/errors.js";
+import {
+  type Challenge,
+  DomainError,
+  ERROR_MESSAGES,
+  type ErrorCode,
+  isDomainError,
+} from "../../core/errors.js";
 import { toResult } from "./response.js";
 import type { ApiMiddleware } from "./types.js";
 
@@ -146,7 +152,7 @@ export function errorMapping(envelope: ErrorEnvelope = oauthEnvelope): ApiMiddle
       });
       request.response = toResult({
         status: 500,
-        body: envelope(500, "internal_error", "Something went wrong on our side.", {}),
+        body: envelope(500, "internal_error", ERROR_MESSAGES.internal_error, {}),
       });
     },
   };
