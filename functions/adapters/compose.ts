@@ -7,7 +7,12 @@ import type { AccountSettings, CustomerDeps } from "../core/customers.js";
 import type { SecondFactorDeps } from "../core/second-factor.js";
 import type { SignInAttemptDeps, SignInPrepareDeps, SignInStartDeps } from "../core/sign-ins.js";
 import type { TokenDeps } from "../core/tokens.js";
-import { SELECTABLE_AUTH_METHODS, type SelectableAuthMethod } from "../core/users.js";
+import {
+  SELECTABLE_AUTH_METHODS,
+  type SelectableAuthMethod,
+  signedInUser,
+  type User,
+} from "../core/users.js";
 import type { CodeDeps } from "../core/verification-codes.js";
 import { dynamoAppFactors } from "./app-factors.js";
 import { dynamoAttemptGuard } from "./attempt-guard.js";
@@ -105,6 +110,16 @@ export function composeCustomerDeps(secondFactor = composeSecondFactorDeps()): C
 export function composeAuthenticate(): (token: string) => Promise<string | null> {
   const signer = hs256Signer(keyFromSecret("SigningKey"));
   return (token) => signer.verify(token);
+}
+
+/** The bearer-token check of endpoints that act on the user: the token, then its user. */
+export function composeSignedInUser(): (token: string) => Promise<User | null> {
+  const authenticate = composeAuthenticate();
+  const users = dynamoUserStore(resources.tableName());
+  return async (token) => {
+    const userId = await authenticate(token);
+    return userId === null ? null : signedInUser(users, userId);
+  };
 }
 
 /** The issuer authenticator apps show; a colon would split their label in the wrong place. */

@@ -5,7 +5,7 @@
  * the lockout notice.
  */
 import * as v from "valibot";
-import { EVENT_TYPES, LOCALES } from "../core/events.js";
+import { type DomainEvent, EVENT_TYPES, LOCALES, type Locale } from "../core/events.js";
 import { DEFAULT_TEMPLATES, mergeTemplates, type TemplateSet } from "../core/notifications.js";
 import { ConfigError } from "./config.js";
 
@@ -35,4 +35,35 @@ export function readTemplates(): TemplateSet {
     throw new ConfigError(`NOTIFICATION_TEMPLATES is malformed at ${where ?? "its top level"}`);
   }
   return mergeTemplates(DEFAULT_TEMPLATES, parsed.output as TemplateSet);
+}
+
+/**
+ * The words a person reads for the values events carry as codes: "Two-factor authentication
+ * (authenticator app) was turned on", not "(totp)". A value without words stays as it is.
+ */
+const WORDS: Record<Locale, Record<string, Record<string, string>>> = {
+  en: {
+    method: { totp: "authenticator app", tfa_sms: "SMS codes", tfa_email: "email codes" },
+    what: { phone: "phone number", email: "email address" },
+  },
+  fr: {
+    method: {
+      totp: "application d'authentification",
+      tfa_sms: "codes par SMS",
+      tfa_email: "codes par e-mail",
+    },
+    what: { phone: "numéro de téléphone", email: "adresse e-mail" },
+  },
+};
+
+/** The event with its coded values in the words of its locale, for the templates. */
+export function inWords(event: DomainEvent): DomainEvent {
+  const words = WORDS[event.locale];
+  const data = Object.fromEntries(
+    Object.entries(event.data).map(([name, value]) => [
+      name,
+      typeof value === "string" ? (words[name]?.[value] ?? value) : value,
+    ]),
+  );
+  return { ...event, data };
 }

@@ -6,11 +6,11 @@ import * as v from "valibot";
 import { composeSignInStartDeps } from "../adapters/compose.js";
 import { createSignIn } from "../core/sign-ins.js";
 import { apiHandler } from "./http.js";
-import { text } from "./schemas.js";
+import { text, username } from "./schemas.js";
 
 const deps = composeSignInStartDeps();
 
-const SignInRequest = v.object({ identifier: text(256), password: text(256) });
+const SignInRequest = v.object({ identifier: username(256), password: text(256) });
 
 export const handler = apiHandler({ body: SignInRequest }, async ({ body, sourceIp }) => {
   const { signIn, tokens } = await createSignIn(deps, { ...body, sourceIp });

@@ -3,9 +3,8 @@
  * once as `[{isUsed: false, code}]`; the old ones stop working. Needs a current second factor.
  */
 import * as v from "valibot";
-import { composeAuthenticate, composeTfaAppDeps } from "../adapters/compose.js";
+import { composeSignedInUser, composeTfaAppDeps } from "../adapters/compose.js";
 import { regenerateBackupCodes } from "../core/authenticator-app.js";
-import { signedInUser } from "../core/users.js";
 import { apiHandler, docspace, docspaceEnvelope } from "./http.js";
 
 const deps = composeTfaAppDeps();
@@ -13,9 +12,8 @@ const deps = composeTfaAppDeps();
 const StepUpRequest = v.object({ otp: v.optional(v.pipe(v.string(), v.maxLength(64))) });
 
 export const handler = apiHandler(
-  { body: StepUpRequest, authenticate: composeAuthenticate(), errorEnvelope: docspaceEnvelope },
-  async ({ body, userId, headers, locale, sourceIp }) => {
-    const user = await signedInUser(deps.users, userId);
+  { body: StepUpRequest, authenticate: composeSignedInUser(), errorEnvelope: docspaceEnvelope },
+  async ({ body, user, headers, locale, sourceIp }) => {
     const otp = body.otp ?? headers["x-otp"];
     return docspace(await regenerateBackupCodes(deps, user, { otp, locale, sourceIp }));
   },

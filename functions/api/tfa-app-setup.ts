@@ -3,21 +3,15 @@
  * the account label, the key to type by hand and the QR code as a PNG data URL. The only
  * handler that imports the QR encoder.
  */
-import { composeAuthenticate, composeTfaAppSetupDeps } from "../adapters/compose.js";
-import { resources } from "../adapters/config.js";
-import { dynamoUserStore } from "../adapters/user-store.js";
+import { composeSignedInUser, composeTfaAppSetupDeps } from "../adapters/compose.js";
 import { setupTfaApp } from "../core/authenticator-app.js";
 import { renderQrCodeDataUrl } from "../core/qr-code.js";
-import { signedInUser } from "../core/users.js";
 import { apiHandler, docspace, docspaceEnvelope } from "./http.js";
 
 const deps = composeTfaAppSetupDeps();
-const users = dynamoUserStore(resources.tableName());
-
 export const handler = apiHandler(
-  { authenticate: composeAuthenticate(), errorEnvelope: docspaceEnvelope },
-  async ({ userId }) => {
-    const user = await signedInUser(users, userId);
+  { authenticate: composeSignedInUser(), errorEnvelope: docspaceEnvelope },
+  async ({ user }) => {
     const setup = await setupTfaApp(deps, user);
     return docspace({
       account: setup.account,

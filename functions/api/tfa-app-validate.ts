@@ -5,9 +5,8 @@
  * Replacing an active second factor needs it as `otp` (or the `X-OTP` header).
  */
 import * as v from "valibot";
-import { composeAuthenticate, composeTfaAppDeps } from "../adapters/compose.js";
+import { composeSignedInUser, composeTfaAppDeps } from "../adapters/compose.js";
 import { validateTfaApp } from "../core/authenticator-app.js";
-import { signedInUser } from "../core/users.js";
 import { apiHandler, docspace, docspaceEnvelope } from "./http.js";
 
 const deps = composeTfaAppDeps();
@@ -18,9 +17,8 @@ const ValidateRequest = v.object({
 });
 
 export const handler = apiHandler(
-  { body: ValidateRequest, authenticate: composeAuthenticate(), errorEnvelope: docspaceEnvelope },
-  async ({ body, userId, headers, locale, sourceIp }) => {
-    const user = await signedInUser(deps.users, userId);
+  { body: ValidateRequest, authenticate: composeSignedInUser(), errorEnvelope: docspaceEnvelope },
+  async ({ body, user, headers, locale, sourceIp }) => {
     const linked = await validateTfaApp(deps, user, {
       code: body.code,
       otp: body.otp ?? headers["x-otp"],

@@ -7,13 +7,13 @@ import { composeTokenDeps } from "../adapters/compose.js";
 import { DomainError } from "../core/errors.js";
 import { passwordGrant, refreshGrant } from "../core/tokens.js";
 import { apiHandler } from "./http.js";
-import { text } from "./schemas.js";
+import { text, username } from "./schemas.js";
 
 const deps = composeTokenDeps();
 
 const TokenRequest = v.object({
   grant_type: text(64),
-  username: v.optional(text(256)),
+  username: v.optional(username(256)),
   password: v.optional(text(256)),
   otp: v.optional(v.pipe(v.string(), v.maxLength(64))),
   refresh_token: v.optional(text(512)),
@@ -28,7 +28,7 @@ function required(value: string | undefined, field: string): string {
 }
 
 export const handler = apiHandler(
-  { body: TokenRequest },
+  { body: TokenRequest, acceptForm: true },
   async ({ body, headers, locale, sourceIp }) => {
     if (body.grant_type === "password") {
       const otp = body.otp ?? headers["x-otp"];

@@ -1,8 +1,8 @@
 /** `PATCH /v1/user`: change the TFA method, phone or email (with codes and step-up). */
 import * as v from "valibot";
-import { composeAuthenticate, composeCustomerDeps } from "../adapters/compose.js";
+import { composeCustomerDeps, composeSignedInUser } from "../adapters/compose.js";
 import { updateUser } from "../core/customers.js";
-import { publicUser, SELECTABLE_AUTH_METHODS, signedInUser } from "../core/users.js";
+import { publicUser, SELECTABLE_AUTH_METHODS } from "../core/users.js";
 import { apiHandler } from "./http.js";
 import { text } from "./schemas.js";
 
@@ -18,9 +18,8 @@ const UserPatch = v.object({
 });
 
 export const handler = apiHandler(
-  { body: UserPatch, authenticate: composeAuthenticate() },
-  async ({ body, userId, headers, locale, sourceIp }) => {
-    const user = await signedInUser(deps.users, userId);
+  { body: UserPatch, authenticate: composeSignedInUser() },
+  async ({ body, user, headers, locale, sourceIp }) => {
     const otp = body.otp ?? headers["x-otp"];
     const updated = await updateUser(deps, user, {
       ...body,

@@ -202,9 +202,9 @@ export async function requireOtp(
     }
     extra.otp_destination = destination.masked;
   }
-  throw new DomainError("otp_required", "A one-time password is required; send it as otp.", {
+  throw new DomainError("otp_required", undefined, {
     extra,
-    headers: { "x-otp": `required; auth_method=${user.authMethod}` },
+    challenge: { kind: "otp", authMethod: user.authMethod },
   });
 }
 

@@ -11,7 +11,7 @@ import { logger } from "../adapters/logger.js";
 import { dynamoRateLimiter } from "../adapters/rate-limiter.js";
 import { awsMessageSender } from "../adapters/senders.js";
 import { systemClock } from "../adapters/system.js";
-import { readTemplates } from "../adapters/templates.js";
+import { inWords, readTemplates } from "../adapters/templates.js";
 import { EVENT_TYPES, LOCALES } from "../core/events.js";
 import { deliverNotification, type NotifierDeps } from "../core/notifications.js";
 
@@ -44,7 +44,7 @@ export async function handler(event: SNSEvent): Promise<void> {
       logger.error("notifier dropped a malformed event", { messageId: record.Sns.MessageId });
       continue;
     }
-    const outcome = await deliverNotification(deps, parsed.output);
+    const outcome = await deliverNotification(deps, inWords(parsed.output));
     logger.info("notification", { eventId: parsed.output.id, type: parsed.output.type, outcome });
   }
 }

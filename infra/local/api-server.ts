@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { extname, resolve, sep } from "node:path";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import { type CorsConfig, corsConfig } from "../cors.js";
 import { type HttpMethod, ROUTES, type Route, routeKey } from "../routes.js";
 import {
   createLambdaContext,
@@ -36,6 +37,8 @@ export interface ApiServerOptions {
   readonly messages: () => Promise<LocalMessage[]>;
   readonly routes?: readonly Route[];
   readonly log?: (line: string) => void;
+  /** Cross-origin access as API Gateway's CORS configuration has it; from the environment by default. */
+  readonly cors?: CorsConfig | null;
 }
 
 export interface ApiServer {
@@ -53,6 +56,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     functionName: localFunctionName(route.handler),
   }));
   const webDir = resolve(options.root, "web");
+  const cors = options.cors === undefined ? corsConfig(process.env) : options.cors;
   let port = 0; // known once listening; events carry it in `x-forwarded-port`
 
   const server = createServer((request, response) => {
@@ -71,6 +75,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const url = new URL(request.url ?? "/", "http://127.0.0.1");
     const method = request.method ?? "GET";
     const path = url.pathname;
+    if (cors && applyCors(cors, request, response)) return;
 
     const matching = routes.flatMap((entry) => {
       const pathParameters = entry.pattern(path);
@@ -153,6 +158,34 @@ function decodeSegment(segment: string): string {
   } catch {
     return segment;
   }
+}
+
+/**
+ * What API Gateway does with a CORS configuration: it answers every preflight itself (with the
+ * CORS headers when the origin is allowed, without them otherwise) and adds the CORS headers to
+ * the answers of allowed origins. `true` when the request was a preflight and is answered.
+ */
+function applyCors(cors: CorsConfig, request: IncomingMessage, response: ServerResponse): boolean {
+  const origin = request.headers.origin;
+  const allowed = origin !== undefined && cors.allowOrigins.includes(origin);
+  if (allowed) {
+    response.setHeader("access-control-allow-origin", origin);
+    response.setHeader("vary", "origin");
+  }
+  const preflight =
+    request.method === "OPTIONS" && request.headers["access-control-request-method"] !== undefined;
+  if (!preflight) {
+    if (allowed) response.setHeader("access-control-expose-headers", cors.exposeHeaders.join(","));
+    return false;
+  }
+  if (allowed) {
+    response.setHeader("access-control-allow-methods", cors.allowMethods.join(","));
+    response.setHeader("access-control-allow-headers", cors.allowHeaders.join(","));
+    response.setHeader("access-control-max-age", String(cors.maxAgeSeconds));
+  }
+  response.writeHead(204);
+  response.end();
+  return true;
 }
 
 function methodOf(entry: { route: Route }): HttpMethod {
@@ -385,11 +418,18 @@ function writeResult(response: ServerResponse, returned: unknown): number {
   return structured.statusCode;
 }
 
+/**
+ * The local server's own answers (404, 405, 413, 5xx), never cached like the handlers' answers.
+ * (API Gateway's own answers — `{"message":"Not Found"}` for a route it does not have, which is
+ * also what it answers for a method a path lacks — carry no Cache-Control, and an HTTP API
+ * cannot change them.)
+ */
 function sendJson(response: ServerResponse, status: number, value: unknown): number {
   const body = JSON.stringify(value);
   response.writeHead(status, {
     "content-type": "application/json",
     "content-length": Buffer.byteLength(body),
+    "cache-control": "no-store",
   });
   response.end(body);
   return status;

@@ -197,7 +197,7 @@ describe("POST /api/2.0/settings/tfaapp/validate", () => {
     const user = await appUser();
     await sleep(500);
     const bodies = (await messagesFor(user.email)).map((m) => m.body);
-    expect(bodies.at(-1)).toContain("Two-factor authentication (totp) was turned on");
+    expect(bodies.at(-1)).toContain("Two-factor authentication (authenticator app) was turned on");
   });
 
   it("refuses before any setup with tfa_app_not_set_up", async () => {
@@ -412,7 +412,9 @@ describe("replacing and removing the app (step-up)", () => {
     expect(ok.body.response).toBe(true);
     expect(await me(user.access)).toMatchObject({ authMethod: "totp", tfaAppLinked: true });
     await sleep(500);
-    expect((await messagesFor(user.phone)).at(-1)?.body).toContain("(totp) was turned on");
+    expect((await messagesFor(user.phone)).at(-1)?.body).toContain(
+      "(authenticator app) was turned on",
+    );
 
     const unlinked = await newApp(user.access, { otp: totpCode(secret) });
     expect(unlinked.body.response).toBe(true);

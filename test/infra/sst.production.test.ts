@@ -13,6 +13,7 @@ const SETTINGS = {
   CONNECTOR_TWOFA_TIMEOUT_SECONDS: "240",
   CONNECTOR_MAX_TWOFA_ATTEMPTS: "5",
   TWOFA_EMAIL_SENDER: "auth@twofa.example",
+  CORS_ALLOWED_ORIGINS: "https://app.twofa.example,https://admin.twofa.example",
 };
 
 let run: SstRun;
@@ -72,6 +73,14 @@ describe("deploy-time settings", () => {
         maxTwoFaAttempts: Number(SETTINGS.CONNECTOR_MAX_TWOFA_ATTEMPTS),
       }),
     );
+  });
+
+  it("CORS_ALLOWED_ORIGINS are exactly the origins API Gateway lets read the API", () => {
+    const [api] = resourcesOfType(run.resources, "aws:apigatewayv2/api:Api");
+    expect(api && inputsOf(api).corsConfiguration).toMatchObject({
+      allowOrigins: SETTINGS.CORS_ALLOWED_ORIGINS.split(","),
+      allowCredentials: false,
+    });
   });
 
   it("TWOFA_EMAIL_SENDER is the SES identity and the sender functions are linked to", () => {

@@ -18,6 +18,7 @@ import {
   lambdaTasksOf,
   managedPoliciesOfRole,
   parseSstEnv,
+  resourcesOfType,
   runtimeProblems,
   secretLeaks,
   sstEnvProblems,
@@ -286,6 +287,16 @@ describe("the table", () => {
 
   it("has no deletion protection outside production, so the stage can be removed", () => {
     expect(inputsOf(required(deployment.table, "table")).deletionProtectionEnabled).toBe(false);
+  });
+});
+
+describe("CORS", () => {
+  it("allows no cross-origin access when CORS_ALLOWED_ORIGINS is not set", () => {
+    const apis = resourcesOfType(run.resources, "aws:apigatewayv2/api:Api");
+    expect(apis).toHaveLength(1);
+    for (const api of apis) {
+      expect(inputsOf(api).corsConfiguration ?? {}).not.toHaveProperty("allowOrigins");
+    }
   });
 });
 
