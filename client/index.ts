@@ -29,8 +29,3 @@ export function createTwoFaClient(options: TwoFaClientOptions): TwoFaClient {
   for (const middleware of options.middleware ?? []) client.use(middleware);
   return client;
 }
-
-/** The same client, signed in as the holder of `accessToken`. */
-export function withAccessToken(options: TwoFaClientOptions, accessToken: string): TwoFaClient {
-  return createTwoFaClient({ ...options, accessToken });
-}
