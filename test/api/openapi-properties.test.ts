@@ -29,7 +29,9 @@ interface Operation {
   operationId: string;
   security?: unknown[];
   parameters?: { name: string; in: string; schema: Schema }[];
-  requestBody?: { content: Record<string, { schema: Schema }> };
+  requestBody?: {
+    content: Record<string, { schema: Schema; examples?: Record<string, { value: unknown }> }>;
+  };
 }
 
 const DOCUMENT = JSON.parse(readFileSync(join(PROJECT_ROOT, "docs", "openapi.json"), "utf8")) as {
@@ -139,14 +141,19 @@ function pathIds(operation: Operation): fc.Arbitrary<string> {
 }
 
 function bodies(operation: Operation): fc.Arbitrary<RequestCase["body"]> {
-  const schema = operation.requestBody?.content["application/json"]?.schema;
+  const media = operation.requestBody?.content["application/json"];
+  const schema = media?.schema;
   if (!schema) return fc.constant(undefined);
   const json = (value: unknown) => ({
     text: JSON.stringify(value),
     contentType: "application/json",
   });
+  // The document's examples reach further than random strings (a real phone number, a grant).
+  const examples = Object.values(media.examples ?? {}).map((example) => example.value);
+  const documented = examples.length > 0 ? fc.constantFrom(...examples) : valid(schema);
   return fc.oneof(
     { weight: 3, arbitrary: valid(schema).map(json) },
+    { weight: 1, arbitrary: documented.map(json) },
     { weight: 3, arbitrary: invalid(schema).map(json) },
     {
       weight: 1,
