@@ -154,6 +154,8 @@ export const ROUTES: readonly Route[] = [
     handler: "functions/api/resend-twofa-code",
     link: ["Table", "SigningKey", "EncryptionKey", "ConnectorRuns"],
   },
+  // The API's description (docs/openapi.json, generated from this table by infra/openapi/).
+  { method: "GET", path: "/openapi.json", handler: "functions/api/openapi", link: [] },
 ];
 
 /** `POST /v1/token` → `POST /v1/token`; the key API Gateway gives a route. */

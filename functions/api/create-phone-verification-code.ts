@@ -1,14 +1,13 @@
 /** `POST /v1/phone_verification_codes {phoneNumber}` → 204; the code goes by SMS only. */
-import * as v from "valibot";
 import { composeCodeDeps } from "../adapters/compose.js";
 import { requestPhoneVerificationCode } from "../core/contact-verification.js";
 import { apiHandler } from "./http.js";
-import { text } from "./schemas.js";
+import { PhoneVerificationCodeRequest } from "./schemas.js";
 
 const deps = composeCodeDeps();
 
 export const handler = apiHandler(
-  { body: v.object({ phoneNumber: text(32) }) },
+  { body: PhoneVerificationCodeRequest },
   async ({ body, locale, sourceIp }) => {
     const { deliveryId } = await requestPhoneVerificationCode(deps, {
       phoneNumber: body.phoneNumber,

@@ -2,15 +2,12 @@
  * `POST /v1/sign_ins` `{identifier, password}`: a Clerk-style SignIn. A user without TFA is
  * signed in at once (`complete`, with `tokens`); others get `needs_second_factor`.
  */
-import * as v from "valibot";
 import { composeSignInStartDeps } from "../adapters/compose.js";
 import { createSignIn } from "../core/sign-ins.js";
 import { apiHandler } from "./http.js";
-import { text, username } from "./schemas.js";
+import { SignInRequest } from "./schemas.js";
 
 const deps = composeSignInStartDeps();
-
-const SignInRequest = v.object({ identifier: username(256), password: text(256) });
 
 export const handler = apiHandler({ body: SignInRequest }, async ({ body, sourceIp }) => {
   const { signIn, tokens } = await createSignIn(deps, { ...body, sourceIp });

@@ -7,9 +7,9 @@ import { resources } from "../adapters/config.js";
 import { dynamoDeliveryStore } from "../adapters/delivery-store.js";
 import { DomainError } from "../core/errors.js";
 import { apiHandler } from "./http.js";
+import { DeliveryId } from "./schemas.js";
 
 const deliveries = dynamoDeliveryStore(resources.tableName());
-const DeliveryId = v.pipe(v.string(), v.regex(/^evt_[A-Za-z0-9_-]{22}$/));
 
 export const handler = apiHandler({}, async ({ pathParameters }) => {
   const id = v.safeParse(DeliveryId, pathParameters.id);

@@ -2,15 +2,12 @@
  * `POST /v1/sign_ins/{id}/prepare_second_factor` `{strategy: phone_code | email_code}`: sends a
  * code bound to this sign-in and answers the SignIn.
  */
-import * as v from "valibot";
 import { composeSignInPrepareDeps } from "../adapters/compose.js";
 import { prepareSignInSecondFactor } from "../core/sign-ins.js";
 import { apiHandler } from "./http.js";
-import { text } from "./schemas.js";
+import { PrepareRequest } from "./schemas.js";
 
 const deps = composeSignInPrepareDeps();
-
-const PrepareRequest = v.object({ strategy: text(64) });
 
 export const handler = apiHandler(
   { body: PrepareRequest },

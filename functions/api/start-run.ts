@@ -2,12 +2,11 @@
  * `POST /v1/accounts/{id}/runs` `{manual}`: starts a connector run (a Step Functions
  * execution); one at a time per account (`run_in_progress`). `manual` absent: a background run.
  */
-import * as v from "valibot";
 import { composeAuthenticate } from "../adapters/compose.js";
 import { connectorAccounts, connectorRunWorkflow } from "../adapters/compose-connectors.js";
 import { systemClock, systemRandom } from "../adapters/system.js";
 import { startRun } from "../core/connectors/api.js";
-import { pathId } from "./connector-schemas.js";
+import { NewRun, pathId } from "./connector-schemas.js";
 import { apiHandler } from "./http.js";
 
 const deps = {
@@ -16,8 +15,6 @@ const deps = {
   accounts: connectorAccounts(),
   workflow: connectorRunWorkflow(),
 };
-
-const NewRun = v.object({ manual: v.optional(v.boolean(), false) });
 
 export const handler = apiHandler(
   { body: NewRun, authenticate: composeAuthenticate() },

@@ -4,13 +4,12 @@
  * granted by infra/api.ts to this file alone); the code is stored sealed on the account, and
  * the run is resumed with a bare "a code arrived", so the code never enters the execution.
  */
-import * as v from "valibot";
 import { composeAuthenticate } from "../adapters/compose.js";
 import { connectorAccounts, connectorRunWorkflow } from "../adapters/compose-connectors.js";
 import { keyFromSecret } from "../adapters/config.js";
 import { systemClock, systemRandom } from "../adapters/system.js";
 import { handInTwoFaCode } from "../core/connectors/api.js";
-import { pathId } from "./connector-schemas.js";
+import { pathId, TwoFaCode } from "./connector-schemas.js";
 import { apiHandler } from "./http.js";
 
 const deps = {
@@ -20,9 +19,6 @@ const deps = {
   workflow: connectorRunWorkflow(),
   encryptionKey: keyFromSecret("EncryptionKey"),
 };
-
-/** Vendors' codes vary (digits, letters, long app codes); none is longer than this. */
-const TwoFaCode = v.object({ code: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(64)) });
 
 export const handler = apiHandler(
   { body: TwoFaCode, authenticate: composeAuthenticate() },

@@ -3,14 +3,12 @@
  * its backup codes, back to the method used before it. Needs a current second factor; the user
  * is told.
  */
-import * as v from "valibot";
 import { composeSignedInUser, composeTfaAppDeps } from "../adapters/compose.js";
 import { unlinkTfaApp } from "../core/authenticator-app.js";
 import { apiHandler, docspace, docspaceEnvelope } from "./http.js";
+import { StepUpRequest } from "./schemas.js";
 
 const deps = composeTfaAppDeps();
-
-const StepUpRequest = v.object({ otp: v.optional(v.pipe(v.string(), v.maxLength(64))) });
 
 export const handler = apiHandler(
   { body: StepUpRequest, authenticate: composeSignedInUser(), errorEnvelope: docspaceEnvelope },

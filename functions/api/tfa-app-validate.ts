@@ -4,20 +4,19 @@
  * once from `GET /api/2.0/settings/tfaappcodes`), `{response: false}` when it is wrong.
  * Replacing an active second factor needs it as `otp` (or the `X-OTP` header).
  */
-import * as v from "valibot";
 import { composeSignedInUser, composeTfaAppDeps } from "../adapters/compose.js";
 import { validateTfaApp } from "../core/authenticator-app.js";
 import { apiHandler, docspace, docspaceEnvelope } from "./http.js";
+import { TfaAppValidateRequest } from "./schemas.js";
 
 const deps = composeTfaAppDeps();
 
-const ValidateRequest = v.object({
-  code: v.pipe(v.string(), v.maxLength(64)),
-  otp: v.optional(v.pipe(v.string(), v.maxLength(64))),
-});
-
 export const handler = apiHandler(
-  { body: ValidateRequest, authenticate: composeSignedInUser(), errorEnvelope: docspaceEnvelope },
+  {
+    body: TfaAppValidateRequest,
+    authenticate: composeSignedInUser(),
+    errorEnvelope: docspaceEnvelope,
+  },
   async ({ body, user, headers, locale, sourceIp }) => {
     const linked = await validateTfaApp(deps, user, {
       code: body.code,

@@ -2,23 +2,13 @@
  * `POST /v1/token`: the OAuth2 token endpoint (form-encoded or JSON). The OTP may come as the
  * `otp` field or the `X-OTP` header.
  */
-import * as v from "valibot";
 import { composeTokenDeps } from "../adapters/compose.js";
 import { DomainError } from "../core/errors.js";
 import { passwordGrant, refreshGrant } from "../core/tokens.js";
 import { apiHandler } from "./http.js";
-import { text, username } from "./schemas.js";
+import { TokenRequest } from "./schemas.js";
 
 const deps = composeTokenDeps();
-
-const TokenRequest = v.object({
-  grant_type: text(64),
-  username: v.optional(username(256)),
-  password: v.optional(text(256)),
-  otp: v.optional(v.pipe(v.string(), v.maxLength(64))),
-  refresh_token: v.optional(text(512)),
-  scope: v.optional(v.pipe(v.string(), v.maxLength(512))),
-});
 
 function required(value: string | undefined, field: string): string {
   if (value === undefined) {

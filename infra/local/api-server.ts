@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import { extname, resolve, sep } from "node:path";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { type CorsConfig, corsConfig } from "../cors.js";
+import { docsAsset } from "../openapi/docs-page.js";
 import { type HttpMethod, ROUTES, type Route, routeKey } from "../routes.js";
 import {
   createLambdaContext,
@@ -98,6 +99,17 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       const to = url.searchParams.get("to");
       const all = await options.messages();
       return sendJson(response, 200, to === null ? all : all.filter((m) => m.to === to));
+    }
+
+    const docs = method === "GET" ? await docsAsset(options.root, path) : undefined;
+    if (docs) {
+      response.writeHead(200, {
+        ...docs.headers,
+        "cache-control": "no-cache",
+        "x-content-type-options": "nosniff",
+      });
+      response.end(docs.body);
+      return;
     }
 
     if ((method === "GET" || method === "HEAD") && (await serveStatic(webDir, path, response))) {

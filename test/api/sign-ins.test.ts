@@ -4,35 +4,54 @@
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { Schemas } from "twofa-service/client";
 import { describe, expect, inject, it } from "vitest";
-import { call, freshUsername, type HttpResult, post, sleep } from "../support/http.js";
+import { apiClient, freshUsername, rawText, sleep } from "../support/http.js";
 import { latestCodeFor, useLocalAwsEnvironment } from "../support/local.js";
 import {
   appUser,
   emailTfaUser,
   PASSWORD,
-  passwordGrant,
   simpleUserWithEmail,
   smsUser,
   totpCode,
 } from "../support/tfa.js";
 
-type Json = Record<string, unknown>;
 const COOLDOWN_MS = 2_100; // CODE_RESEND_COOLDOWN_SECONDS in the test stack, plus a margin
 
-const start = (identifier: string, password = PASSWORD) =>
-  post("/v1/sign_ins", { identifier, password });
-const prepare = (id: string, strategy: string) =>
-  post(`/v1/sign_ins/${id}/prepare_second_factor`, { strategy });
-const attempt = (id: string, strategy: string, code: string) =>
-  post(`/v1/sign_ins/${id}/attempt_second_factor`, { strategy, code });
-const getSignIn = (id: string) => call("GET", `/v1/sign_ins/${id}`);
+/** What every answer of the client has: the response, and an error body on a 4xx. */
+interface Answer {
+  response: Response;
+  error?: { error: string; field?: string };
+}
+interface SignInAnswer extends Answer {
+  data?: Schemas["SignIn"];
+}
+
+const start = (identifier: string, password = PASSWORD): Promise<SignInAnswer> =>
+  apiClient().POST("/v1/sign_ins", { body: { identifier, password } });
+const prepare = (id: string, strategy: string): Promise<SignInAnswer> =>
+  apiClient().POST("/v1/sign_ins/{id}/prepare_second_factor", {
+    params: { path: { id } },
+    body: { strategy },
+  });
+const attempt = (id: string, strategy: string, code: string): Promise<SignInAnswer> =>
+  apiClient().POST("/v1/sign_ins/{id}/attempt_second_factor", {
+    params: { path: { id } },
+    body: { strategy, code },
+  });
+const getSignIn = (id: string): Promise<SignInAnswer> =>
+  apiClient().GET("/v1/sign_ins/{id}", { params: { path: { id } } });
+const passwordGrant = (username: string, extra: Partial<Schemas["TokenRequest"]> = {}) =>
+  apiClient().POST("/v1/token", {
+    body: { grant_type: "password", username, password: PASSWORD, ...extra },
+  });
 
 async function started(identifier: string): Promise<string> {
   const res = await start(identifier);
-  expect(res.status).toBe(200);
-  expect(res.body.status).toBe("needs_second_factor");
-  return String(res.body.id);
+  expect(res.response.status).toBe(200);
+  expect(res.data?.status).toBe("needs_second_factor");
+  return String(res.data?.id);
 }
 
 /** A sign-in with its SMS or email code prepared, and the code as delivered. */
@@ -40,7 +59,7 @@ async function prepared(identifier: string, strategy: "phone_code" | "email_code
   const id = await started(identifier);
   const since = new Date();
   const res = await prepare(id, strategy);
-  expect(res.status).toBe(200);
+  expect(res.response.status).toBe(200);
   return { id, code: await latestCodeFor(to, { after: since }) };
 }
 
@@ -49,25 +68,24 @@ function wrongOf(code: string) {
 }
 
 /** Tokens from a completed sign-in work like those of /v1/token. */
-async function expectSignedIn(res: HttpResult, username: string) {
-  expect(res.status).toBe(200);
-  expect(res.body).toMatchObject({ status: "complete", createdSessionId: expect.any(String) });
-  const tokens = res.body.tokens as Json;
+async function expectSignedIn(res: SignInAnswer, username: string) {
+  expect(res.response.status).toBe(200);
+  expect(res.data).toMatchObject({ status: "complete", createdSessionId: expect.any(String) });
+  const tokens = res.data?.tokens;
   expect(tokens).toMatchObject({ token_type: "bearer", expires_in: 900 });
-  const me = await call("GET", "/v1/user", { token: String(tokens.access_token) });
-  expect(me.body.username).toBe(username);
-  const refreshed = await post("/v1/token", {
-    grant_type: "refresh_token",
-    refresh_token: tokens.refresh_token,
+  const me = await apiClient(String(tokens?.access_token)).GET("/v1/user");
+  expect(me.data?.username).toBe(username);
+  const refreshed = await apiClient().POST("/v1/token", {
+    body: { grant_type: "refresh_token", refresh_token: String(tokens?.refresh_token) },
   });
-  expect(refreshed.status).toBe(200);
-  const later = await getSignIn(String(res.body.id));
-  expect(later.body.status).toBe("complete");
-  expect(later.body.tokens).toBeUndefined();
+  expect(refreshed.response.status).toBe(200);
+  const later = await getSignIn(String(res.data?.id));
+  expect(later.data?.status).toBe("complete");
+  expect(later.data?.tokens).toBeUndefined();
 }
 
-function expectError(res: HttpResult, status: number, error: string) {
-  expect({ status: res.status, error: res.body.error }).toEqual({ status, error });
+function expectError(res: Answer, status: number, error: string) {
+  expect({ status: res.response.status, error: res.error?.error }).toEqual({ status, error });
 }
 
 /** Moves a stored sign-in's expiry into the past (TTL deletion is late; the API must check). */
@@ -90,7 +108,7 @@ describe("a full sign-in with each strategy", () => {
   it("a user without TFA is complete at once, with tokens", async () => {
     const user = await simpleUserWithEmail();
     const res = await start(user.username);
-    expect(res.body).toMatchObject({
+    expect(res.data).toMatchObject({
       object: "sign_in",
       id: expect.stringMatching(/^sia_[A-Za-z0-9_-]{22}$/),
       supportedSecondFactors: [],
@@ -102,7 +120,7 @@ describe("a full sign-in with each strategy", () => {
   it("phone_code: prepare sends an SMS bound to the sign-in, attempt completes it", async () => {
     const user = await smsUser();
     const res = await start(user.username);
-    expect(res.body).toMatchObject({
+    expect(res.data).toMatchObject({
       status: "needs_second_factor",
       supportedSecondFactors: [
         {
@@ -113,11 +131,11 @@ describe("a full sign-in with each strategy", () => {
       secondFactorVerification: null,
       createdSessionId: null,
     });
-    expect(res.body.tokens).toBeUndefined();
-    const id = String(res.body.id);
+    expect(res.data?.tokens).toBeUndefined();
+    const id = String(res.data?.id);
     const since = new Date();
     const ready = await prepare(id, "phone_code");
-    expect(ready.body.secondFactorVerification).toMatchObject({
+    expect(ready.data?.secondFactorVerification).toMatchObject({
       status: "unverified",
       strategy: "phone_code",
       attempts: 0,
@@ -130,12 +148,12 @@ describe("a full sign-in with each strategy", () => {
   it("email_code: the same by email", async () => {
     const user = await emailTfaUser();
     const res = await start(user.username);
-    expect(res.body.supportedSecondFactors).toEqual([
+    expect(res.data?.supportedSecondFactors).toEqual([
       { strategy: "email_code", safeIdentifier: expect.stringMatching(/^u\*+\d@example\.com$/) },
     ]);
-    const id = String(res.body.id);
+    const id = String(res.data?.id);
     const since = new Date();
-    expect((await prepare(id, "email_code")).status).toBe(200);
+    expect((await prepare(id, "email_code")).response.status).toBe(200);
     const code = await latestCodeFor(user.email, { after: since });
     await expectSignedIn(await attempt(id, "email_code", code), user.username);
   });
@@ -143,12 +161,12 @@ describe("a full sign-in with each strategy", () => {
   it("totp: attempted directly, without preparation", async () => {
     const user = await appUser();
     const res = await start(user.username);
-    expect(res.body.supportedSecondFactors).toEqual([
+    expect(res.data?.supportedSecondFactors).toEqual([
       { strategy: "totp" },
       { strategy: "backup_code" },
     ]);
     await expectSignedIn(
-      await attempt(String(res.body.id), "totp", totpCode(user.secret)),
+      await attempt(String(res.data?.id), "totp", totpCode(user.secret)),
       user.username,
     );
   });
@@ -169,7 +187,7 @@ describe("a full sign-in with each strategy", () => {
     expect(second.code).not.toBe(first.code);
     expectError(await attempt(second.id, "phone_code", first.code), 422, "form_code_incorrect");
     expectError(await passwordGrant(user.username, { otp: first.code }), 400, "invalid_otp");
-    expect((await attempt(first.id, "phone_code", first.code)).status).toBe(200);
+    expect((await attempt(first.id, "phone_code", first.code)).response.status).toBe(200);
   });
 });
 
@@ -179,8 +197,8 @@ describe("refusals with Clerk's codes", () => {
     const wrong = await start(user.username, "not the password");
     const unknown = await start(freshUsername(), "not the password");
     expectError(wrong, 400, "invalid_grant");
-    expect(unknown.status).toBe(wrong.status);
-    expect(unknown.text).toBe(wrong.text);
+    expect(unknown.response.status).toBe(wrong.response.status);
+    expect(rawText(unknown.response)).toBe(rawText(wrong.response));
   });
 
   it("form_code_incorrect (422) for a wrong code, counted in the verification's attempts", async () => {
@@ -188,8 +206,8 @@ describe("refusals with Clerk's codes", () => {
     const { id, code } = await prepared(user.username, "phone_code", user.phone);
     const res = await attempt(id, "phone_code", wrongOf(code));
     expectError(res, 422, "form_code_incorrect");
-    expect(res.body.field).toBe("code");
-    expect((await getSignIn(id)).body.secondFactorVerification).toMatchObject({ attempts: 1 });
+    expect(res.error?.field).toBe("code");
+    expect((await getSignIn(id)).data?.secondFactorVerification).toMatchObject({ attempts: 1 });
   });
 
   it("malformed codes are form_code_incorrect without spending an attempt", async () => {
@@ -212,8 +230,8 @@ describe("refusals with Clerk's codes", () => {
         "form_code_incorrect",
       );
     }
-    expect((await getSignIn(id)).body.secondFactorVerification).toMatchObject({ attempts: 0 });
-    expect((await attempt(id, "phone_code", code)).status).toBe(200);
+    expect((await getSignIn(id)).data?.secondFactorVerification).toMatchObject({ attempts: 0 });
+    expect((await attempt(id, "phone_code", code)).response.status).toBe(200);
   });
 
   it("verification_failed (400) once the code's five attempts are spent, even for the right code", async () => {
@@ -223,7 +241,7 @@ describe("refusals with Clerk's codes", () => {
       expectError(await attempt(id, "phone_code", wrongOf(code)), 422, "form_code_incorrect");
     }
     expectError(await attempt(id, "phone_code", code), 400, "verification_failed");
-    expect((await getSignIn(id)).body.secondFactorVerification).toMatchObject({
+    expect((await getSignIn(id)).data?.secondFactorVerification).toMatchObject({
       status: "failed",
       attempts: 5,
       error: { code: "verification_failed" },
@@ -241,7 +259,7 @@ describe("refusals with Clerk's codes", () => {
     const { id, code } = await prepared(user.username, "phone_code", user.phone);
     await backdate(id, "verification.expiresAt");
     expectError(await attempt(id, "phone_code", code), 400, "verification_expired");
-    expect((await getSignIn(id)).body.secondFactorVerification).toMatchObject({
+    expect((await getSignIn(id)).data?.secondFactorVerification).toMatchObject({
       status: "expired",
       error: { code: "verification_expired" },
     });
@@ -253,7 +271,7 @@ describe("refusals with Clerk's codes", () => {
   it("verification_already_verified (400) for a complete sign-in", async () => {
     const user = await appUser();
     const id = await started(user.username);
-    expect((await attempt(id, "totp", totpCode(user.secret))).status).toBe(200);
+    expect((await attempt(id, "totp", totpCode(user.secret))).response.status).toBe(200);
     expectError(
       await attempt(id, "totp", totpCode(user.secret, 1)),
       400,
@@ -289,11 +307,10 @@ describe("refusals with Clerk's codes", () => {
   it("no_second_factors (400) when the user's app was unlinked after the sign-in began", async () => {
     const user = await appUser();
     const id = await started(user.username);
-    const unlinked = await call("PUT", "/api/2.0/settings/tfaappnewapp", {
-      token: user.access,
-      json: { otp: user.backupCodes[0] },
+    const unlinked = await apiClient(user.access).PUT("/api/2.0/settings/tfaappnewapp", {
+      body: { otp: user.backupCodes[0] },
     });
-    expect(unlinked.status).toBe(200);
+    expect(unlinked.response.status).toBe(200);
     expectError(await attempt(id, "totp", totpCode(user.secret)), 400, "no_second_factors");
   });
 
@@ -309,7 +326,7 @@ describe("refusals with Clerk's codes", () => {
     }
     const locked = await attempt(id, "totp", totpCode(user.secret));
     expectError(locked, 403, "user_locked");
-    expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(Number(locked.response.headers.get("retry-after"))).toBeGreaterThan(0);
     expectError(await start(user.username), 403, "user_locked");
     expectError(
       await passwordGrant(user.username, { otp: totpCode(user.secret) }),
@@ -323,12 +340,12 @@ describe("refusals with Clerk's codes", () => {
     const { id } = await prepared(user.username, "phone_code", user.phone);
     const again = await prepare(id, "phone_code");
     expectError(again, 429, "too_many_requests");
-    expect(Number(again.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(Number(again.response.headers.get("retry-after"))).toBeGreaterThan(0);
     await sleep(COOLDOWN_MS);
     const since = new Date();
-    expect((await prepare(id, "phone_code")).status).toBe(200);
+    expect((await prepare(id, "phone_code")).response.status).toBe(200);
     const fresh = await latestCodeFor(user.phone, { after: since });
-    expect((await attempt(id, "phone_code", fresh)).status).toBe(200);
+    expect((await attempt(id, "phone_code", fresh)).response.status).toBe(200);
   });
 
   it("not_found (404) for an unknown or malformed sign-in id", async () => {
@@ -340,9 +357,11 @@ describe("refusals with Clerk's codes", () => {
   });
 
   it("invalid_request (400) for a body without the fields", async () => {
-    const res = await post("/v1/sign_ins", { identifier: "someone" });
+    // Deliberately not what the client's types allow.
+    const body = { identifier: "someone" } as Schemas["SignInRequest"];
+    const res = await apiClient().POST("/v1/sign_ins", { body });
     expectError(res, 400, "invalid_request");
-    expect(res.body.field).toBe("password");
+    expect(res.error?.field).toBe("password");
   });
 });
 
@@ -354,10 +373,10 @@ describe("races", () => {
     const results = await Promise.all(
       Array.from({ length: 20 }, () => attempt(id, "backup_code", code)),
     );
-    const winners = results.filter((r) => r.status === 200);
+    const winners = results.filter((r) => r.response.status === 200);
     expect(winners).toHaveLength(1);
-    expect(winners[0]?.body.tokens).toBeDefined();
-    expect(results.every((r) => [200, 400, 403, 422].includes(r.status))).toBe(true);
+    expect(winners[0]?.data?.tokens).toBeDefined();
+    expect(results.every((r) => [200, 400, 403, 422].includes(r.response.status))).toBe(true);
   });
 
   it("20 concurrent attempts with one TOTP code complete the sign-in once", async () => {
@@ -365,7 +384,7 @@ describe("races", () => {
     const id = await started(user.username);
     const code = totpCode(user.secret, 1);
     const results = await Promise.all(Array.from({ length: 20 }, () => attempt(id, "totp", code)));
-    expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+    expect(results.filter((r) => r.response.status === 200)).toHaveLength(1);
   });
 
   it("two sign-ins cannot both be completed by one TOTP code", async () => {
@@ -373,6 +392,6 @@ describe("races", () => {
     const [a, b] = [await started(user.username), await started(user.username)];
     const code = totpCode(user.secret, 1);
     const results = await Promise.all([attempt(a, "totp", code), attempt(b, "totp", code)]);
-    expect(results.map((r) => r.status).sort()).toEqual([200, 422]);
+    expect(results.map((r) => r.response.status).sort()).toEqual([200, 422]);
   });
 });

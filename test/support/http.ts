@@ -1,5 +1,10 @@
-/** A small HTTP client for the API tests: JSON or form bodies, raw text kept for byte checks. */
+/**
+ * A small HTTP client for the API tests: JSON or form bodies, raw text kept for byte checks.
+ * Every response of an API operation is held to `docs/openapi.json` before the test sees it.
+ */
+import { createTwoFaClient, type Middleware, type TwoFaClient } from "twofa-service/client";
 import { apiUrl } from "./local.js";
+import { assertConforms } from "./openapi.js";
 
 export interface HttpResult<T = Record<string, unknown>> {
   status: number;
@@ -37,6 +42,7 @@ export async function call<T = Record<string, unknown>>(
     ...(body === undefined ? {} : { body }),
   });
   const text = await response.text();
+  assertConforms({ method, path, status: response.status, headers: response.headers, text });
   let parsed: unknown = {};
   try {
     parsed = text ? JSON.parse(text) : {};
@@ -44,6 +50,43 @@ export async function call<T = Record<string, unknown>>(
     parsed = {};
   }
   return { status: response.status, headers: response.headers, text, body: parsed as T };
+}
+
+const rawTexts = new WeakMap<Response, string>();
+
+/**
+ * The same check for the typed client (`client/`), as its middleware; it also keeps each
+ * response's raw text for byte comparisons (`rawText`).
+ */
+const conformance: Middleware = {
+  async onResponse({ request, response }) {
+    const url = new URL(request.url);
+    const text = await response.clone().text();
+    rawTexts.set(response, text);
+    assertConforms({
+      method: request.method,
+      path: url.pathname + url.search,
+      status: response.status,
+      headers: response.headers,
+      text,
+    });
+  },
+};
+
+/** The typed client against the local stack, every answer checked against the document. */
+export function apiClient(accessToken?: string): TwoFaClient {
+  return createTwoFaClient({
+    baseUrl: apiUrl(),
+    middleware: [conformance],
+    ...(accessToken === undefined ? {} : { accessToken }),
+  });
+}
+
+/** The body of a response the client received, byte for byte. */
+export function rawText(response: Response): string {
+  const text = rawTexts.get(response);
+  if (text === undefined) throw new Error("this response did not come through apiClient()");
+  return text;
 }
 
 export const post = (path: string, json: unknown, extra: Parameters<typeof call>[2] = {}) =>

@@ -1,0 +1,3417 @@
+/** Generated from docs/openapi.json by `npm run openapi`: do not edit. */
+export interface paths {
+  "/v1/phone_verification_codes": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Send a phone verification code by SMS
+     * @description The code is sent by SMS and never returned; it proves the number later.
+     */
+    post: operations["createPhoneVerificationCode"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/email_verification_codes": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Send an email verification code
+     * @description The code is sent by email and never returned; it proves the address later.
+     */
+    post: operations["createEmailVerificationCode"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/deliveries/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Follow the delivery of a message */
+    get: operations["getDelivery"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/token": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Issue tokens (OAuth2 password and refresh-token grants)
+     * @description For a user with TFA, a correct password without `otp` answers 400 `otp_required` with `X-OTP: required; auth_method=…` and sends a code (none for a TOTP user); the same request with `otp` (or the `X-OTP` header) issues tokens. Wrong password and unknown user answer alike.
+     */
+    post: operations["token"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/customers": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Register a customer
+     * @description With `authMethod` `tfa_sms` or `tfa_email`, the phone or email and its verification code are required; that code also serves as the first OTP.
+     */
+    post: operations["createCustomer"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/user": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The signed-in user */
+    get: operations["getUser"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Change the TFA method, phone or email
+     * @description A new phone or email comes with its verification code; where TFA is on, a change needs a current second factor as `otp` (or `X-OTP`), and the user is told.
+     */
+    patch: operations["updateUser"];
+    trace?: never;
+  };
+  "/v1/sign_ins": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Start a sign-in
+     * @description A user without TFA is `complete` at once, with `tokens`; others get `needs_second_factor` and their `supportedSecondFactors`. No code is sent yet.
+     */
+    post: operations["createSignIn"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/sign_ins/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A sign-in (never its tokens) */
+    get: operations["getSignIn"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/sign_ins/{id}/prepare_second_factor": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send a sign-in code by SMS or email */
+    post: operations["prepareSignInSecondFactor"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/sign_ins/{id}/attempt_second_factor": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Attempt a second factor
+     * @description On success the SignIn is `complete` and this response alone carries `tokens`.
+     */
+    post: operations["attemptSignInSecondFactor"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/2.0/settings/tfaapp/setup": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Start an authenticator-app enrollment
+     * @description Not active until validated with a code of the app.
+     */
+    get: operations["setupTfaApp"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/2.0/settings/tfaapp/validate": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Link the app with one of its codes
+     * @description `response: true` links the app (backup codes can then be read once); `false` when the code is wrong. Replacing an active second factor needs it as `otp` (or `X-OTP`).
+     */
+    post: operations["validateTfaApp"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/2.0/settings/tfaappcodes": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Backup codes and whether each is used */
+    get: operations["listBackupCodes"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/2.0/settings/tfaappnewcodes": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Regenerate backup codes
+     * @description Needs a current second factor; the old codes stop working, and the user is told.
+     */
+    put: operations["regenerateBackupCodes"];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/2.0/settings/tfaappnewapp": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Unlink the authenticator app
+     * @description Needs a current second factor; the user is told.
+     */
+    put: operations["unlinkTfaApp"];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/accounts": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Create a connector account
+     * @description The credentials are encrypted at rest and never returned. `demo` is the built-in connector.
+     */
+    post: operations["createAccount"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/accounts/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A connector account and its Cozy state */
+    get: operations["getAccount"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/accounts/{id}/runs": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Start a connector run
+     * @description One run at a time per account. A run that is not manual fails at once on 2FA.
+     */
+    post: operations["startRun"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/runs/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A connector run's status */
+    get: operations["getRun"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/accounts/{id}/twofa_code": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Hand a 2FA code to the run that waits for it */
+    post: operations["submitTwoFaCode"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/accounts/{id}/twofa_code/resend": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Ask the waiting run for a new 2FA code
+     * @description The run's wait ends and the run logs in again, so that the site sends a new code; at most three times a run.
+     */
+    post: operations["resendTwoFaCode"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/openapi.json": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** This document */
+    get: operations["getOpenApiDocument"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+  schemas: {
+    AttemptRequest: {
+      strategy: string;
+      code: string;
+    };
+    BackupCode: {
+      isUsed: boolean;
+      code: string | null;
+    };
+    CodeReceived: {
+      /** @constant */
+      received: true;
+    };
+    ConnectorAccount: {
+      id: string;
+      connector: string;
+      state: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+      lastRun: {
+        id: string;
+        manual: boolean;
+        startedAt: string | null;
+        endedAt: string | null;
+        error: string | null;
+      } | null;
+      /** @description Present only while a run waits for the owner's 2FA code. */
+      twoFa?: {
+        /** @enum {unknown} */
+        type: "email" | "sms" | "app_code" | "app";
+        /**
+         * Format: date-time
+         * @description When the wait gives up.
+         */
+        expiresAt: string;
+        /** @description Codes the owner may still type. */
+        attemptsLeft: number;
+        /** @description Whether `POST /v1/accounts/{id}/twofa_code/resend` can get a new code. */
+        canResend: boolean;
+      };
+      lastFetch: {
+        /** Format: date-time */
+        at: string;
+        summary: Record<string, never>;
+      } | null;
+    };
+    ConnectorRun: {
+      id: string;
+      accountId: string;
+      manual: boolean;
+      /** Format: date-time */
+      startedAt: string;
+      /** @enum {unknown} */
+      status: "running" | "succeeded" | "failed";
+      error: string | null;
+    };
+    /** @description What became of a message; it names no recipient and no content. */
+    Delivery: {
+      id: string;
+      eventType: string;
+      /** @enum {unknown} */
+      channel: "sms" | "email";
+      /** @enum {unknown} */
+      status: "sending" | "sent" | "failed" | "suppressed";
+      failure: string | null;
+    };
+    EmailVerificationCodeRequest: {
+      email: string;
+    };
+    NewAccount: {
+      connector: string;
+      auth: {
+        login: string;
+        password: string;
+      };
+    };
+    NewRun: {
+      /** @default false */
+      manual: boolean;
+    };
+    OpenApiDocument: {
+      openapi: string;
+      info: Record<string, never>;
+      paths: Record<string, never>;
+    };
+    PhoneVerificationCodeRequest: {
+      phoneNumber: string;
+    };
+    PrepareRequest: {
+      strategy: string;
+    };
+    Registration: {
+      username: string;
+      password: string;
+      /** @enum {unknown} */
+      authMethod?: "simple" | "tfa_sms" | "tfa_email";
+      phoneNumber?: string;
+      phoneVerificationCode?: string;
+      email?: string;
+      emailVerificationCode?: string;
+    };
+    ResendRequested: {
+      /** @constant */
+      resending: true;
+    };
+    SecondFactorOption: {
+      strategy: components["schemas"]["Strategy"];
+      /** @description Where a code goes, masked (`+*******4321`, `j*****e@example.com`). */
+      safeIdentifier?: string;
+    };
+    /** @description Clerk's SignIn object. `tokens` is present only on the response that completes it. */
+    SignIn: {
+      /** @constant */
+      object: "sign_in";
+      id: string;
+      /** @enum {unknown} */
+      status: "needs_second_factor" | "complete";
+      supportedSecondFactors: components["schemas"]["SecondFactorOption"][];
+      secondFactorVerification: {
+        /** @enum {unknown} */
+        status: "unverified" | "verified" | "failed" | "expired";
+        strategy: components["schemas"]["Strategy"];
+        attempts: number;
+        /** Format: date-time */
+        expireAt: string;
+        error: {
+          code: string;
+          message: string;
+        } | null;
+      } | null;
+      createdSessionId: string | null;
+      /** Format: date-time */
+      expireAt: string;
+      tokens?: components["schemas"]["TokenResponse"];
+    };
+    SignInRequest: {
+      identifier: string;
+      password: string;
+    };
+    StepUpRequest: {
+      otp?: string;
+    };
+    /** @enum {unknown} */
+    Strategy: "phone_code" | "email_code" | "totp" | "backup_code";
+    TfaAppSetup: {
+      /** @description The label an authenticator app shows. */
+      account: string;
+      /** @description The secret in base32, in groups of four. */
+      manualEntryKey: string;
+      qrCodeSetupImageUrl: string;
+    };
+    TfaAppValidateRequest: {
+      code: string;
+      otp?: string;
+    };
+    TokenRequest: {
+      grant_type: string;
+      username?: string;
+      password?: string;
+      otp?: string;
+      refresh_token?: string;
+      scope?: string;
+    };
+    /** @description RFC 6749 §5.1 access token response. */
+    TokenResponse: {
+      /** @description A signed JWT, valid `expires_in` seconds. */
+      access_token: string;
+      /** @constant */
+      token_type: "bearer";
+      expires_in: number;
+      /** @description Opaque; rotated on use, and reusing a rotated one revokes its family. */
+      refresh_token: string;
+    };
+    TwoFaCode: {
+      code: string;
+    };
+    User: {
+      id: string;
+      username: string;
+      /** @enum {unknown} */
+      authMethod: "simple" | "tfa_sms" | "tfa_email" | "totp";
+      phoneNumber: string | null;
+      email: string | null;
+      locale: string;
+      tfaAppLinked: boolean;
+      /** Format: date-time */
+      createdAt: string;
+    };
+    UserPatch: {
+      /** @enum {unknown} */
+      authMethod?: "simple" | "tfa_sms" | "tfa_email";
+      phoneNumber?: string;
+      phoneVerificationCode?: string;
+      email?: string;
+      emailVerificationCode?: string;
+      otp?: string;
+    };
+  };
+  responses: never;
+  parameters: never;
+  requestBodies: never;
+  headers: never;
+  pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+  createPhoneVerificationCode: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["PhoneVerificationCodeRequest"];
+      };
+    };
+    responses: {
+      /** @description The code is on its way. */
+      204: {
+        headers: {
+          /** @description The id of the message's delivery, to follow at `GET /v1/deliveries/{id}`. */
+          "X-Delivery-Id": string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Error: `invalid_json`, `invalid_request`, `invalid_phone_number`, `country_not_allowed`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error:
+              | "invalid_json"
+              | "invalid_request"
+              | "invalid_phone_number"
+              | "country_not_allowed";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `resend_too_soon`, `too_many_requests`. */
+      429: {
+        headers: {
+          /** @description Seconds until the caller may try again. */
+          "Retry-After"?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "resend_too_soon" | "too_many_requests";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `sms_budget_exceeded`. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "sms_budget_exceeded";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+  createEmailVerificationCode: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["EmailVerificationCodeRequest"];
+      };
+    };
+    responses: {
+      /** @description The code is on its way. */
+      204: {
+        headers: {
+          /** @description The id of the message's delivery, to follow at `GET /v1/deliveries/{id}`. */
+          "X-Delivery-Id": string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Error: `invalid_json`, `invalid_request`, `invalid_email`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_json" | "invalid_request" | "invalid_email";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `resend_too_soon`, `too_many_requests`. */
+      429: {
+        headers: {
+          /** @description Seconds until the caller may try again. */
+          "Retry-After"?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "resend_too_soon" | "too_many_requests";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `sms_budget_exceeded`. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "sms_budget_exceeded";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+  getDelivery: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The `X-Delivery-Id` of the request that sent it. */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The delivery. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Delivery"];
+        };
+      };
+      /** @description Error: `invalid_json`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_json";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `not_found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "not_found";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+  token: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The one-time password, instead of the `otp` field. */
+        "X-OTP"?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["TokenRequest"];
+        "application/x-www-form-urlencoded": components["schemas"]["TokenRequest"];
+      };
+    };
+    responses: {
+      /** @description Tokens. */
+      200: {
+        headers: {
+          /** @description Token responses are never cached. */
+          "Cache-Control": "no-store";
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["TokenResponse"];
+        };
+      };
+      /** @description Error: `invalid_json`, `invalid_request`, `invalid_grant`, `unsupported_grant_type`, `otp_required`, `invalid_otp`. */
+      400: {
+        headers: {
+          /** @description `required; auth_method=<method>`: which second factor to send. */
+          "X-OTP"?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error:
+              | "invalid_json"
+              | "invalid_request"
+              | "invalid_grant"
+              | "unsupported_grant_type"
+              | "otp_required"
+              | "invalid_otp";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+            /** @enum {unknown} */
+            auth_method?: "tfa_sms" | "tfa_email" | "totp";
+            /** @description Where the code went, masked (`+*******4321`); absent for `totp`. */
+            otp_destination?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `too_many_attempts`, `too_many_requests`, `resend_too_soon`. */
+      429: {
+        headers: {
+          /** @description Seconds until the caller may try again. */
+          "Retry-After"?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "too_many_attempts" | "too_many_requests" | "resend_too_soon";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `sms_budget_exceeded`. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "sms_budget_exceeded";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+  createCustomer: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["Registration"];
+      };
+    };
+    responses: {
+      /** @description The new user. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["User"];
+        };
+      };
+      /** @description Error: `invalid_json`, `invalid_request`, `invalid_phone_number`, `country_not_allowed`, `invalid_email`, `invalid_verification_code`, `tfa_required`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error:
+              | "invalid_json"
+              | "invalid_request"
+              | "invalid_phone_number"
+              | "country_not_allowed"
+              | "invalid_email"
+              | "invalid_verification_code"
+              | "tfa_required";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `username_taken`, `phone_number_taken`, `email_taken`, `conflict`. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "username_taken" | "phone_number_taken" | "email_taken" | "conflict";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `too_many_attempts`. */
+      429: {
+        headers: {
+          /** @description Seconds until the caller may try again. */
+          "Retry-After"?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "too_many_attempts";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+  getUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The user. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["User"];
+        };
+      };
+      /** @description Error: `invalid_json`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_json";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `invalid_token`. */
+      401: {
+        headers: {
+          /** @description RFC 6750's challenge. */
+          "WWW-Authenticate": string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_token";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+  updateUser: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The one-time password, instead of the `otp` field. */
+        "X-OTP"?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["UserPatch"];
+      };
+    };
+    responses: {
+      /** @description The updated user. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["User"];
+        };
+      };
+      /** @description Error: `invalid_json`, `invalid_request`, `invalid_phone_number`, `country_not_allowed`, `invalid_email`, `invalid_verification_code`, `tfa_required`, `otp_required`, `invalid_otp`. */
+      400: {
+        headers: {
+          /** @description `required; auth_method=<method>`: which second factor to send. */
+          "X-OTP"?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error:
+              | "invalid_json"
+              | "invalid_request"
+              | "invalid_phone_number"
+              | "country_not_allowed"
+              | "invalid_email"
+              | "invalid_verification_code"
+              | "tfa_required"
+              | "otp_required"
+              | "invalid_otp";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+            /** @enum {unknown} */
+            auth_method?: "tfa_sms" | "tfa_email" | "totp";
+            /** @description Where the code went, masked (`+*******4321`); absent for `totp`. */
+            otp_destination?: string;
+          };
+        };
+      };
+      /** @description Error: `invalid_token`. */
+      401: {
+        headers: {
+          /** @description RFC 6750's challenge. */
+          "WWW-Authenticate": string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_token";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `second_factor_required`, `user_locked`. */
+      403: {
+        headers: {
+          /** @description Seconds until the caller may try again. */
+          "Retry-After"?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "second_factor_required" | "user_locked";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `phone_number_taken`, `email_taken`, `conflict`. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "phone_number_taken" | "email_taken" | "conflict";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `too_many_attempts`, `too_many_requests`, `resend_too_soon`. */
+      429: {
+        headers: {
+          /** @description Seconds until the caller may try again. */
+          "Retry-After"?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "too_many_attempts" | "too_many_requests" | "resend_too_soon";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `sms_budget_exceeded`. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "sms_budget_exceeded";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+  createSignIn: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["SignInRequest"];
+      };
+    };
+    responses: {
+      /** @description The SignIn. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["SignIn"];
+        };
+      };
+      /** @description Error: `invalid_json`, `invalid_request`, `invalid_grant`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_json" | "invalid_request" | "invalid_grant";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `user_locked`. */
+      403: {
+        headers: {
+          /** @description Seconds until the caller may try again. */
+          "Retry-After"?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "user_locked";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `too_many_attempts`, `too_many_requests`. */
+      429: {
+        headers: {
+          /** @description Seconds until the caller may try again. */
+          "Retry-After"?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "too_many_attempts" | "too_many_requests";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+  getSignIn: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The SignIn's id. */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The SignIn. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["SignIn"];
+        };
+      };
+      /** @description Error: `invalid_json`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_json";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `not_found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "not_found";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+  prepareSignInSecondFactor: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The SignIn's id. */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["PrepareRequest"];
+      };
+    };
+    responses: {
+      /** @description The SignIn, with its verification. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["SignIn"];
+        };
+      };
+      /** @description Error: `invalid_json`, `invalid_request`, `verification_expired`, `verification_already_verified`, `verification_strategy_invalid`, `strategy_for_user_invalid`, `no_second_factors`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error:
+              | "invalid_json"
+              | "invalid_request"
+              | "verification_expired"
+              | "verification_already_verified"
+              | "verification_strategy_invalid"
+              | "strategy_for_user_invalid"
+              | "no_second_factors";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `user_locked`. */
+      403: {
+        headers: {
+          /** @description Seconds until the caller may try again. */
+          "Retry-After"?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "user_locked";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `not_found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "not_found";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `resend_too_soon`, `too_many_requests`. */
+      429: {
+        headers: {
+          /** @description Seconds until the caller may try again. */
+          "Retry-After"?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "resend_too_soon" | "too_many_requests";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `sms_budget_exceeded`. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "sms_budget_exceeded";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+  attemptSignInSecondFactor: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The SignIn's id. */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["AttemptRequest"];
+      };
+    };
+    responses: {
+      /** @description The completed SignIn, with tokens. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["SignIn"];
+        };
+      };
+      /** @description Error: `invalid_json`, `invalid_request`, `verification_failed`, `verification_missing`, `verification_expired`, `verification_already_verified`, `verification_strategy_invalid`, `strategy_for_user_invalid`, `no_second_factors`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error:
+              | "invalid_json"
+              | "invalid_request"
+              | "verification_failed"
+              | "verification_missing"
+              | "verification_expired"
+              | "verification_already_verified"
+              | "verification_strategy_invalid"
+              | "strategy_for_user_invalid"
+              | "no_second_factors";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `user_locked`. */
+      403: {
+        headers: {
+          /** @description Seconds until the caller may try again. */
+          "Retry-After"?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "user_locked";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `not_found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "not_found";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `form_code_incorrect`. */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "form_code_incorrect";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+  setupTfaApp: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The key and its QR code. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            response: components["schemas"]["TfaAppSetup"];
+            /** @constant */
+            status: 0;
+            /** @constant */
+            statusCode: 200;
+          };
+        };
+      };
+      /** @description Error: `invalid_json`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              message: string;
+              /** @enum {unknown} */
+              type: "invalid_json";
+              field?: string;
+            };
+            /** @constant */
+            status: 1;
+            /** @constant */
+            statusCode: 400;
+          };
+        };
+      };
+      /** @description Error: `invalid_token`. */
+      401: {
+        headers: {
+          /** @description RFC 6750's challenge. */
+          "WWW-Authenticate": string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              message: string;
+              /** @enum {unknown} */
+              type: "invalid_token";
+              field?: string;
+            };
+            /** @constant */
+            status: 1;
+            /** @constant */
+            statusCode: 401;
+          };
+        };
+      };
+      /** @description Error: `tfa_app_already_linked`, `conflict`. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              message: string;
+              /** @enum {unknown} */
+              type: "tfa_app_already_linked" | "conflict";
+              field?: string;
+            };
+            /** @constant */
+            status: 1;
+            /** @constant */
+            statusCode: 409;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              message: string;
+              /** @enum {unknown} */
+              type: "payload_too_large";
+              field?: string;
+            };
+            /** @constant */
+            status: 1;
+            /** @constant */
+            statusCode: 413;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              message: string;
+              /** @enum {unknown} */
+              type: "unsupported_media_type";
+              field?: string;
+            };
+            /** @constant */
+            status: 1;
+            /** @constant */
+            statusCode: 415;
+          };
+        };
+      };
+    };
+  };
+  validateTfaApp: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The one-time password, instead of the `otp` field. */
+        "X-OTP"?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["TfaAppValidateRequest"];
+      };
+    };
+    responses: {
+      /** @description Whether the app is linked. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            response: boolean;
+            /** @constant */
+            status: 0;
+            /** @constant */
+            statusCode: 200;
+          };
+        };
+      };
+      /** @description Error: `invalid_json`, `invalid_request`, `tfa_app_not_set_up`, `otp_required`, `invalid_otp`. */
+      400: {
+        headers: {
+          /** @description `required; auth_method=<method>`: which second factor to send. */
+          "X-OTP"?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              message: string;
+              /** @enum {unknown} */
+              type:
+                | "invalid_json"
+                | "invalid_request"
+                | "tfa_app_not_set_up"
+                | "otp_required"
+                | "invalid_otp";
+              field?: string;
+            };
+            /** @constant */
+            status: 1;
+            /** @constant */
+            statusCode: 400;
+          };
+        };
+      };
+      /** @description Error: `invalid_token`. */
+      401: {
+        headers: {
+          /** @description RFC 6750's challenge. */
+          "WWW-Authenticate": string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              message: string;
+              /** @enum {unknown} */
+              type: "invalid_token";
+              field?: string;
+            };
+            /** @constant */
+            status: 1;
+            /** @constant */
+            statusCode: 401;
+          };
+        };
+      };
+      /** @description Error: `second_factor_required`, `user_locked`. */
+      403: {
+        headers: {
+          /** @description Seconds until the caller may try again. */
+          "Retry-After"?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              message: string;
+              /** @enum {unknown} */
+              type: "second_factor_required" | "user_locked";
+              field?: string;
+            };
+            /** @constant */
+            status: 1;
+            /** @constant */
+            statusCode: 403;
+          };
+        };
+      };
+      /** @description Error: `tfa_app_already_linked`, `conflict`. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              message: string;
+              /** @enum {unknown} */
+              type: "tfa_app_already_linked" | "conflict";
+              field?: string;
+            };
+            /** @constant */
+            status: 1;
+            /** @constant */
+            statusCode: 409;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              message: string;
+              /** @enum {unknown} */
+              type: "payload_too_large";
+              field?: string;
+            };
+            /** @constant */
+            status: 1;
+            /** @constant */
+            statusCode: 413;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              message: string;
+              /** @enum {unknown} */
+              type: "unsupported_media_type";
+              field?: string;
+            };
+            /** @constant */
+            status: 1;
+            /** @constant */
+            statusCode: 415;
+          };
+        };
+      };
+      /** @description Error: `too_many_attempts`, `too_many_requests`, `resend_too_soon`. */
+      429: {
+        headers: {
+          /** @description Seconds until the caller may try again. */
+          "Retry-After"?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              message: string;
+              /** @enum {unknown} */
+              type: "too_many_attempts" | "too_many_requests" | "resend_too_soon";
+              field?: string;
+            };
+            /** @constant */
+            status: 1;
+            /** @constant */
+            statusCode: 429;
+          };
+        };
+      };
+      /** @description Error: `sms_budget_exceeded`. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              message: string;
+              /** @enum {unknown} */
+              type: "sms_budget_exceeded";
+              field?: string;
+            };
+            /** @constant */
+            status: 1;
+            /** @constant */
+            statusCode: 503;
+          };
+        };
+      };
+    };
+  };
+  listBackupCodes: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The backup codes. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            response: components["schemas"]["BackupCode"][];
+            /** @constant */
+            status: 0;
+            /** @constant */
+            statusCode: 200;
+          };
+        };
+      };
+      /** @description Error: `invalid_json`, `tfa_app_not_set_up`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              message: string;
+              /** @enum {unknown} */
+              type: "invalid_json" | "tfa_app_not_set_up";
+              field?: string;
+            };
+            /** @constant */
+            status: 1;
+            /** @constant */
+            statusCode: 400;
+          };
+        };
+      };
+      /** @description Error: `invalid_token`. */
+      401: {
+        headers: {
+          /** @description RFC 6750's challenge. */
+          "WWW-Authenticate": string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              message: string;
+              /** @enum {unknown} */
+              type: "invalid_token";
+              field?: string;
+            };
+            /** @constant */
+            status: 1;
+            /** @constant */
+            statusCode: 401;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              message: string;
+              /** @enum {unknown} */
+              type: "payload_too_large";
+              field?: string;
+            };
+            /** @constant */
+            status: 1;
+            /** @constant */
+            statusCode: 413;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              message: string;
+              /** @enum {unknown} */
+              type: "unsupported_media_type";
+              field?: string;
+            };
+            /** @constant */
+            status: 1;
+            /** @constant */
+            statusCode: 415;
+          };
+        };
+      };
+    };
+  };
+  regenerateBackupCodes: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The one-time password, instead of the `otp` field. */
+        "X-OTP"?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["StepUpRequest"];
+      };
+    };
+    responses: {
+      /** @description The new codes, shown this once. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            response: components["schemas"]["BackupCode"][];
+            /** @constant */
+            status: 0;
+            /** @constant */
+            statusCode: 200;
+          };
+        };
+      };
+      /** @description Error: `invalid_json`, `invalid_request`, `tfa_app_not_set_up`, `otp_required`, `invalid_otp`. */
+      400: {
+        headers: {
+          /** @description `required; auth_method=<method>`: which second factor to send. */
+          "X-OTP"?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              message: string;
+              /** @enum {unknown} */
+              type:
+                | "invalid_json"
+                | "invalid_request"
+                | "tfa_app_not_set_up"
+                | "otp_required"
+                | "invalid_otp";
+              field?: string;
+            };
+            /** @constant */
+            status: 1;
+            /** @constant */
+            statusCode: 400;
+          };
+        };
+      };
+      /** @description Error: `invalid_token`. */
+      401: {
+        headers: {
+          /** @description RFC 6750's challenge. */
+          "WWW-Authenticate": string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              message: string;
+              /** @enum {unknown} */
+              type: "invalid_token";
+              field?: string;
+            };
+            /** @constant */
+            status: 1;
+            /** @constant */
+            statusCode: 401;
+          };
+        };
+      };
+      /** @description Error: `second_factor_required`, `user_locked`. */
+      403: {
+        headers: {
+          /** @description Seconds until the caller may try again. */
+          "Retry-After"?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              message: string;
+              /** @enum {unknown} */
+              type: "second_factor_required" | "user_locked";
+              field?: string;
+            };
+            /** @constant */
+            status: 1;
+            /** @constant */
+            statusCode: 403;
+          };
+        };
+      };
+      /** @description Error: `conflict`. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              message: string;
+              /** @enum {unknown} */
+              type: "conflict";
+              field?: string;
+            };
+            /** @constant */
+            status: 1;
+            /** @constant */
+            statusCode: 409;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              message: string;
+              /** @enum {unknown} */
+              type: "payload_too_large";
+              field?: string;
+            };
+            /** @constant */
+            status: 1;
+            /** @constant */
+            statusCode: 413;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              message: string;
+              /** @enum {unknown} */
+              type: "unsupported_media_type";
+              field?: string;
+            };
+            /** @constant */
+            status: 1;
+            /** @constant */
+            statusCode: 415;
+          };
+        };
+      };
+      /** @description Error: `too_many_attempts`, `too_many_requests`, `resend_too_soon`. */
+      429: {
+        headers: {
+          /** @description Seconds until the caller may try again. */
+          "Retry-After"?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              message: string;
+              /** @enum {unknown} */
+              type: "too_many_attempts" | "too_many_requests" | "resend_too_soon";
+              field?: string;
+            };
+            /** @constant */
+            status: 1;
+            /** @constant */
+            statusCode: 429;
+          };
+        };
+      };
+      /** @description Error: `sms_budget_exceeded`. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              message: string;
+              /** @enum {unknown} */
+              type: "sms_budget_exceeded";
+              field?: string;
+            };
+            /** @constant */
+            status: 1;
+            /** @constant */
+            statusCode: 503;
+          };
+        };
+      };
+    };
+  };
+  unlinkTfaApp: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The one-time password, instead of the `otp` field. */
+        "X-OTP"?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["StepUpRequest"];
+      };
+    };
+    responses: {
+      /** @description Unlinked. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @constant */
+            response: true;
+            /** @constant */
+            status: 0;
+            /** @constant */
+            statusCode: 200;
+          };
+        };
+      };
+      /** @description Error: `invalid_json`, `invalid_request`, `tfa_app_not_set_up`, `otp_required`, `invalid_otp`. */
+      400: {
+        headers: {
+          /** @description `required; auth_method=<method>`: which second factor to send. */
+          "X-OTP"?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              message: string;
+              /** @enum {unknown} */
+              type:
+                | "invalid_json"
+                | "invalid_request"
+                | "tfa_app_not_set_up"
+                | "otp_required"
+                | "invalid_otp";
+              field?: string;
+            };
+            /** @constant */
+            status: 1;
+            /** @constant */
+            statusCode: 400;
+          };
+        };
+      };
+      /** @description Error: `invalid_token`. */
+      401: {
+        headers: {
+          /** @description RFC 6750's challenge. */
+          "WWW-Authenticate": string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              message: string;
+              /** @enum {unknown} */
+              type: "invalid_token";
+              field?: string;
+            };
+            /** @constant */
+            status: 1;
+            /** @constant */
+            statusCode: 401;
+          };
+        };
+      };
+      /** @description Error: `second_factor_required`, `user_locked`. */
+      403: {
+        headers: {
+          /** @description Seconds until the caller may try again. */
+          "Retry-After"?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              message: string;
+              /** @enum {unknown} */
+              type: "second_factor_required" | "user_locked";
+              field?: string;
+            };
+            /** @constant */
+            status: 1;
+            /** @constant */
+            statusCode: 403;
+          };
+        };
+      };
+      /** @description Error: `conflict`. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              message: string;
+              /** @enum {unknown} */
+              type: "conflict";
+              field?: string;
+            };
+            /** @constant */
+            status: 1;
+            /** @constant */
+            statusCode: 409;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              message: string;
+              /** @enum {unknown} */
+              type: "payload_too_large";
+              field?: string;
+            };
+            /** @constant */
+            status: 1;
+            /** @constant */
+            statusCode: 413;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              message: string;
+              /** @enum {unknown} */
+              type: "unsupported_media_type";
+              field?: string;
+            };
+            /** @constant */
+            status: 1;
+            /** @constant */
+            statusCode: 415;
+          };
+        };
+      };
+      /** @description Error: `too_many_attempts`, `too_many_requests`, `resend_too_soon`. */
+      429: {
+        headers: {
+          /** @description Seconds until the caller may try again. */
+          "Retry-After"?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              message: string;
+              /** @enum {unknown} */
+              type: "too_many_attempts" | "too_many_requests" | "resend_too_soon";
+              field?: string;
+            };
+            /** @constant */
+            status: 1;
+            /** @constant */
+            statusCode: 429;
+          };
+        };
+      };
+      /** @description Error: `sms_budget_exceeded`. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              message: string;
+              /** @enum {unknown} */
+              type: "sms_budget_exceeded";
+              field?: string;
+            };
+            /** @constant */
+            status: 1;
+            /** @constant */
+            statusCode: 503;
+          };
+        };
+      };
+    };
+  };
+  createAccount: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["NewAccount"];
+      };
+    };
+    responses: {
+      /** @description The account. */
+      201: {
+        headers: {
+          /** @description The account's URL. */
+          Location: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ConnectorAccount"];
+        };
+      };
+      /** @description Error: `invalid_json`, `invalid_request`, `unknown_connector`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_json" | "invalid_request" | "unknown_connector";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `invalid_token`. */
+      401: {
+        headers: {
+          /** @description RFC 6750's challenge. */
+          "WWW-Authenticate": string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_token";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+  getAccount: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The account's id. */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The account. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ConnectorAccount"];
+        };
+      };
+      /** @description Error: `invalid_json`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_json";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `invalid_token`. */
+      401: {
+        headers: {
+          /** @description RFC 6750's challenge. */
+          "WWW-Authenticate": string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_token";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `not_found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "not_found";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+  startRun: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The account's id. */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["NewRun"];
+      };
+    };
+    responses: {
+      /** @description The run. */
+      201: {
+        headers: {
+          /** @description The run's URL. */
+          Location: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ConnectorRun"];
+        };
+      };
+      /** @description Error: `invalid_json`, `invalid_request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_json" | "invalid_request";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `invalid_token`. */
+      401: {
+        headers: {
+          /** @description RFC 6750's challenge. */
+          "WWW-Authenticate": string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_token";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `not_found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "not_found";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `run_in_progress`. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "run_in_progress";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+  getRun: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The run's id. */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The run. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ConnectorRun"];
+        };
+      };
+      /** @description Error: `invalid_json`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_json";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `invalid_token`. */
+      401: {
+        headers: {
+          /** @description RFC 6750's challenge. */
+          "WWW-Authenticate": string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_token";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `not_found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "not_found";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+  submitTwoFaCode: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The account's id. */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["TwoFaCode"];
+      };
+    };
+    responses: {
+      /** @description The run resumes with the code. */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["CodeReceived"];
+        };
+      };
+      /** @description Error: `invalid_json`, `invalid_request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_json" | "invalid_request";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `invalid_token`. */
+      401: {
+        headers: {
+          /** @description RFC 6750's challenge. */
+          "WWW-Authenticate": string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_token";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `not_found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "not_found";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `no_run_waiting`. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "no_run_waiting";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+  resendTwoFaCode: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The account's id. */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The run logs in again; a new code is on its way. */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ResendRequested"];
+        };
+      };
+      /** @description Error: `invalid_json`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_json";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `invalid_token`. */
+      401: {
+        headers: {
+          /** @description RFC 6750's challenge. */
+          "WWW-Authenticate": string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_token";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `not_found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "not_found";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `no_run_waiting`, `twofa_resend_unavailable`. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "no_run_waiting" | "twofa_resend_unavailable";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+  getOpenApiDocument: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The OpenAPI 3.1 document. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["OpenApiDocument"];
+        };
+      };
+      /** @description Error: `invalid_json`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_json";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+}

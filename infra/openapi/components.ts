@@ -1,0 +1,292 @@
+/**
+ * Response bodies of the API as JSON Schema (2020-12, the dialect of OpenAPI 3.1). Request
+ * bodies are not here: they are converted from the handlers' own valibot schemas.
+ */
+
+export type JsonSchema = { readonly [key: string]: unknown };
+
+const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
+const nullable = (schema: JsonSchema): JsonSchema => ({ oneOf: [schema, { type: "null" }] });
+const isoDateTime: JsonSchema = { type: "string", format: "date-time" };
+
+/** Every response body of the document, by component name. */
+export const SCHEMAS: Record<string, JsonSchema> = {
+  TokenResponse: {
+    type: "object",
+    description: "RFC 6749 §5.1 access token response.",
+    required: ["access_token", "token_type", "expires_in", "refresh_token"],
+    properties: {
+      access_token: { type: "string", description: "A signed JWT, valid `expires_in` seconds." },
+      token_type: { const: "bearer" },
+      expires_in: { type: "integer", minimum: 1 },
+      refresh_token: {
+        type: "string",
+        description: "Opaque; rotated on use, and reusing a rotated one revokes its family.",
+      },
+    },
+    additionalProperties: false,
+  },
+  User: {
+    type: "object",
+    required: [
+      "id",
+      "username",
+      "authMethod",
+      "phoneNumber",
+      "email",
+      "locale",
+      "tfaAppLinked",
+      "createdAt",
+    ],
+    properties: {
+      id: { type: "string" },
+      username: { type: "string" },
+      authMethod: { enum: ["simple", "tfa_sms", "tfa_email", "totp"] },
+      phoneNumber: nullable({ type: "string" }),
+      email: nullable({ type: "string" }),
+      locale: { type: "string" },
+      tfaAppLinked: { type: "boolean" },
+      createdAt: isoDateTime,
+    },
+    additionalProperties: false,
+  },
+  SecondFactorOption: {
+    type: "object",
+    required: ["strategy"],
+    properties: {
+      strategy: { $ref: "#/components/schemas/Strategy" },
+      safeIdentifier: {
+        type: "string",
+        description: "Where a code goes, masked (`+*******4321`, `j*****e@example.com`).",
+      },
+    },
+    additionalProperties: false,
+  },
+  Strategy: { enum: ["phone_code", "email_code", "totp", "backup_code"] },
+  SignIn: {
+    type: "object",
+    description:
+      "Clerk's SignIn object. `tokens` is present only on the response that completes it.",
+    required: [
+      "object",
+      "id",
+      "status",
+      "supportedSecondFactors",
+      "secondFactorVerification",
+      "createdSessionId",
+      "expireAt",
+    ],
+    properties: {
+      object: { const: "sign_in" },
+      id: { type: "string", pattern: "^sia_[A-Za-z0-9_-]{22}$" },
+      status: { enum: ["needs_second_factor", "complete"] },
+      supportedSecondFactors: { type: "array", items: ref("SecondFactorOption") },
+      secondFactorVerification: nullable({
+        type: "object",
+        required: ["status", "strategy", "attempts", "expireAt", "error"],
+        properties: {
+          status: { enum: ["unverified", "verified", "failed", "expired"] },
+          strategy: ref("Strategy"),
+          attempts: { type: "integer", minimum: 0 },
+          expireAt: isoDateTime,
+          error: nullable({
+            type: "object",
+            required: ["code", "message"],
+            properties: { code: { type: "string" }, message: { type: "string" } },
+          }),
+        },
+        additionalProperties: false,
+      }),
+      createdSessionId: nullable({ type: "string" }),
+      expireAt: isoDateTime,
+      tokens: ref("TokenResponse"),
+    },
+    additionalProperties: false,
+  },
+  Delivery: {
+    type: "object",
+    description: "What became of a message; it names no recipient and no content.",
+    required: ["id", "eventType", "channel", "status", "failure"],
+    properties: {
+      id: { type: "string" },
+      eventType: { type: "string" },
+      channel: { enum: ["sms", "email"] },
+      status: { enum: ["sending", "sent", "failed", "suppressed"] },
+      failure: nullable({ type: "string" }),
+    },
+    additionalProperties: false,
+  },
+  ConnectorAccount: {
+    type: "object",
+    required: ["id", "connector", "state", "createdAt", "updatedAt", "lastRun", "lastFetch"],
+    properties: {
+      id: { type: "string" },
+      connector: { type: "string" },
+      state: nullable({
+        type: "string",
+        description:
+          "Cozy account state: `HANDLE_LOGIN_SUCCESS`, `LOGIN_SUCCESS`, `TWOFA_NEEDED.<TYPE>`, `TWOFA_NEEDED_RETRY.<TYPE>`, …",
+      }),
+      createdAt: isoDateTime,
+      updatedAt: isoDateTime,
+      lastRun: nullable({
+        type: "object",
+        required: ["id", "manual", "startedAt", "endedAt", "error"],
+        properties: {
+          id: { type: "string" },
+          manual: { type: "boolean" },
+          startedAt: nullable(isoDateTime),
+          endedAt: nullable({
+            ...isoDateTime,
+            description: "When the run ended; null while it runs.",
+          }),
+          error: nullable({
+            type: "string",
+            description:
+              "The Cozy error name the run ended with; null while it runs or after a success.",
+          }),
+        },
+        additionalProperties: false,
+      }),
+      twoFa: {
+        type: "object",
+        description: "Present only while a run waits for the owner's 2FA code.",
+        required: ["type", "expiresAt", "attemptsLeft", "canResend"],
+        properties: {
+          type: { enum: ["email", "sms", "app_code", "app"] },
+          expiresAt: { ...isoDateTime, description: "When the wait gives up." },
+          attemptsLeft: {
+            type: "integer",
+            minimum: 0,
+            description: "Codes the owner may still type.",
+          },
+          canResend: {
+            type: "boolean",
+            description: "Whether `POST /v1/accounts/{id}/twofa_code/resend` can get a new code.",
+          },
+        },
+        additionalProperties: false,
+      },
+      lastFetch: nullable({
+        type: "object",
+        required: ["at", "summary"],
+        properties: { at: isoDateTime, summary: { type: "object" } },
+        additionalProperties: false,
+      }),
+    },
+    additionalProperties: false,
+  },
+  ConnectorRun: {
+    type: "object",
+    required: ["id", "accountId", "manual", "startedAt", "status", "error"],
+    properties: {
+      id: { type: "string" },
+      accountId: { type: "string" },
+      manual: { type: "boolean" },
+      startedAt: isoDateTime,
+      status: { enum: ["running", "succeeded", "failed"] },
+      error: nullable({
+        type: "string",
+        description: "A Cozy error name (`LOGIN_FAILED`, `USER_ACTION_NEEDED.TWOFA_EXPIRED`, …).",
+      }),
+    },
+    additionalProperties: false,
+  },
+  ResendRequested: {
+    type: "object",
+    required: ["resending"],
+    properties: { resending: { const: true } },
+    additionalProperties: false,
+  },
+  CodeReceived: {
+    type: "object",
+    required: ["received"],
+    properties: { received: { const: true } },
+    additionalProperties: false,
+  },
+  TfaAppSetup: {
+    type: "object",
+    required: ["account", "manualEntryKey", "qrCodeSetupImageUrl"],
+    properties: {
+      account: { type: "string", description: "The label an authenticator app shows." },
+      manualEntryKey: { type: "string", description: "The secret in base32, in groups of four." },
+      qrCodeSetupImageUrl: { type: "string", pattern: "^data:image/png;base64," },
+    },
+    additionalProperties: false,
+  },
+  BackupCode: {
+    type: "object",
+    required: ["isUsed", "code"],
+    properties: {
+      isUsed: { type: "boolean" },
+      code: nullable({
+        type: "string",
+        description: "The code itself on the first read after it was created, null afterwards.",
+      }),
+    },
+    additionalProperties: false,
+  },
+  OpenApiDocument: {
+    type: "object",
+    required: ["openapi", "info", "paths"],
+    properties: {
+      openapi: { type: "string" },
+      info: { type: "object" },
+      paths: { type: "object" },
+    },
+  },
+};
+
+/** DocSpace's success envelope around `response`. */
+export function docspaceSuccess(response: JsonSchema): JsonSchema {
+  return {
+    type: "object",
+    required: ["response", "status", "statusCode"],
+    properties: { response, status: { const: 0 }, statusCode: { const: 200 } },
+    additionalProperties: false,
+  };
+}
+
+/** RFC 6749 §5.2's error body with one of `codes`; extra public members may follow. */
+export function oauthError(codes: readonly string[]): JsonSchema {
+  return {
+    type: "object",
+    required: ["error", "error_description"],
+    properties: {
+      error: { enum: [...codes] },
+      error_description: { type: "string" },
+      field: { type: "string", description: "The request field at fault." },
+      ...(codes.includes("otp_required") ? OTP_REQUIRED_MEMBERS : {}),
+    },
+  };
+}
+
+/** What `otp_required` adds: which second factor to send, and where a code went. */
+const OTP_REQUIRED_MEMBERS = {
+  auth_method: { enum: ["tfa_sms", "tfa_email", "totp"] },
+  otp_destination: {
+    type: "string",
+    description: "Where the code went, masked (`+*******4321`); absent for `totp`.",
+  },
+};
+
+/** DocSpace's error body; `error.type` is the stable code. */
+export function docspaceError(codes: readonly string[], status: number): JsonSchema {
+  return {
+    type: "object",
+    required: ["error", "status", "statusCode"],
+    properties: {
+      error: {
+        type: "object",
+        required: ["message", "type"],
+        properties: {
+          message: { type: "string" },
+          type: { enum: [...codes] },
+          field: { type: "string" },
+        },
+      },
+      status: { const: 1 },
+      statusCode: { const: status },
+    },
+  };
+}

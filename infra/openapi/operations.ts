@@ -1,0 +1,552 @@
+/**
+ * What each row of the route table answers, beside the request schemas the handlers validate
+ * with: summary, tag, success body and headers, and the error codes it can answer (their
+ * statuses come from the error catalogue). `document.ts` refuses a route without an entry.
+ */
+import type * as v from "valibot";
+import { NewAccount, NewRun, TwoFaCode } from "../../functions/api/connector-schemas.js";
+import {
+  AttemptRequest,
+  DeliveryId,
+  EmailVerificationCodeRequest,
+  PhoneVerificationCodeRequest,
+  PrepareRequest,
+  Registration,
+  SignInRequest,
+  StepUpRequest,
+  TfaAppValidateRequest,
+  TokenRequest,
+  UserPatch,
+} from "../../functions/api/schemas.js";
+import { docspaceSuccess, type JsonSchema } from "./components.js";
+import type { ErrorCode } from "./errors.js";
+
+export const TAGS = {
+  tokens: "OAuth2 token endpoint (Freshcom): password and refresh-token grants with an OTP.",
+  verification: "Phone and email verification codes, sent by SMS or email and never returned.",
+  users: "Registration and the signed-in user: TFA method, phone and email changes.",
+  signIns: "Clerk-style sign-ins: start, prepare and attempt a second factor.",
+  authenticatorApps: "TOTP authenticator apps and backup codes, at ONLYOFFICE DocSpace's paths.",
+  connectors: "Connector accounts and runs that wait for a 2FA code (Cozy konnectors).",
+  meta: "This description of the API.",
+} as const;
+type Tag = keyof typeof TAGS;
+
+interface HeaderDeclaration {
+  readonly description: string;
+  readonly required: boolean;
+  readonly schema: JsonSchema;
+}
+
+interface RequestBodyDeclaration {
+  /** Component name of the converted schema. */
+  readonly name: string;
+  readonly schema: v.GenericSchema;
+  /** Also accepted as `application/x-www-form-urlencoded`. */
+  readonly form?: boolean;
+  readonly examples?: Record<string, { summary: string; value: unknown }>;
+}
+
+interface SuccessDeclaration {
+  readonly status: number;
+  readonly description: string;
+  readonly body?: JsonSchema;
+  readonly headers?: Record<string, HeaderDeclaration>;
+  readonly examples?: Record<string, { summary: string; value: unknown }>;
+}
+
+export interface OperationDeclaration {
+  readonly operationId: string;
+  readonly summary: string;
+  readonly description?: string;
+  readonly tag: Tag;
+  /** Needs `Authorization: Bearer <access token>` from `/v1/token` or a sign-in. */
+  readonly bearer?: boolean;
+  /** DocSpace's envelopes (`/api/2.0`) instead of RFC 6749's error body. */
+  readonly docspace?: boolean;
+  /** The schema of `{id}` in the path, when there is one. */
+  readonly pathId?: { readonly description: string; readonly schema: v.GenericSchema | JsonSchema };
+  readonly body?: RequestBodyDeclaration;
+  /** The OTP may also come as the `X-OTP` request header. */
+  readonly otpHeader?: boolean;
+  readonly success: SuccessDeclaration;
+  /** Codes this operation may answer, besides those every operation may answer. */
+  readonly errors: readonly ErrorCode[];
+}
+
+const schema = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
+const header = (description: string, required: boolean, value: JsonSchema = { type: "string" }) =>
+  ({ description, required, schema: value }) satisfies HeaderDeclaration;
+
+const DELIVERY_ID = header(
+  "The id of the message's delivery, to follow at `GET /v1/deliveries/{id}`.",
+  true,
+  { type: "string", pattern: "^evt_[A-Za-z0-9_-]{22}$" },
+);
+const NO_STORE = header("Token responses are never cached.", true, { const: "no-store" });
+const LOCATION = (what: string) => header(`The ${what}'s URL.`, true);
+
+/** A current second factor, for changes of a factor (step-up). */
+const STEP_UP: readonly ErrorCode[] = [
+  "otp_required",
+  "invalid_otp",
+  "too_many_attempts",
+  "too_many_requests",
+  "resend_too_soon",
+  "sms_budget_exceeded",
+  "second_factor_required",
+  "user_locked",
+];
+const SENDING: readonly ErrorCode[] = [
+  "resend_too_soon",
+  "too_many_requests",
+  "sms_budget_exceeded",
+];
+const CONTACTS: readonly ErrorCode[] = [
+  "invalid_phone_number",
+  "country_not_allowed",
+  "invalid_email",
+  "invalid_verification_code",
+  "phone_number_taken",
+  "email_taken",
+  "tfa_required",
+  "too_many_attempts",
+  "conflict",
+];
+
+const TOKENS_EXAMPLE = {
+  access_token: "eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJ1c3JfMSJ9.c2lnbmF0dXJl",
+  token_type: "bearer",
+  expires_in: 900,
+  refresh_token: "bXlfcmVmcmVzaF90b2tlbl9vZl80M19jaGFyYWN0ZXJz",
+};
+const SIGN_IN_EXAMPLE = {
+  object: "sign_in",
+  id: "sia_0123456789abcdefABCDEF",
+  status: "needs_second_factor",
+  supportedSecondFactors: [{ strategy: "phone_code", safeIdentifier: "+*******4321" }],
+  secondFactorVerification: null,
+  createdSessionId: null,
+  expireAt: "2026-01-01T10:10:00.000Z",
+};
+
+/** One entry per route of `infra/routes.ts`, by route key (`POST /v1/token`). */
+export const OPERATIONS: Record<string, OperationDeclaration> = {
+  "POST /v1/phone_verification_codes": {
+    operationId: "createPhoneVerificationCode",
+    summary: "Send a phone verification code by SMS",
+    description: "The code is sent by SMS and never returned; it proves the number later.",
+    tag: "verification",
+    body: {
+      name: "PhoneVerificationCodeRequest",
+      schema: PhoneVerificationCodeRequest,
+      examples: { phone: { summary: "An E.164 number", value: { phoneNumber: "+33612345678" } } },
+    },
+    success: {
+      status: 204,
+      description: "The code is on its way.",
+      headers: { "X-Delivery-Id": DELIVERY_ID },
+    },
+    errors: ["invalid_phone_number", "country_not_allowed", ...SENDING],
+  },
+  "POST /v1/email_verification_codes": {
+    operationId: "createEmailVerificationCode",
+    summary: "Send an email verification code",
+    description: "The code is sent by email and never returned; it proves the address later.",
+    tag: "verification",
+    body: { name: "EmailVerificationCodeRequest", schema: EmailVerificationCodeRequest },
+    success: {
+      status: 204,
+      description: "The code is on its way.",
+      headers: { "X-Delivery-Id": DELIVERY_ID },
+    },
+    errors: ["invalid_email", ...SENDING],
+  },
+  "GET /v1/deliveries/{id}": {
+    operationId: "getDelivery",
+    summary: "Follow the delivery of a message",
+    tag: "verification",
+    pathId: { description: "The `X-Delivery-Id` of the request that sent it.", schema: DeliveryId },
+    success: { status: 200, description: "The delivery.", body: schema("Delivery") },
+    errors: ["not_found"],
+  },
+  "POST /v1/token": {
+    operationId: "token",
+    summary: "Issue tokens (OAuth2 password and refresh-token grants)",
+    description:
+      "For a user with TFA, a correct password without `otp` answers 400 `otp_required` with `X-OTP: required; auth_method=…` and sends a code (none for a TOTP user); the same request with `otp` (or the `X-OTP` header) issues tokens. Wrong password and unknown user answer alike.",
+    tag: "tokens",
+    body: {
+      name: "TokenRequest",
+      schema: TokenRequest,
+      form: true,
+      examples: {
+        password: {
+          summary: "Password grant, first round",
+          value: {
+            grant_type: "password",
+            username: "alice",
+            password: "correct horse battery staple",
+          },
+        },
+        otp: {
+          summary: "Password grant with the code received",
+          value: {
+            grant_type: "password",
+            username: "alice",
+            password: "correct horse battery staple",
+            otp: "123456",
+          },
+        },
+        refresh: {
+          summary: "Refresh-token grant",
+          value: { grant_type: "refresh_token", refresh_token: TOKENS_EXAMPLE.refresh_token },
+        },
+      },
+    },
+    otpHeader: true,
+    success: {
+      status: 200,
+      description: "Tokens.",
+      body: schema("TokenResponse"),
+      headers: { "Cache-Control": NO_STORE },
+      examples: { tokens: { summary: "Tokens", value: TOKENS_EXAMPLE } },
+    },
+    errors: [
+      "invalid_grant",
+      "unsupported_grant_type",
+      "otp_required",
+      "invalid_otp",
+      "too_many_attempts",
+      "too_many_requests",
+      "resend_too_soon",
+      "sms_budget_exceeded",
+    ],
+  },
+  "POST /v1/customers": {
+    operationId: "createCustomer",
+    summary: "Register a customer",
+    description:
+      "With `authMethod` `tfa_sms` or `tfa_email`, the phone or email and its verification code are required; that code also serves as the first OTP.",
+    tag: "users",
+    body: {
+      name: "Registration",
+      schema: Registration,
+      examples: {
+        sms: {
+          summary: "SMS TFA",
+          value: {
+            username: "alice",
+            password: "correct horse battery staple",
+            authMethod: "tfa_sms",
+            phoneNumber: "+33612345678",
+            phoneVerificationCode: "123456",
+          },
+        },
+      },
+    },
+    success: { status: 201, description: "The new user.", body: schema("User") },
+    errors: ["username_taken", ...CONTACTS],
+  },
+  "GET /v1/user": {
+    operationId: "getUser",
+    summary: "The signed-in user",
+    tag: "users",
+    bearer: true,
+    success: { status: 200, description: "The user.", body: schema("User") },
+    errors: [],
+  },
+  "PATCH /v1/user": {
+    operationId: "updateUser",
+    summary: "Change the TFA method, phone or email",
+    description:
+      "A new phone or email comes with its verification code; where TFA is on, a change needs a current second factor as `otp` (or `X-OTP`), and the user is told.",
+    tag: "users",
+    bearer: true,
+    body: { name: "UserPatch", schema: UserPatch },
+    otpHeader: true,
+    success: { status: 200, description: "The updated user.", body: schema("User") },
+    errors: [...CONTACTS, ...STEP_UP],
+  },
+  "POST /v1/sign_ins": {
+    operationId: "createSignIn",
+    summary: "Start a sign-in",
+    description:
+      "A user without TFA is `complete` at once, with `tokens`; others get `needs_second_factor` and their `supportedSecondFactors`. No code is sent yet.",
+    tag: "signIns",
+    body: {
+      name: "SignInRequest",
+      schema: SignInRequest,
+      examples: {
+        start: {
+          summary: "Identifier and password",
+          value: { identifier: "alice", password: "correct horse battery staple" },
+        },
+      },
+    },
+    success: {
+      status: 200,
+      description: "The SignIn.",
+      body: schema("SignIn"),
+      examples: { needsSecondFactor: { summary: "A TFA user", value: SIGN_IN_EXAMPLE } },
+    },
+    errors: ["invalid_grant", "user_locked", "too_many_attempts", "too_many_requests"],
+  },
+  "GET /v1/sign_ins/{id}": {
+    operationId: "getSignIn",
+    summary: "A sign-in (never its tokens)",
+    tag: "signIns",
+    pathId: { description: "The SignIn's id.", schema: { type: "string" } },
+    success: { status: 200, description: "The SignIn.", body: schema("SignIn") },
+    errors: ["not_found"],
+  },
+  "POST /v1/sign_ins/{id}/prepare_second_factor": {
+    operationId: "prepareSignInSecondFactor",
+    summary: "Send a sign-in code by SMS or email",
+    tag: "signIns",
+    pathId: { description: "The SignIn's id.", schema: { type: "string" } },
+    body: {
+      name: "PrepareRequest",
+      schema: PrepareRequest,
+      examples: { sms: { summary: "By SMS", value: { strategy: "phone_code" } } },
+    },
+    success: {
+      status: 200,
+      description: "The SignIn, with its verification.",
+      body: schema("SignIn"),
+    },
+    errors: [
+      "not_found",
+      "verification_expired",
+      "verification_already_verified",
+      "verification_strategy_invalid",
+      "strategy_for_user_invalid",
+      "no_second_factors",
+      "user_locked",
+      ...SENDING,
+    ],
+  },
+  "POST /v1/sign_ins/{id}/attempt_second_factor": {
+    operationId: "attemptSignInSecondFactor",
+    summary: "Attempt a second factor",
+    description: "On success the SignIn is `complete` and this response alone carries `tokens`.",
+    tag: "signIns",
+    pathId: { description: "The SignIn's id.", schema: { type: "string" } },
+    body: {
+      name: "AttemptRequest",
+      schema: AttemptRequest,
+      examples: {
+        sms: { summary: "The SMS code", value: { strategy: "phone_code", code: "123456" } },
+      },
+    },
+    success: {
+      status: 200,
+      description: "The completed SignIn, with tokens.",
+      body: schema("SignIn"),
+      examples: {
+        complete: {
+          summary: "Signed in",
+          value: {
+            ...SIGN_IN_EXAMPLE,
+            status: "complete",
+            secondFactorVerification: {
+              status: "verified",
+              strategy: "phone_code",
+              attempts: 0,
+              expireAt: "2026-01-01T10:10:00.000Z",
+              error: null,
+            },
+            createdSessionId: "fam_0123456789abcdefABCDEF",
+            tokens: TOKENS_EXAMPLE,
+          },
+        },
+      },
+    },
+    errors: [
+      "not_found",
+      "form_code_incorrect",
+      "verification_failed",
+      "verification_missing",
+      "verification_expired",
+      "verification_already_verified",
+      "verification_strategy_invalid",
+      "strategy_for_user_invalid",
+      "no_second_factors",
+      "user_locked",
+    ],
+  },
+  "GET /api/2.0/settings/tfaapp/setup": {
+    operationId: "setupTfaApp",
+    summary: "Start an authenticator-app enrollment",
+    description: "Not active until validated with a code of the app.",
+    tag: "authenticatorApps",
+    bearer: true,
+    docspace: true,
+    success: {
+      status: 200,
+      description: "The key and its QR code.",
+      body: docspaceSuccess(schema("TfaAppSetup")),
+    },
+    errors: ["tfa_app_already_linked", "conflict"],
+  },
+  "POST /api/2.0/settings/tfaapp/validate": {
+    operationId: "validateTfaApp",
+    summary: "Link the app with one of its codes",
+    description:
+      "`response: true` links the app (backup codes can then be read once); `false` when the code is wrong. Replacing an active second factor needs it as `otp` (or `X-OTP`).",
+    tag: "authenticatorApps",
+    bearer: true,
+    docspace: true,
+    body: { name: "TfaAppValidateRequest", schema: TfaAppValidateRequest },
+    otpHeader: true,
+    success: {
+      status: 200,
+      description: "Whether the app is linked.",
+      body: docspaceSuccess({ type: "boolean" }),
+    },
+    errors: ["tfa_app_not_set_up", "tfa_app_already_linked", ...STEP_UP, "conflict"],
+  },
+  "GET /api/2.0/settings/tfaappcodes": {
+    operationId: "listBackupCodes",
+    summary: "Backup codes and whether each is used",
+    tag: "authenticatorApps",
+    bearer: true,
+    docspace: true,
+    success: {
+      status: 200,
+      description: "The backup codes.",
+      body: docspaceSuccess({ type: "array", items: schema("BackupCode") }),
+    },
+    errors: ["tfa_app_not_set_up"],
+  },
+  "PUT /api/2.0/settings/tfaappnewcodes": {
+    operationId: "regenerateBackupCodes",
+    summary: "Regenerate backup codes",
+    description: "Needs a current second factor; the old codes stop working, and the user is told.",
+    tag: "authenticatorApps",
+    bearer: true,
+    docspace: true,
+    body: { name: "StepUpRequest", schema: StepUpRequest },
+    otpHeader: true,
+    success: {
+      status: 200,
+      description: "The new codes, shown this once.",
+      body: docspaceSuccess({ type: "array", items: schema("BackupCode") }),
+    },
+    errors: ["tfa_app_not_set_up", ...STEP_UP, "conflict"],
+  },
+  "PUT /api/2.0/settings/tfaappnewapp": {
+    operationId: "unlinkTfaApp",
+    summary: "Unlink the authenticator app",
+    description: "Needs a current second factor; the user is told.",
+    tag: "authenticatorApps",
+    bearer: true,
+    docspace: true,
+    body: { name: "StepUpRequest", schema: StepUpRequest },
+    otpHeader: true,
+    success: { status: 200, description: "Unlinked.", body: docspaceSuccess({ const: true }) },
+    errors: ["tfa_app_not_set_up", ...STEP_UP, "conflict"],
+  },
+  "POST /v1/accounts": {
+    operationId: "createAccount",
+    summary: "Create a connector account",
+    description:
+      "The credentials are encrypted at rest and never returned. `demo` is the built-in connector.",
+    tag: "connectors",
+    bearer: true,
+    body: {
+      name: "NewAccount",
+      schema: NewAccount,
+      examples: {
+        demo: {
+          summary: "The demo connector",
+          value: {
+            connector: "demo",
+            auth: { login: "alice", password: "correct horse battery staple" },
+          },
+        },
+      },
+    },
+    success: {
+      status: 201,
+      description: "The account.",
+      body: schema("ConnectorAccount"),
+      headers: { Location: LOCATION("account") },
+    },
+    errors: ["unknown_connector"],
+  },
+  "GET /v1/accounts/{id}": {
+    operationId: "getAccount",
+    summary: "A connector account and its Cozy state",
+    tag: "connectors",
+    bearer: true,
+    pathId: { description: "The account's id.", schema: { type: "string" } },
+    success: { status: 200, description: "The account.", body: schema("ConnectorAccount") },
+    errors: ["not_found"],
+  },
+  "POST /v1/accounts/{id}/runs": {
+    operationId: "startRun",
+    summary: "Start a connector run",
+    description: "One run at a time per account. A run that is not manual fails at once on 2FA.",
+    tag: "connectors",
+    bearer: true,
+    pathId: { description: "The account's id.", schema: { type: "string" } },
+    body: { name: "NewRun", schema: NewRun },
+    success: {
+      status: 201,
+      description: "The run.",
+      body: schema("ConnectorRun"),
+      headers: { Location: LOCATION("run") },
+    },
+    errors: ["not_found", "run_in_progress"],
+  },
+  "GET /v1/runs/{id}": {
+    operationId: "getRun",
+    summary: "A connector run's status",
+    tag: "connectors",
+    bearer: true,
+    pathId: { description: "The run's id.", schema: { type: "string" } },
+    success: { status: 200, description: "The run.", body: schema("ConnectorRun") },
+    errors: ["not_found"],
+  },
+  "POST /v1/accounts/{id}/twofa_code": {
+    operationId: "submitTwoFaCode",
+    summary: "Hand a 2FA code to the run that waits for it",
+    tag: "connectors",
+    bearer: true,
+    pathId: { description: "The account's id.", schema: { type: "string" } },
+    body: { name: "TwoFaCode", schema: TwoFaCode },
+    success: {
+      status: 202,
+      description: "The run resumes with the code.",
+      body: schema("CodeReceived"),
+    },
+    errors: ["not_found", "no_run_waiting"],
+  },
+  "POST /v1/accounts/{id}/twofa_code/resend": {
+    operationId: "resendTwoFaCode",
+    summary: "Ask the waiting run for a new 2FA code",
+    description:
+      "The run's wait ends and the run logs in again, so that the site sends a new code; at most three times a run.",
+    tag: "connectors",
+    bearer: true,
+    pathId: { description: "The account's id.", schema: { type: "string" } },
+    success: {
+      status: 202,
+      description: "The run logs in again; a new code is on its way.",
+      body: schema("ResendRequested"),
+    },
+    errors: ["not_found", "no_run_waiting", "twofa_resend_unavailable"],
+  },
+  "GET /openapi.json": {
+    operationId: "getOpenApiDocument",
+    summary: "This document",
+    tag: "meta",
+    success: {
+      status: 200,
+      description: "The OpenAPI 3.1 document.",
+      body: schema("OpenApiDocument"),
+    },
+    errors: [],
+  },
+};
