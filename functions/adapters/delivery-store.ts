@@ -4,43 +4,40 @@
  */
 import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { DeliveryRecord, DeliveryStore } from "../core/notifications.js";
-import { documentClient, isConditionFailure } from "./dynamo.js";
+import { documentClient, ifConditionHolds } from "./dynamo.js";
+import { deliveryKey } from "./keys.js";
 
 const RECORD_TTL_SECONDS = 30 * 24 * 60 * 60; // delivery results stay visible for 30 days
-
-function deliveryKey(eventId: string) {
-  return { pk: `DELIVERY#${eventId}`, sk: "DELIVERY" };
-}
 
 export function dynamoDeliveryStore(tableName: string): DeliveryStore {
   const db = documentClient();
   return {
-    async claim(record, now, leaseSeconds) {
-      try {
-        // A record left "sending" by a crashed attempt may be taken over once its lease ends.
-        await db.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: {
-              ...deliveryKey(record.eventId),
-              ...record,
-              status: "sending",
-              leaseUntil: now + leaseSeconds,
-              expiresAt: now + RECORD_TTL_SECONDS,
-            },
-            ConditionExpression:
-              "attribute_not_exists(pk) OR (#status <> :sent AND leaseUntil < :now)",
-            ExpressionAttributeNames: { "#status": "status" },
-            ExpressionAttributeValues: { ":sent": "sent", ":now": now },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+    claim(record, now, leaseSeconds) {
+      // A record left "sending" by a crashed attempt may be taken over once its lease ends.
+      return ifConditionHolds(
+        async () => {
+          await db.send(
+            new PutCommand({
+              TableName: tableName,
+              Item: {
+                ...deliveryKey(record.eventId),
+                ...record,
+                status: "sending",
+                leaseUntil: now + leaseSeconds,
+                expiresAt: now + RECORD_TTL_SECONDS,
+              },
+              ConditionExpression:
+                "attribute_not_exists(pk) OR (#status <> :sent AND leaseUntil < :now)",
+              ExpressionAttributeNames: { "#status": "status" },
+              ExpressionAttributeValues: { ":sent": "sent", ":now": now },
+            }),
+          );
+          return true;
+        },
+        () => false,
+      );
     },
-    async finish(eventId, outcome) {
+    async finish(eventId, outcome, finishedAt) {
       await db.send(
         new UpdateCommand({
           TableName: tableName,
@@ -53,7 +50,7 @@ export function dynamoDeliveryStore(tableName: string): DeliveryStore {
             ":status": outcome.status,
             ":mid": outcome.providerMessageId ?? null,
             ":failure": outcome.failure ?? null,
-            ":at": new Date().toISOString(),
+            ":at": finishedAt,
             ":zero": 0,
           },
         }),

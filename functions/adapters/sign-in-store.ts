@@ -6,11 +6,8 @@
 import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Strategy } from "../core/second-factor.js";
 import type { SignIn, SignInStore, StoredVerification } from "../core/sign-ins.js";
-import { documentClient, isConditionFailure } from "./dynamo.js";
-
-function signInKey(id: string) {
-  return { pk: `SIGNIN#${id}`, sk: "SIGNIN" };
-}
+import { documentClient, ifConditionHolds } from "./dynamo.js";
+import { signInKey } from "./keys.js";
 
 function toVerification(value: unknown): StoredVerification | null {
   if (!value || typeof value !== "object") return null;
@@ -48,15 +45,14 @@ function verificationItem(v: StoredVerification) {
 export function dynamoSignInStore(table: string): SignInStore {
   const db = documentClient();
 
-  const conditional = async (input: ConstructorParameters<typeof UpdateCommand>[0]) => {
-    try {
-      await db.send(new UpdateCommand(input));
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
-  };
+  const conditional = (input: ConstructorParameters<typeof UpdateCommand>[0]) =>
+    ifConditionHolds(
+      async () => {
+        await db.send(new UpdateCommand(input));
+        return true;
+      },
+      () => false,
+    );
 
   return {
     async create(signIn) {

@@ -4,12 +4,12 @@
  * is told.
  */
 import * as v from "valibot";
-import { composeAuthenticate, composeTfaAppDeps } from "../adapters/compose.js";
-import { unlinkTfaApp } from "../core/authenticator-app.js";
+import { composeAuthenticate, composeAuthenticatorAppDeps } from "../adapters/compose.js";
+import { unlinkAuthenticatorApp } from "../core/authenticator-app.js";
 import { signedInUser } from "../core/users.js";
 import { apiHandler, docspace, docspaceEnvelope } from "./http.js";
 
-const deps = composeTfaAppDeps();
+const deps = composeAuthenticatorAppDeps();
 
 const StepUpRequest = v.object({ otp: v.optional(v.pipe(v.string(), v.maxLength(64))) });
 
@@ -18,7 +18,7 @@ export const handler = apiHandler(
   async ({ body, userId, headers, locale, sourceIp }) => {
     const user = await signedInUser(deps.users, userId);
     const otp = body.otp ?? headers["x-otp"];
-    await unlinkTfaApp(deps, user, { otp, locale, sourceIp });
+    await unlinkAuthenticatorApp(deps, user, { otp, locale, sourceIp });
     return docspace(true);
   },
 );

@@ -3,12 +3,12 @@
  * once as `[{isUsed: false, code}]`; the old ones stop working. Needs a current second factor.
  */
 import * as v from "valibot";
-import { composeAuthenticate, composeTfaAppDeps } from "../adapters/compose.js";
+import { composeAuthenticate, composeAuthenticatorAppDeps } from "../adapters/compose.js";
 import { regenerateBackupCodes } from "../core/authenticator-app.js";
 import { signedInUser } from "../core/users.js";
 import { apiHandler, docspace, docspaceEnvelope } from "./http.js";
 
-const deps = composeTfaAppDeps();
+const deps = composeAuthenticatorAppDeps();
 
 const StepUpRequest = v.object({ otp: v.optional(v.pipe(v.string(), v.maxLength(64))) });
 

@@ -3,22 +3,22 @@
  * the account label, the key to type by hand and the QR code as a PNG data URL. The only
  * handler that imports the QR encoder.
  */
-import { composeAuthenticate, composeTfaAppSetupDeps } from "../adapters/compose.js";
+import { composeAuthenticate, composeAuthenticatorAppSetupDeps } from "../adapters/compose.js";
 import { resources } from "../adapters/config.js";
 import { dynamoUserStore } from "../adapters/user-store.js";
-import { setupTfaApp } from "../core/authenticator-app.js";
+import { setupAuthenticatorApp } from "../core/authenticator-app.js";
 import { renderQrCodeDataUrl } from "../core/qr-code.js";
 import { signedInUser } from "../core/users.js";
 import { apiHandler, docspace, docspaceEnvelope } from "./http.js";
 
-const deps = composeTfaAppSetupDeps();
+const deps = composeAuthenticatorAppSetupDeps();
 const users = dynamoUserStore(resources.tableName());
 
 export const handler = apiHandler(
   { authenticate: composeAuthenticate(), errorEnvelope: docspaceEnvelope },
   async ({ userId }) => {
     const user = await signedInUser(users, userId);
-    const setup = await setupTfaApp(deps, user);
+    const setup = await setupAuthenticatorApp(deps, user);
     return docspace({
       account: setup.account,
       manualEntryKey: setup.manualEntryKey,

@@ -5,12 +5,12 @@
  * Replacing an active second factor needs it as `otp` (or the `X-OTP` header).
  */
 import * as v from "valibot";
-import { composeAuthenticate, composeTfaAppDeps } from "../adapters/compose.js";
-import { validateTfaApp } from "../core/authenticator-app.js";
+import { composeAuthenticate, composeAuthenticatorAppDeps } from "../adapters/compose.js";
+import { validateAuthenticatorApp } from "../core/authenticator-app.js";
 import { signedInUser } from "../core/users.js";
 import { apiHandler, docspace, docspaceEnvelope } from "./http.js";
 
-const deps = composeTfaAppDeps();
+const deps = composeAuthenticatorAppDeps();
 
 const ValidateRequest = v.object({
   code: v.pipe(v.string(), v.maxLength(64)),
@@ -21,7 +21,7 @@ export const handler = apiHandler(
   { body: ValidateRequest, authenticate: composeAuthenticate(), errorEnvelope: docspaceEnvelope },
   async ({ body, userId, headers, locale, sourceIp }) => {
     const user = await signedInUser(deps.users, userId);
-    const linked = await validateTfaApp(deps, user, {
+    const linked = await validateAuthenticatorApp(deps, user, {
       code: body.code,
       otp: body.otp ?? headers["x-otp"],
       locale,
