@@ -139,7 +139,7 @@ const notSetUp = () =>
     "tfa_app_not_set_up",
     "No authenticator app is being set up: call GET /api/2.0/settings/tfaapp/setup first.",
   );
-const noApp = () =>
+const noAuthenticatorApp = () =>
   new DomainError("tfa_app_not_set_up", "No authenticator app is linked to this account.");
 const changedMeanwhile = () =>
   new DomainError("conflict", "The account changed meanwhile; try again.");
@@ -270,9 +270,9 @@ export async function regenerateBackupCodes(
   user: User,
   input: StepUpInput,
 ): Promise<BackupCodeView[]> {
-  if (!user.totp) throw noApp();
+  if (!user.totp) throw noAuthenticatorApp();
   const current = await requireCurrentSecondFactor(deps, user, input);
-  if (!current.totp) throw noApp();
+  if (!current.totp) throw noAuthenticatorApp();
   const codes = generateBackupCodes((n) => deps.random.bytes(n));
   const replaced = await deps.store.replaceBackupCodes(current, {
     hashes: codes.map((c) => hashBackupCode(c, deps.backupCodeHashKey)),
@@ -298,9 +298,9 @@ export async function unlinkAuthenticatorApp(
   user: User,
   input: StepUpInput,
 ) {
-  if (!user.totp) throw noApp();
+  if (!user.totp) throw noAuthenticatorApp();
   const current = await requireCurrentSecondFactor(deps, user, input);
-  if (!current.totp) throw noApp();
+  if (!current.totp) throw noAuthenticatorApp();
   const restored = restorableMethod(current);
   if (restored === "simple" && deps.requireTfa) {
     throw new DomainError(

@@ -89,12 +89,17 @@ export async function attemptSecondFactor(
       };
     }
   } else {
-    const app = deps.authenticatorApp;
+    const authenticatorApp = deps.authenticatorApp;
     const accepted =
-      app !== undefined &&
+      authenticatorApp !== undefined &&
       (input.strategy === "totp"
-        ? await acceptTotpCode(app, user, code, now)
-        : await spendBackupCode(app, user, code, new Date(deps.clock.nowMs()).toISOString()));
+        ? await acceptTotpCode(authenticatorApp, user, code, now)
+        : await spendBackupCode(
+            authenticatorApp,
+            user,
+            code,
+            new Date(deps.clock.nowMs()).toISOString(),
+          ));
     outcome = accepted ? { ok: true } : { ok: false, reason: "incorrect" };
   }
 

@@ -5,17 +5,17 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, inject, it } from "vitest";
-import { call, freshUsername, type HttpResult, post, sleep } from "../support/http.js";
-import { latestCodeFor, useLocalAwsEnvironment } from "../support/local.js";
 import {
-  appUser,
+  authenticatorAppUser,
   emailTfaUser,
   PASSWORD,
   passwordGrant,
   simpleUserWithEmail,
   smsUser,
   totpCode,
-} from "../support/tfa.js";
+} from "../support/authenticator-app.js";
+import { call, freshUsername, type HttpResult, post, sleep } from "../support/http.js";
+import { latestCodeFor, useLocalAwsEnvironment } from "../support/local.js";
 
 type Json = Record<string, unknown>;
 const COOLDOWN_MS = 2_100; // CODE_RESEND_COOLDOWN_SECONDS in the test stack, plus a margin
@@ -141,7 +141,7 @@ describe("a full sign-in with each strategy", () => {
   });
 
   it("totp: attempted directly, without preparation", async () => {
-    const user = await appUser();
+    const user = await authenticatorAppUser();
     const res = await start(user.username);
     expect(res.body.supportedSecondFactors).toEqual([
       { strategy: "totp" },
@@ -154,7 +154,7 @@ describe("a full sign-in with each strategy", () => {
   });
 
   it("backup_code: attempted directly, once", async () => {
-    const user = await appUser();
+    const user = await authenticatorAppUser();
     const code = user.backupCodes[2] ?? "";
     const id = await started(user.username);
     await expectSignedIn(await attempt(id, "backup_code", code), user.username);
@@ -251,7 +251,7 @@ describe("refusals with Clerk's codes", () => {
   });
 
   it("verification_already_verified (400) for a complete sign-in", async () => {
-    const user = await appUser();
+    const user = await authenticatorAppUser();
     const id = await started(user.username);
     expect((await attempt(id, "totp", totpCode(user.secret))).status).toBe(200);
     expectError(
@@ -267,7 +267,7 @@ describe("refusals with Clerk's codes", () => {
   });
 
   it("verification_strategy_invalid (400) for preparing totp or backup_code, and for an unknown strategy", async () => {
-    const user = await appUser();
+    const user = await authenticatorAppUser();
     const id = await started(user.username);
     expectError(await prepare(id, "totp"), 400, "verification_strategy_invalid");
     expectError(await prepare(id, "backup_code"), 400, "verification_strategy_invalid");
@@ -287,7 +287,7 @@ describe("refusals with Clerk's codes", () => {
   });
 
   it("no_second_factors (400) when the user's app was unlinked after the sign-in began", async () => {
-    const user = await appUser();
+    const user = await authenticatorAppUser();
     const id = await started(user.username);
     const unlinked = await call("PUT", "/api/2.0/settings/tfaappnewapp", {
       token: user.access,
@@ -298,7 +298,7 @@ describe("refusals with Clerk's codes", () => {
   });
 
   it("user_locked (403) after ten wrong codes, across sign-ins and /v1/token, with Retry-After", async () => {
-    const user = await appUser();
+    const user = await authenticatorAppUser();
     const wrong = wrongOf(totpCode(user.secret));
     for (let i = 0; i < 5; i++) {
       expectError(await passwordGrant(user.username, { otp: wrong }), 400, "invalid_otp");
@@ -348,7 +348,7 @@ describe("refusals with Clerk's codes", () => {
 
 describe("races", () => {
   it("20 concurrent attempts with one backup code complete the sign-in once, with one set of tokens", async () => {
-    const user = await appUser();
+    const user = await authenticatorAppUser();
     const id = await started(user.username);
     const code = user.backupCodes[4] ?? "";
     const results = await Promise.all(
@@ -361,7 +361,7 @@ describe("races", () => {
   });
 
   it("20 concurrent attempts with one TOTP code complete the sign-in once", async () => {
-    const user = await appUser();
+    const user = await authenticatorAppUser();
     const id = await started(user.username);
     const code = totpCode(user.secret, 1);
     const results = await Promise.all(Array.from({ length: 20 }, () => attempt(id, "totp", code)));
@@ -369,7 +369,7 @@ describe("races", () => {
   });
 
   it("two sign-ins cannot both be completed by one TOTP code", async () => {
-    const user = await appUser();
+    const user = await authenticatorAppUser();
     const [a, b] = [await started(user.username), await started(user.username)];
     const code = totpCode(user.secret, 1);
     const results = await Promise.all([attempt(a, "totp", code), attempt(b, "totp", code)]);

@@ -519,7 +519,7 @@ export function memoryWorld(seed = 11) {
     codeHashKey: HASH_KEY,
     encryptionKey: ENCRYPTION_KEY,
   };
-  const appCodes: AuthenticatorAppCodeDeps = {
+  const authenticatorAppCodes: AuthenticatorAppCodeDeps = {
     store: authenticatorApps,
     encryptionKey: ENCRYPTION_KEY,
     backupCodeHashKey: HASH_KEY,
@@ -531,7 +531,7 @@ export function memoryWorld(seed = 11) {
     lockout: DEFAULT_LOCKOUT_POLICY,
     events,
     codes,
-    authenticatorApp: appCodes,
+    authenticatorApp: authenticatorAppCodes,
   };
   const authenticatorApp: AuthenticatorAppDeps = {
     clock,
@@ -569,7 +569,8 @@ export function memoryWorld(seed = 11) {
   const spendUserBackupCode = async (userId: string, code: string) => {
     const user = await users.get(userId);
     return (
-      user !== null && spendBackupCode(appCodes, user, code, new Date(clock.nowMs()).toISOString())
+      user !== null &&
+      spendBackupCode(authenticatorAppCodes, user, code, new Date(clock.nowMs()).toISOString())
     );
   };
   return {
