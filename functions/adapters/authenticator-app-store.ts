@@ -10,9 +10,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
-  TransactWriteCommand,
   type TransactWriteCommandInput,
-  UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type {
   AuthenticatorAppStore,
@@ -21,7 +19,14 @@ import type {
   PendingEnrollment,
 } from "../core/authenticator-app.js";
 import type { User } from "../core/users.js";
-import { documentClient, ifConditionHolds, oldNumber, oldString } from "./dynamo.js";
+import {
+  documentClient,
+  ifConditionHolds,
+  oldNumber,
+  oldString,
+  transactIfConditionsHold,
+  updateIfConditionHolds,
+} from "./dynamo.js";
 import {
   backupCodeKey,
   backupCodeRevealKey,
@@ -97,26 +102,6 @@ export function dynamoAuthenticatorAppStore(table: string): AuthenticatorAppStor
     return items;
   };
 
-  /** False when a condition failed or a concurrent transaction on the same items won. */
-  const transact = (items: TransactItem[]) =>
-    ifConditionHolds(
-      async () => {
-        await db.send(new TransactWriteCommand({ TransactItems: items }));
-        return true;
-      },
-      () => false,
-    );
-
-  /** One conditional update: false when its condition failed. */
-  const conditionalUpdate = (input: ConstructorParameters<typeof UpdateCommand>[0]) =>
-    ifConditionHolds(
-      async () => {
-        await db.send(new UpdateCommand(input));
-        return true;
-      },
-      () => false,
-    );
-
   return {
     async keepPending(userId, candidate, reuseFrom, now) {
       return ifConditionHolds(
@@ -163,7 +148,7 @@ export function dynamoAuthenticatorAppStore(table: string): AuthenticatorAppStor
     },
 
     async link(user: User, next: User, pending: PendingEnrollment, codes: NewBackupCodes) {
-      return transact([
+      return transactIfConditionsHold([
         {
           Update: {
             TableName: table,
@@ -193,7 +178,7 @@ export function dynamoAuthenticatorAppStore(table: string): AuthenticatorAppStor
     },
 
     async replaceBackupCodes(user, codes) {
-      return transact([
+      return transactIfConditionsHold([
         {
           Update: {
             TableName: table,
@@ -231,7 +216,7 @@ export function dynamoAuthenticatorAppStore(table: string): AuthenticatorAppStor
         { Delete: { TableName: table, Key: backupCodeRevealKey(user.id) } },
         ...(await backupKeys(user.id)).map((Key) => ({ Delete: { TableName: table, Key } })),
       ];
-      return transact(items);
+      return transactIfConditionsHold(items);
     },
 
     async listBackupCodes(userId): Promise<BackupCodeState[]> {
@@ -261,7 +246,7 @@ export function dynamoAuthenticatorAppStore(table: string): AuthenticatorAppStor
 
     advanceTotpStep(userId, sealedSecret, step) {
       // The version moves too, so no stale whole-item write can move the step back.
-      return conditionalUpdate({
+      return updateIfConditionHolds({
         TableName: table,
         Key: userKey(userId),
         UpdateExpression: "SET totp.lastUsedStep = :step, version = version + :one",
@@ -277,7 +262,7 @@ export function dynamoAuthenticatorAppStore(table: string): AuthenticatorAppStor
     },
 
     spendBackupCode(userId, codeHash, usedAt) {
-      return conditionalUpdate({
+      return updateIfConditionHolds({
         TableName: table,
         Key: backupCodeKey(userId, codeHash),
         UpdateExpression: "SET usedAt = :now",

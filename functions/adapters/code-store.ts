@@ -10,7 +10,7 @@ import type {
   ReserveOutcome,
   StoredCode,
 } from "../core/verification-codes.js";
-import { documentClient, ifConditionHolds, oldNumber } from "./dynamo.js";
+import { documentClient, ifConditionHolds, oldNumber, writeIfConditionHolds } from "./dynamo.js";
 import { codeKey } from "./keys.js";
 
 /** The conditional delete that consumes a verified code, for use inside a transaction. */
@@ -86,16 +86,12 @@ export function dynamoCodeStore(tableName: string): CodeStore {
     },
 
     consume(purpose, subject, challengeId, now) {
-      return ifConditionHolds(
-        async () => {
-          await db.send(
-            new DeleteCommand(
-              consumeCodeItem(tableName, { purpose, subject, challengeId }, now).Delete,
-            ),
-          );
-          return true;
-        },
-        () => false,
+      return writeIfConditionHolds(() =>
+        db.send(
+          new DeleteCommand(
+            consumeCodeItem(tableName, { purpose, subject, challengeId }, now).Delete,
+          ),
+        ),
       );
     },
   };

@@ -4,7 +4,7 @@
  */
 import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { DeliveryRecord, DeliveryStore } from "../core/notifications.js";
-import { documentClient, ifConditionHolds } from "./dynamo.js";
+import { documentClient, writeIfConditionHolds } from "./dynamo.js";
 import { deliveryKey } from "./keys.js";
 
 const RECORD_TTL_SECONDS = 30 * 24 * 60 * 60; // delivery results stay visible for 30 days
@@ -14,27 +14,23 @@ export function dynamoDeliveryStore(tableName: string): DeliveryStore {
   return {
     claim(record, now, leaseSeconds) {
       // A record left "sending" by a crashed attempt may be taken over once its lease ends.
-      return ifConditionHolds(
-        async () => {
-          await db.send(
-            new PutCommand({
-              TableName: tableName,
-              Item: {
-                ...deliveryKey(record.eventId),
-                ...record,
-                status: "sending",
-                leaseUntil: now + leaseSeconds,
-                expiresAt: now + RECORD_TTL_SECONDS,
-              },
-              ConditionExpression:
-                "attribute_not_exists(pk) OR (#status <> :sent AND leaseUntil < :now)",
-              ExpressionAttributeNames: { "#status": "status" },
-              ExpressionAttributeValues: { ":sent": "sent", ":now": now },
-            }),
-          );
-          return true;
-        },
-        () => false,
+      return writeIfConditionHolds(() =>
+        db.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: {
+              ...deliveryKey(record.eventId),
+              ...record,
+              status: "sending",
+              leaseUntil: now + leaseSeconds,
+              expiresAt: now + RECORD_TTL_SECONDS,
+            },
+            ConditionExpression:
+              "attribute_not_exists(pk) OR (#status <> :sent AND leaseUntil < :now)",
+            ExpressionAttributeNames: { "#status": "status" },
+            ExpressionAttributeValues: { ":sent": "sent", ":now": now },
+          }),
+        ),
       );
     },
     async finish(eventId, outcome, finishedAt) {

@@ -7,7 +7,13 @@ import {
   ConditionalCheckFailedException,
   DynamoDBClient,
 } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import {
+  DynamoDBDocumentClient,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from "@aws-sdk/lib-dynamodb";
 
 let client: DynamoDBDocumentClient | undefined;
 
@@ -91,4 +97,29 @@ export function oldNumber(old: Record<string, AttributeValue> | undefined, name:
 /** A string attribute of an item returned with a failed condition. */
 export function oldString(old: Record<string, AttributeValue> | undefined, name: string): string {
   return String(old?.[name]?.S);
+}
+
+/** One conditional write: true when it was written, false when its condition failed. */
+export function writeIfConditionHolds(write: () => Promise<unknown>): Promise<boolean> {
+  return ifConditionHolds(
+    async () => {
+      await write();
+      return true;
+    },
+    () => false,
+  );
+}
+
+/** One conditional update: true when it was written, false when its condition failed. */
+export function updateIfConditionHolds(input: UpdateCommandInput): Promise<boolean> {
+  return writeIfConditionHolds(() => documentClient().send(new UpdateCommand(input)));
+}
+
+/** One transaction: true when it was written, false when a condition failed or a race lost. */
+export function transactIfConditionsHold(
+  items: NonNullable<TransactWriteCommandInput["TransactItems"]>,
+): Promise<boolean> {
+  return writeIfConditionHolds(() =>
+    documentClient().send(new TransactWriteCommand({ TransactItems: items })),
+  );
 }

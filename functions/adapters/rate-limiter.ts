@@ -6,7 +6,7 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { LimitOutcome, RateLimiter } from "../core/verification-codes.js";
-import { documentClient, ifConditionHolds, oldNumber } from "./dynamo.js";
+import { documentClient, ifConditionHolds, oldNumber, updateIfConditionHolds } from "./dynamo.js";
 import { rateKey } from "./keys.js";
 
 export function dynamoRateLimiter(tableName: string): RateLimiter {
@@ -48,27 +48,19 @@ export function dynamoRateLimiter(tableName: string): RateLimiter {
       );
       if (counted) return counted;
       // No window yet, or the last one is over: open a new one with this hit.
-      const opened = await ifConditionHolds(
-        async () => {
-          await db.send(
-            new UpdateCommand({
-              TableName: tableName,
-              Key,
-              UpdateExpression:
-                "SET hits = :one, windowStart = :now, lastHitAt = :now, expiresAt = :expires",
-              ConditionExpression: "attribute_not_exists(pk) OR windowStart <= :windowFloor",
-              ExpressionAttributeValues: {
-                ":one": 1,
-                ":now": now,
-                ":windowFloor": now - windowSeconds,
-                ":expires": now + windowSeconds,
-              },
-            }),
-          );
-          return true;
+      const opened = await updateIfConditionHolds({
+        TableName: tableName,
+        Key,
+        UpdateExpression:
+          "SET hits = :one, windowStart = :now, lastHitAt = :now, expiresAt = :expires",
+        ConditionExpression: "attribute_not_exists(pk) OR windowStart <= :windowFloor",
+        ExpressionAttributeValues: {
+          ":one": 1,
+          ":now": now,
+          ":windowFloor": now - windowSeconds,
+          ":expires": now + windowSeconds,
         },
-        () => false,
-      );
+      });
       if (opened) return { ok: true };
       // A concurrent request opened the window first: this hit counts against it.
       return this.hit({ key, limit, windowSeconds, cooldownSeconds, nowEpochSeconds: now });

@@ -3,10 +3,10 @@
  * completing the sign-in are conditional writes that also check expiry (TTL deletion is late),
  * so a sign-in completes once.
  */
-import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { Strategy } from "../core/second-factor.js";
 import type { SignIn, SignInStore, StoredVerification } from "../core/sign-ins.js";
-import { documentClient, ifConditionHolds } from "./dynamo.js";
+import { documentClient, updateIfConditionHolds } from "./dynamo.js";
 import { signInKey } from "./keys.js";
 
 function toVerification(value: unknown): StoredVerification | null {
@@ -45,15 +45,6 @@ function verificationItem(v: StoredVerification) {
 export function dynamoSignInStore(table: string): SignInStore {
   const db = documentClient();
 
-  const conditional = (input: ConstructorParameters<typeof UpdateCommand>[0]) =>
-    ifConditionHolds(
-      async () => {
-        await db.send(new UpdateCommand(input));
-        return true;
-      },
-      () => false,
-    );
-
   return {
     async create(signIn) {
       await db.send(
@@ -83,7 +74,7 @@ export function dynamoSignInStore(table: string): SignInStore {
     },
 
     startVerification(id, verification, now) {
-      return conditional({
+      return updateIfConditionHolds({
         TableName: table,
         Key: signInKey(id),
         UpdateExpression: "SET verification = :v",
@@ -98,7 +89,7 @@ export function dynamoSignInStore(table: string): SignInStore {
     },
 
     async countFailure(id, strategy, failed) {
-      await conditional({
+      await updateIfConditionHolds({
         TableName: table,
         Key: signInKey(id),
         UpdateExpression: failed
@@ -116,7 +107,7 @@ export function dynamoSignInStore(table: string): SignInStore {
     },
 
     complete(id, verification, sessionId, now) {
-      return conditional({
+      return updateIfConditionHolds({
         TableName: table,
         Key: signInKey(id),
         UpdateExpression: "SET #status = :complete, createdSessionId = :session, verification = :v",
