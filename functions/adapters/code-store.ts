@@ -6,19 +6,15 @@
 import { DeleteCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type {
   CodeConsumption,
-  CodePurpose,
   CodeStore,
   ReserveOutcome,
   StoredCode,
 } from "../core/verification-codes.js";
-import { documentClient, isConditionFailure } from "./dynamo.js";
-
-export function codeKey(purpose: CodePurpose, subject: string) {
-  return { pk: `CODE#${purpose}#${subject}`, sk: "CODE" };
-}
+import { documentClient, ifConditionHolds, oldNumber, writeIfConditionHolds } from "./dynamo.js";
+import { codeKey } from "./keys.js";
 
 /** The conditional delete that consumes a verified code, for use inside a transaction. */
-export function consumeCodeItem(tableName: string, c: CodeConsumption) {
+export function consumeCodeItem(tableName: string, c: CodeConsumption, now: number) {
   return {
     Delete: {
       TableName: tableName,
@@ -26,7 +22,7 @@ export function consumeCodeItem(tableName: string, c: CodeConsumption) {
       // Expiry is checked again here: a code verified just before it expired is not consumed
       // after (a registration hashes the password between the two).
       ConditionExpression: "challengeId = :c AND expiresAt > :now",
-      ExpressionAttributeValues: { ":c": c.challengeId, ":now": Math.floor(Date.now() / 1000) },
+      ExpressionAttributeValues: { ":c": c.challengeId, ":now": now },
     },
   };
 }
@@ -51,51 +47,52 @@ export function dynamoCodeStore(tableName: string): CodeStore {
     },
 
     async reserveAttempt(purpose, subject, now): Promise<ReserveOutcome> {
-      try {
-        const { Attributes: item } = await db.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: codeKey(purpose, subject),
-            UpdateExpression: "SET attempts = attempts + :one",
-            ConditionExpression:
-              "attribute_exists(pk) AND expiresAt > :now AND attempts < maxAttempts",
-            ExpressionAttributeValues: { ":one": 1, ":now": now },
-            ReturnValues: "ALL_NEW",
-            ReturnValuesOnConditionCheckFailure: "ALL_OLD",
-          }),
-        );
-        if (!item) return { ok: false, reason: "missing" };
-        return {
-          ok: true,
-          code: {
-            purpose,
-            subject,
-            challengeId: String(item.challengeId),
-            codeHash: String(item.codeHash),
-            attempts: Number(item.attempts),
-            maxAttempts: Number(item.maxAttempts),
-            expiresAtEpochSeconds: Number(item.expiresAt),
-          },
-        };
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-        const old = error.Item;
-        if (!old) return { ok: false, reason: "missing" };
-        const expiresAt = Number((old.expiresAt as { N?: string } | undefined)?.N ?? 0);
-        return { ok: false, reason: expiresAt <= now ? "expired" : "exhausted" };
-      }
+      return ifConditionHolds(
+        async (): Promise<ReserveOutcome> => {
+          const { Attributes: item } = await db.send(
+            new UpdateCommand({
+              TableName: tableName,
+              Key: codeKey(purpose, subject),
+              UpdateExpression: "SET attempts = attempts + :one",
+              ConditionExpression:
+                "attribute_exists(pk) AND expiresAt > :now AND attempts < maxAttempts",
+              ExpressionAttributeValues: { ":one": 1, ":now": now },
+              ReturnValues: "ALL_NEW",
+              ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+            }),
+          );
+          if (!item) return { ok: false, reason: "missing" };
+          return {
+            ok: true,
+            code: {
+              purpose,
+              subject,
+              challengeId: String(item.challengeId),
+              codeHash: String(item.codeHash),
+              attempts: Number(item.attempts),
+              maxAttempts: Number(item.maxAttempts),
+              expiresAtEpochSeconds: Number(item.expiresAt),
+            },
+          };
+        },
+        ({ old }): ReserveOutcome => {
+          if (!old) return { ok: false, reason: "missing" };
+          return {
+            ok: false,
+            reason: oldNumber(old, "expiresAt") <= now ? "expired" : "exhausted",
+          };
+        },
+      );
     },
 
-    async consume(purpose, subject, challengeId) {
-      try {
-        await db.send(
-          new DeleteCommand(consumeCodeItem(tableName, { purpose, subject, challengeId }).Delete),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+    consume(purpose, subject, challengeId, now) {
+      return writeIfConditionHolds(() =>
+        db.send(
+          new DeleteCommand(
+            consumeCodeItem(tableName, { purpose, subject, challengeId }, now).Delete,
+          ),
+        ),
+      );
     },
   };
 }

@@ -2,7 +2,7 @@
  * Composition: builds core's dependencies from the adapters, once per cold start. Each handler
  * calls only the builders it needs, so it reads only the configuration it is linked to.
  */
-import type { TfaAppDeps, TfaAppSetupDeps } from "../core/authenticator-app.js";
+import type { AuthenticatorAppDeps, AuthenticatorAppSetupDeps } from "../core/authenticator-app.js";
 import type { AccountSettings, CustomerDeps } from "../core/customers.js";
 import type { SecondFactorDeps } from "../core/second-factor.js";
 import type { SignInAttemptDeps, SignInPrepareDeps, SignInStartDeps } from "../core/sign-ins.js";
@@ -14,8 +14,8 @@ import {
   type User,
 } from "../core/users.js";
 import type { CodeDeps } from "../core/verification-codes.js";
-import { dynamoAppFactors } from "./app-factors.js";
 import { dynamoAttemptGuard } from "./attempt-guard.js";
+import { dynamoAuthenticatorAppStore } from "./authenticator-app-store.js";
 import { dynamoCodeStore } from "./code-store.js";
 import {
   booleanFromEnv,
@@ -33,7 +33,6 @@ import { argon2Hasher, passwordCheckingHasher } from "./passwords.js";
 import { dynamoRateLimiter } from "./rate-limiter.js";
 import { dynamoSignInStore } from "./sign-in-store.js";
 import { systemClock, systemRandom } from "./system.js";
-import { dynamoTfaAppStore } from "./tfa-app-store.js";
 import { dynamoRefreshTokenStore } from "./token-store.js";
 import { dynamoUserStore } from "./user-store.js";
 
@@ -42,7 +41,7 @@ export function composeCodeDeps(): CodeDeps {
   return {
     clock: systemClock,
     random: systemRandom,
-    codes: dynamoCodeStore(table),
+    store: dynamoCodeStore(table),
     limiter: dynamoRateLimiter(table),
     events: snsEventPublisher(resources.eventsTopicArn()),
     policy: readCodePolicy(),
@@ -74,7 +73,11 @@ function composeSecondFactorDeps(codes = composeCodeDeps()): SecondFactorDeps {
     lockout: readLockoutPolicy(),
     events: codes.events,
     codes,
-    app: dynamoAppFactors(table, keyFromSecret("EncryptionKey"), keyFromSecret("CodeHashKey")),
+    authenticatorApp: {
+      store: dynamoAuthenticatorAppStore(table),
+      encryptionKey: keyFromSecret("EncryptionKey"),
+      backupCodeHashKey: keyFromSecret("CodeHashKey"),
+    },
   };
 }
 
@@ -130,20 +133,22 @@ function readServiceName(): string {
 }
 
 /** Authenticator-app setup and the backup-code list: the table and the encryption key only. */
-export function composeTfaAppSetupDeps(): TfaAppSetupDeps {
+export function composeAuthenticatorAppSetupDeps(): AuthenticatorAppSetupDeps {
   return {
     clock: systemClock,
     random: systemRandom,
-    store: dynamoTfaAppStore(resources.tableName()),
+    store: dynamoAuthenticatorAppStore(resources.tableName()),
     encryptionKey: keyFromSecret("EncryptionKey"),
     issuer: readServiceName(),
   };
 }
 
 /** Validating, regenerating codes and unlinking: step-up, lockout and notifications too. */
-export function composeTfaAppDeps(secondFactor = composeSecondFactorDeps()): TfaAppDeps {
+export function composeAuthenticatorAppDeps(
+  secondFactor = composeSecondFactorDeps(),
+): AuthenticatorAppDeps {
   return {
-    ...composeTfaAppSetupDeps(),
+    ...composeAuthenticatorAppSetupDeps(),
     users: dynamoUserStore(resources.tableName()),
     secondFactor,
     backupCodeHashKey: keyFromSecret("CodeHashKey"),
@@ -159,7 +164,7 @@ export function composeSignInStartDeps(): SignInStartDeps {
     signIns: dynamoSignInStore(table),
     guard: dynamoAttemptGuard(table),
     lockout: readLockoutPolicy(),
-    app: dynamoTfaAppStore(table),
+    authenticatorApps: dynamoAuthenticatorAppStore(table),
   };
 }
 
@@ -171,7 +176,7 @@ export function composeSignInPrepareDeps(
     users: dynamoUserStore(table),
     signIns: dynamoSignInStore(table),
     secondFactor,
-    app: dynamoTfaAppStore(table),
+    authenticatorApps: dynamoAuthenticatorAppStore(table),
   };
 }
 

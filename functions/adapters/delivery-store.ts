@@ -4,21 +4,18 @@
  */
 import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { DeliveryRecord, DeliveryStore } from "../core/notifications.js";
-import { documentClient, isConditionFailure } from "./dynamo.js";
+import { documentClient, writeIfConditionHolds } from "./dynamo.js";
+import { deliveryKey } from "./keys.js";
 
 const RECORD_TTL_SECONDS = 30 * 24 * 60 * 60; // delivery results stay visible for 30 days
-
-function deliveryKey(eventId: string) {
-  return { pk: `DELIVERY#${eventId}`, sk: "DELIVERY" };
-}
 
 export function dynamoDeliveryStore(tableName: string): DeliveryStore {
   const db = documentClient();
   return {
-    async claim(record, now, leaseSeconds) {
-      try {
-        // A record left "sending" by a crashed attempt may be taken over once its lease ends.
-        await db.send(
+    claim(record, now, leaseSeconds) {
+      // A record left "sending" by a crashed attempt may be taken over once its lease ends.
+      return writeIfConditionHolds(() =>
+        db.send(
           new PutCommand({
             TableName: tableName,
             Item: {
@@ -33,14 +30,10 @@ export function dynamoDeliveryStore(tableName: string): DeliveryStore {
             ExpressionAttributeNames: { "#status": "status" },
             ExpressionAttributeValues: { ":sent": "sent", ":now": now },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+        ),
+      );
     },
-    async finish(eventId, outcome) {
+    async finish(eventId, outcome, finishedAt) {
       await db.send(
         new UpdateCommand({
           TableName: tableName,
@@ -53,7 +46,7 @@ export function dynamoDeliveryStore(tableName: string): DeliveryStore {
             ":status": outcome.status,
             ":mid": outcome.providerMessageId ?? null,
             ":failure": outcome.failure ?? null,
-            ":at": new Date().toISOString(),
+            ":at": finishedAt,
             ":zero": 0,
           },
         }),

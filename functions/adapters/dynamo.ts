@@ -2,8 +2,18 @@
  * The DynamoDB document client, made once per cold start. The endpoint comes from the SDK's own
  * `AWS_ENDPOINT_URL_DYNAMODB` locally, so this code is the same in Lambda and on a laptop.
  */
-import { ConditionalCheckFailedException, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import {
+  type AttributeValue,
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+} from "@aws-sdk/client-dynamodb";
+import {
+  DynamoDBDocumentClient,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from "@aws-sdk/lib-dynamodb";
 
 let client: DynamoDBDocumentClient | undefined;
 
@@ -38,10 +48,78 @@ export function isTransactionConditionFailure(error: unknown): boolean {
 }
 
 /** Which transaction items failed their condition, by index. */
-export function failedConditionIndexes(error: unknown): number[] {
+function failedConditionIndexes(error: unknown): number[] {
   const reasons =
     (error as { CancellationReasons?: { Code?: string }[] } | undefined)?.CancellationReasons ?? [];
   return reasons.flatMap((reason, index) =>
     reason.Code === "ConditionalCheckFailed" ? [index] : [],
+  );
+}
+
+/** Why a conditional write did not happen. */
+export interface ConditionFailure {
+  /**
+   * The item as it was, when the write asked for it (`ReturnValuesOnConditionCheckFailure:
+   * ALL_OLD`), in DynamoDB's attribute-value form; absent for transactions.
+   */
+  old?: Record<string, AttributeValue>;
+  /** In a transaction, the items whose condition failed, by index (none for a conflict). */
+  failedIndexes: number[];
+}
+
+/**
+ * Runs one conditional write or transaction. A failed condition (or, for a transaction, a
+ * concurrent write that cancelled it) is not an error but an outcome: `onFailure` turns it
+ * into the store's answer. Anything else is thrown as it came.
+ */
+export async function ifConditionHolds<T, F>(
+  write: () => Promise<T>,
+  onFailure: (failure: ConditionFailure) => F | Promise<F>,
+): Promise<T | F> {
+  try {
+    return await write();
+  } catch (error) {
+    if (isConditionFailure(error)) {
+      return onFailure(error.Item ? { old: error.Item, failedIndexes: [] } : { failedIndexes: [] });
+    }
+    if (isTransactionConditionFailure(error)) {
+      return onFailure({ failedIndexes: failedConditionIndexes(error) });
+    }
+    throw error;
+  }
+}
+
+/** A number attribute of an item returned with a failed condition (0 when absent). */
+export function oldNumber(old: Record<string, AttributeValue> | undefined, name: string): number {
+  return Number(old?.[name]?.N ?? 0);
+}
+
+/** A string attribute of an item returned with a failed condition. */
+export function oldString(old: Record<string, AttributeValue> | undefined, name: string): string {
+  return String(old?.[name]?.S);
+}
+
+/** One conditional write: true when it was written, false when its condition failed. */
+export function writeIfConditionHolds(write: () => Promise<unknown>): Promise<boolean> {
+  return ifConditionHolds(
+    async () => {
+      await write();
+      return true;
+    },
+    () => false,
+  );
+}
+
+/** One conditional update: true when it was written, false when its condition failed. */
+export function updateIfConditionHolds(input: UpdateCommandInput): Promise<boolean> {
+  return writeIfConditionHolds(() => documentClient().send(new UpdateCommand(input)));
+}
+
+/** One transaction: true when it was written, false when a condition failed or a race lost. */
+export function transactIfConditionsHold(
+  items: NonNullable<TransactWriteCommandInput["TransactItems"]>,
+): Promise<boolean> {
+  return writeIfConditionHolds(() =>
+    documentClient().send(new TransactWriteCommand({ TransactItems: items })),
   );
 }

@@ -3,6 +3,8 @@
  * password, a secret, a token or a contact address is replaced before it is written, however
  * deep it sits, so a careless `log.info("x", { body })` cannot leak.
  */
+import type { Clock } from "../core/ports.js";
+import { systemClock } from "./system.js";
 
 const REDACTED_KEY =
   /code|otp|passw|secret|token|authorization|cookie|session|phone|email|sealed|hash|^to$|^key$|apikey|privatekey/i;
@@ -34,13 +36,13 @@ export interface Logger {
 
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-function createLogger(base: Record<string, unknown> = {}): Logger {
+function createLogger(base: Record<string, unknown>, clock: Clock): Logger {
   const threshold = ORDER[(process.env.LOG_LEVEL as Level | undefined) ?? "info"] ?? ORDER.info;
   const write = (level: Level, message: string, fields?: Record<string, unknown>) => {
     if (ORDER[level] < threshold) return;
     const line = JSON.stringify({
       level,
-      time: new Date().toISOString(),
+      time: new Date(clock.nowMs()).toISOString(),
       message,
       ...(redact({ ...base, ...fields }) as Record<string, unknown>),
     });
@@ -51,8 +53,8 @@ function createLogger(base: Record<string, unknown> = {}): Logger {
     info: (m, f) => write("info", m, f),
     warn: (m, f) => write("warn", m, f),
     error: (m, f) => write("error", m, f),
-    child: (fields) => createLogger({ ...base, ...fields }),
+    child: (fields) => createLogger({ ...base, ...fields }, clock),
   };
 }
 
-export const logger = createLogger({ service: "twofa" });
+export const logger = createLogger({ service: "twofa" }, systemClock);

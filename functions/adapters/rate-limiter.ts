@@ -2,11 +2,12 @@
  * Fixed-window counters in DynamoDB. Each hit is one conditional update, so a burst of
  * concurrent requests cannot pass more than `limit` through a window.
  */
+
+import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { LimitOutcome, RateLimiter } from "../core/verification-codes.js";
-import { documentClient, isConditionFailure } from "./dynamo.js";
-
-type Attr = { N?: string } | undefined;
+import { documentClient, ifConditionHolds, oldNumber, updateIfConditionHolds } from "./dynamo.js";
+import { rateKey } from "./keys.js";
 
 export function dynamoRateLimiter(tableName: string): RateLimiter {
   const db = documentClient();
@@ -14,64 +15,61 @@ export function dynamoRateLimiter(tableName: string): RateLimiter {
     async hit({ key, limit, windowSeconds, cooldownSeconds = 0, nowEpochSeconds: now }) {
       // A limit of 0 is a kill switch (an SMS budget of 0): nothing passes, not even one.
       if (limit <= 0) return { ok: false, reason: "limit", retryAfterSeconds: windowSeconds };
-      const Key = { pk: `RATE#${key}`, sk: "RATE" };
-      try {
-        // Within the current window: count the hit if under the limit and past the cooldown.
-        await db.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key,
-            UpdateExpression: "SET hits = hits + :one, lastHitAt = :now",
-            ConditionExpression:
-              "windowStart > :windowFloor AND hits < :limit AND lastHitAt <= :cooldownFloor",
-            ExpressionAttributeValues: {
-              ":one": 1,
-              ":now": now,
-              ":limit": limit,
-              ":windowFloor": now - windowSeconds,
-              ":cooldownFloor": now - cooldownSeconds,
-            },
-            ReturnValuesOnConditionCheckFailure: "ALL_OLD",
-          }),
-        );
-        return { ok: true };
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-        const old = error.Item;
-        const windowStart = Number((old?.windowStart as Attr)?.N ?? 0);
-        if (old && windowStart > now - windowSeconds) {
-          return refusal(old, { now, limit, windowSeconds, cooldownSeconds, windowStart });
-        }
-      }
-      try {
-        // No window yet, or the last one is over: open a new one with this hit.
-        await db.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key,
-            UpdateExpression:
-              "SET hits = :one, windowStart = :now, lastHitAt = :now, expiresAt = :expires",
-            ConditionExpression: "attribute_not_exists(pk) OR windowStart <= :windowFloor",
-            ExpressionAttributeValues: {
-              ":one": 1,
-              ":now": now,
-              ":windowFloor": now - windowSeconds,
-              ":expires": now + windowSeconds,
-            },
-          }),
-        );
-        return { ok: true };
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-        // A concurrent request opened the window first: this hit counts against it.
-        return this.hit({ key, limit, windowSeconds, cooldownSeconds, nowEpochSeconds: now });
-      }
+      const Key = rateKey(key);
+      // Within the current window: count the hit if under the limit and past the cooldown.
+      const counted = await ifConditionHolds(
+        async (): Promise<LimitOutcome> => {
+          await db.send(
+            new UpdateCommand({
+              TableName: tableName,
+              Key,
+              UpdateExpression: "SET hits = hits + :one, lastHitAt = :now",
+              ConditionExpression:
+                "windowStart > :windowFloor AND hits < :limit AND lastHitAt <= :cooldownFloor",
+              ExpressionAttributeValues: {
+                ":one": 1,
+                ":now": now,
+                ":limit": limit,
+                ":windowFloor": now - windowSeconds,
+                ":cooldownFloor": now - cooldownSeconds,
+              },
+              ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+            }),
+          );
+          return { ok: true };
+        },
+        ({ old }): LimitOutcome | null => {
+          const windowStart = oldNumber(old, "windowStart");
+          if (old && windowStart > now - windowSeconds) {
+            return refusal(old, { now, limit, windowSeconds, cooldownSeconds, windowStart });
+          }
+          return null;
+        },
+      );
+      if (counted) return counted;
+      // No window yet, or the last one is over: open a new one with this hit.
+      const opened = await updateIfConditionHolds({
+        TableName: tableName,
+        Key,
+        UpdateExpression:
+          "SET hits = :one, windowStart = :now, lastHitAt = :now, expiresAt = :expires",
+        ConditionExpression: "attribute_not_exists(pk) OR windowStart <= :windowFloor",
+        ExpressionAttributeValues: {
+          ":one": 1,
+          ":now": now,
+          ":windowFloor": now - windowSeconds,
+          ":expires": now + windowSeconds,
+        },
+      });
+      if (opened) return { ok: true };
+      // A concurrent request opened the window first: this hit counts against it.
+      return this.hit({ key, limit, windowSeconds, cooldownSeconds, nowEpochSeconds: now });
     },
   };
 }
 
 function refusal(
-  old: Record<string, unknown>,
+  old: Record<string, AttributeValue>,
   p: {
     now: number;
     limit: number;
@@ -80,8 +78,8 @@ function refusal(
     windowStart: number;
   },
 ): LimitOutcome {
-  const hits = Number((old.hits as Attr)?.N ?? 0);
-  const lastHitAt = Number((old.lastHitAt as Attr)?.N ?? 0);
+  const hits = oldNumber(old, "hits");
+  const lastHitAt = oldNumber(old, "lastHitAt");
   if (hits >= p.limit) {
     return {
       ok: false,

@@ -3,14 +3,11 @@
  * completing the sign-in are conditional writes that also check expiry (TTL deletion is late),
  * so a sign-in completes once.
  */
-import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { Strategy } from "../core/second-factor.js";
 import type { SignIn, SignInStore, StoredVerification } from "../core/sign-ins.js";
-import { documentClient, isConditionFailure } from "./dynamo.js";
-
-function signInKey(id: string) {
-  return { pk: `SIGNIN#${id}`, sk: "SIGNIN" };
-}
+import { documentClient, updateIfConditionHolds } from "./dynamo.js";
+import { signInKey } from "./keys.js";
 
 function toVerification(value: unknown): StoredVerification | null {
   if (!value || typeof value !== "object") return null;
@@ -48,16 +45,6 @@ function verificationItem(v: StoredVerification) {
 export function dynamoSignInStore(table: string): SignInStore {
   const db = documentClient();
 
-  const conditional = async (input: ConstructorParameters<typeof UpdateCommand>[0]) => {
-    try {
-      await db.send(new UpdateCommand(input));
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
-  };
-
   return {
     async create(signIn) {
       await db.send(
@@ -87,7 +74,7 @@ export function dynamoSignInStore(table: string): SignInStore {
     },
 
     startVerification(id, verification, now) {
-      return conditional({
+      return updateIfConditionHolds({
         TableName: table,
         Key: signInKey(id),
         UpdateExpression: "SET verification = :v",
@@ -102,7 +89,7 @@ export function dynamoSignInStore(table: string): SignInStore {
     },
 
     async countFailure(id, strategy, failed) {
-      await conditional({
+      await updateIfConditionHolds({
         TableName: table,
         Key: signInKey(id),
         UpdateExpression: failed
@@ -120,7 +107,7 @@ export function dynamoSignInStore(table: string): SignInStore {
     },
 
     complete(id, verification, sessionId, now) {
-      return conditional({
+      return updateIfConditionHolds({
         TableName: table,
         Key: signInKey(id),
         UpdateExpression: "SET #status = :complete, createdSessionId = :session, verification = :v",

@@ -5,14 +5,8 @@
  */
 import { GetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { RefreshTokenStore, RotateOutcome } from "../core/tokens.js";
-import { documentClient } from "./dynamo.js";
-
-function tokenKey(tokenHash: string) {
-  return { pk: `REFRESH#${tokenHash}`, sk: "REFRESH" };
-}
-function familyKey(familyId: string) {
-  return { pk: `REFRESH_FAMILY#${familyId}`, sk: "FAMILY" };
-}
+import { documentClient, ifConditionHolds } from "./dynamo.js";
+import { refreshFamilyKey, refreshTokenKey } from "./keys.js";
 
 export function dynamoRefreshTokenStore(table: string): RefreshTokenStore {
   const db = documentClient();
@@ -25,7 +19,7 @@ export function dynamoRefreshTokenStore(table: string): RefreshTokenStore {
               Put: {
                 TableName: table,
                 Item: {
-                  ...familyKey(record.familyId),
+                  ...refreshFamilyKey(record.familyId),
                   userId: record.userId,
                   revoked: false,
                   expiresAt: record.expiresAtEpochSeconds,
@@ -37,7 +31,7 @@ export function dynamoRefreshTokenStore(table: string): RefreshTokenStore {
               Put: {
                 TableName: table,
                 Item: {
-                  ...tokenKey(record.tokenHash),
+                  ...refreshTokenKey(record.tokenHash),
                   userId: record.userId,
                   familyId: record.familyId,
                   expiresAt: record.expiresAtEpochSeconds,
@@ -51,7 +45,7 @@ export function dynamoRefreshTokenStore(table: string): RefreshTokenStore {
 
     async rotate(tokenHash, next, now): Promise<RotateOutcome> {
       const { Item: token } = await db.send(
-        new GetCommand({ TableName: table, Key: tokenKey(tokenHash), ConsistentRead: true }),
+        new GetCommand({ TableName: table, Key: refreshTokenKey(tokenHash), ConsistentRead: true }),
       );
       if (!token) return { ok: false, reason: "unknown" };
       const familyId = String(token.familyId);
@@ -61,52 +55,51 @@ export function dynamoRefreshTokenStore(table: string): RefreshTokenStore {
         await revokeFamily(familyId);
         return { ok: false, reason: "reused" };
       }
-      try {
-        await db.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Update: {
-                  TableName: table,
-                  Key: tokenKey(tokenHash),
-                  UpdateExpression: "SET usedAt = :now",
-                  ConditionExpression: "attribute_not_exists(usedAt) AND expiresAt > :now",
-                  ExpressionAttributeValues: { ":now": now },
-                },
-              },
-              {
-                ConditionCheck: {
-                  TableName: table,
-                  Key: familyKey(familyId),
-                  ConditionExpression: "revoked = :no",
-                  ExpressionAttributeValues: { ":no": false },
-                },
-              },
-              {
-                Put: {
-                  TableName: table,
-                  Item: {
-                    ...tokenKey(next.tokenHash),
-                    userId,
-                    familyId,
-                    expiresAt: next.expiresAtEpochSeconds,
+      return ifConditionHolds(
+        async (): Promise<RotateOutcome> => {
+          await db.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                {
+                  Update: {
+                    TableName: table,
+                    Key: refreshTokenKey(tokenHash),
+                    UpdateExpression: "SET usedAt = :now",
+                    ConditionExpression: "attribute_not_exists(usedAt) AND expiresAt > :now",
+                    ExpressionAttributeValues: { ":now": now },
                   },
                 },
-              },
-            ],
-          }),
-        );
-        return { ok: true, userId };
-      } catch (error) {
-        if (!(error instanceof Error) || error.name !== "TransactionCanceledException") throw error;
-        const reasons =
-          (error as Error & { CancellationReasons?: { Code?: string }[] }).CancellationReasons ??
-          [];
-        if (reasons[1]?.Code === "ConditionalCheckFailed") return { ok: false, reason: "revoked" };
-        // Used concurrently: the same token presented twice at once is a replay too.
-        await revokeFamily(familyId);
-        return { ok: false, reason: "reused" };
-      }
+                {
+                  ConditionCheck: {
+                    TableName: table,
+                    Key: refreshFamilyKey(familyId),
+                    ConditionExpression: "revoked = :no",
+                    ExpressionAttributeValues: { ":no": false },
+                  },
+                },
+                {
+                  Put: {
+                    TableName: table,
+                    Item: {
+                      ...refreshTokenKey(next.tokenHash),
+                      userId,
+                      familyId,
+                      expiresAt: next.expiresAtEpochSeconds,
+                    },
+                  },
+                },
+              ],
+            }),
+          );
+          return { ok: true, userId };
+        },
+        async ({ failedIndexes }): Promise<RotateOutcome> => {
+          if (failedIndexes.includes(1)) return { ok: false, reason: "revoked" };
+          // Used concurrently: the same token presented twice at once is a replay too.
+          await revokeFamily(familyId);
+          return { ok: false, reason: "reused" };
+        },
+      );
     },
   };
 
@@ -114,7 +107,7 @@ export function dynamoRefreshTokenStore(table: string): RefreshTokenStore {
     await db.send(
       new UpdateCommand({
         TableName: table,
-        Key: familyKey(familyId),
+        Key: refreshFamilyKey(familyId),
         UpdateExpression: "SET revoked = :yes",
         ExpressionAttributeValues: { ":yes": true },
       }),

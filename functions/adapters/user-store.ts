@@ -9,34 +9,27 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from "@aws-sdk/lib-dynamodb";
-import { DomainError } from "../core/errors.js";
-import type { UniqueClaim, User, UserChange, UserStore } from "../core/users.js";
+import type {
+  User,
+  UserChange,
+  UserStore,
+  UserWriteOutcome,
+  UserWriteRefusal,
+} from "../core/users.js";
 import type { StoredCode } from "../core/verification-codes.js";
 import { codeItem, consumeCodeItem } from "./code-store.js";
-import { documentClient, failedConditionIndexes, isTransactionConditionFailure } from "./dynamo.js";
+import { documentClient, ifConditionHolds } from "./dynamo.js";
+import { claimKey, userKey } from "./keys.js";
 
 type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
 
 /** An id no user has (ids are `usr_` + 22 base64url characters). */
 const UNKNOWN_USER_ID = "none";
 
-export function userKey(id: string) {
-  return { pk: `USER#${id}`, sk: "PROFILE" };
-}
-
-function claimKey(claim: UniqueClaim) {
-  return { pk: `UNIQUE#${claim.kind}#${claim.value.toLowerCase()}`, sk: "UNIQUE" };
-}
-
-const TAKEN: Record<UniqueClaim["kind"], () => DomainError> = {
-  username: () =>
-    new DomainError("username_taken", "This username is taken.", { field: "username" }),
-  phone: () =>
-    new DomainError("phone_number_taken", "This phone number belongs to another user.", {
-      field: "phoneNumber",
-    }),
-  email: () =>
-    new DomainError("email_taken", "This email belongs to another user.", { field: "email" }),
+const TAKEN: Record<"username" | "phone" | "email", UserWriteRefusal> = {
+  username: "username_taken",
+  phone: "phone_number_taken",
+  email: "email_taken",
 };
 
 function putCodeItem(table: string, code: StoredCode): TransactItem {
@@ -46,12 +39,12 @@ function putCodeItem(table: string, code: StoredCode): TransactItem {
 /** The codes a change consumes and stores, in the same transaction as the user. */
 function addCodeItems(
   table: string,
-  change: Pick<UserChange, "consume" | "putCodes">,
+  change: Pick<UserChange, "consume" | "putCodes" | "nowEpochSeconds">,
   items: TransactItem[],
   meanings: Meaning[],
 ) {
   for (const consumption of change.consume ?? []) {
-    items.push(consumeCodeItem(table, consumption));
+    items.push(consumeCodeItem(table, consumption, change.nowEpochSeconds));
     meanings.push({ kind: "code" });
   }
   for (const code of change.putCodes ?? []) {
@@ -66,32 +59,30 @@ function toUser(item: Record<string, unknown> | undefined): User | null {
   return user as unknown as User;
 }
 
-/** What each transaction item stands for, to turn a cancellation into the right error. */
+/** What each transaction item stands for, to turn a cancellation into the right refusal. */
 type Meaning =
-  | { kind: "claim"; claim: UniqueClaim }
+  | { kind: "claim"; claim: { kind: "username" | "phone" | "email" } }
   | { kind: "code" }
   | { kind: "user" }
   | { kind: "other" };
 
-async function run(items: TransactItem[], meanings: Meaning[]) {
-  try {
-    await documentClient().send(new TransactWriteCommand({ TransactItems: items }));
-  } catch (error) {
-    if (!(error instanceof Error) || error.name !== "TransactionCanceledException") throw error;
-    const failed = failedConditionIndexes(error).map((i) => meanings[i]);
-    for (const meaning of failed) {
-      if (meaning?.kind === "claim") throw TAKEN[meaning.claim.kind]();
-    }
-    if (failed.some((m) => m?.kind === "code")) {
-      throw new DomainError("invalid_verification_code", "The verification code was already used.");
-    }
-    // A condition on the user failed, or a concurrent write cancelled the transaction
-    // (TransactionConflict): the request raced another one; retrying is safe.
-    if (failed.some((m) => m?.kind === "user") || isTransactionConditionFailure(error)) {
-      throw new DomainError("conflict", "The user changed meanwhile; retry.");
-    }
-    throw error;
-  }
+function run(items: TransactItem[], meanings: Meaning[]): Promise<UserWriteOutcome> {
+  return ifConditionHolds(
+    async () => {
+      await documentClient().send(new TransactWriteCommand({ TransactItems: items }));
+      return { ok: true } as const;
+    },
+    ({ failedIndexes }) => {
+      const failed = failedIndexes.map((i) => meanings[i]);
+      for (const meaning of failed) {
+        if (meaning?.kind === "claim") return { ok: false, reason: TAKEN[meaning.claim.kind] };
+      }
+      if (failed.some((m) => m?.kind === "code")) return { ok: false, reason: "code_used" };
+      // A condition on the user failed, or a concurrent write cancelled the transaction
+      // (TransactionConflict): the request raced another one.
+      return { ok: false, reason: "conflict" };
+    },
+  );
 }
 
 export function dynamoUserStore(table: string): UserStore {
@@ -137,7 +128,7 @@ export function dynamoUserStore(table: string): UserStore {
         meanings.push({ kind: "claim", claim });
       }
       addCodeItems(table, change, items, meanings);
-      await run(items, meanings);
+      return run(items, meanings);
     },
 
     async update(user, change) {
@@ -177,8 +168,8 @@ export function dynamoUserStore(table: string): UserStore {
         meanings.push({ kind: "other" });
       }
       addCodeItems(table, change, items, meanings);
-      await run(items, meanings);
-      return next;
+      const outcome = await run(items, meanings);
+      return outcome.ok ? { ok: true, user: next } : outcome;
     },
   };
 }

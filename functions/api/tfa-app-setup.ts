@@ -3,16 +3,16 @@
  * the account label, the key to type by hand and the QR code as a PNG data URL. The only
  * handler that imports the QR encoder.
  */
-import { composeSignedInUser, composeTfaAppSetupDeps } from "../adapters/compose.js";
-import { setupTfaApp } from "../core/authenticator-app.js";
+import { composeAuthenticatorAppSetupDeps, composeSignedInUser } from "../adapters/compose.js";
+import { setupAuthenticatorApp } from "../core/authenticator-app.js";
 import { renderQrCodeDataUrl } from "../core/qr-code.js";
 import { apiHandler, docspace, docspaceEnvelope } from "./http.js";
 
-const deps = composeTfaAppSetupDeps();
+const deps = composeAuthenticatorAppSetupDeps();
 export const handler = apiHandler(
   { authenticate: composeSignedInUser(), errorEnvelope: docspaceEnvelope },
   async ({ user }) => {
-    const setup = await setupTfaApp(deps, user);
+    const setup = await setupAuthenticatorApp(deps, user);
     return docspace({
       account: setup.account,
       manualEntryKey: setup.manualEntryKey,

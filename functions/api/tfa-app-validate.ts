@@ -4,12 +4,12 @@
  * once from `GET /api/2.0/settings/tfaappcodes`), `{response: false}` when it is wrong.
  * Replacing an active second factor needs it as `otp` (or the `X-OTP` header).
  */
-import { composeSignedInUser, composeTfaAppDeps } from "../adapters/compose.js";
-import { validateTfaApp } from "../core/authenticator-app.js";
+import { composeAuthenticatorAppDeps, composeSignedInUser } from "../adapters/compose.js";
+import { validateAuthenticatorApp } from "../core/authenticator-app.js";
 import { apiHandler, docspace, docspaceEnvelope } from "./http.js";
 import { TfaAppValidateRequest } from "./schemas.js";
 
-const deps = composeTfaAppDeps();
+const deps = composeAuthenticatorAppDeps();
 
 export const handler = apiHandler(
   {
@@ -18,7 +18,7 @@ export const handler = apiHandler(
     errorEnvelope: docspaceEnvelope,
   },
   async ({ body, user, headers, locale, sourceIp }) => {
-    const linked = await validateTfaApp(deps, user, {
+    const linked = await validateAuthenticatorApp(deps, user, {
       code: body.code,
       otp: body.otp ?? headers["x-otp"],
       locale,

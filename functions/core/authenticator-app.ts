@@ -10,6 +10,7 @@
  * returns them in its own response. Afterwards only their status is known: they are stored as
  * keyed hashes.
  */
+import { totpSecretContext } from "./authenticator-app-codes.js";
 import { generateBackupCodes, hashBackupCode } from "./backup-codes.js";
 import { codeDestination } from "./contacts.js";
 import { open, seal } from "./crypto.js";
@@ -38,11 +39,6 @@ export const PENDING_ENROLLMENT_REUSE_SECONDS = 10 * 60;
 /** Fresh backup codes can be read back once, within this long of their creation. */
 export const BACKUP_CODES_REVEAL_SECONDS = 10 * 60;
 
-/** The AES-GCM context a user's TOTP secret is sealed under (pending and linked alike). */
-export function totpSecretContext(userId: string): string {
-  return `totp-secret:${userId}`;
-}
-
 function backupRevealContext(userId: string): string {
   return `backup-codes:${userId}`;
 }
@@ -56,6 +52,8 @@ export interface PendingEnrollment {
 export interface NewBackupCodes {
   /** Keyed hashes; a code's position (shown order) is its index. */
   hashes: string[];
+  /** When they were made (ISO 8601). */
+  createdAt: string;
   /** The plaintext codes, sealed, for one later read; absent when they are returned at once. */
   reveal?: { sealedCodes: string; expiresAtEpochSeconds: number };
 }
@@ -65,7 +63,12 @@ export interface BackupCodeState {
   used: boolean;
 }
 
-export interface TfaAppStore {
+/**
+ * The authenticator-app aggregate's persistence: the pending enrollment, the linked app's
+ * factor on the user, its backup codes and their one-time reveal. Every write is one
+ * conditional write or transaction; the store decides nothing else.
+ */
+export interface AuthenticatorAppStore {
   /**
    * Stores `candidate` as the user's pending enrollment unless one created at or after
    * `reuseFrom` is still live; answers the enrollment in force. Concurrent setups agree.
@@ -90,18 +93,26 @@ export interface TfaAppStore {
   listBackupCodes(userId: string): Promise<BackupCodeState[]>;
   /** The sealed fresh codes, deleted by this read: one caller gets them, once. */
   takeBackupCodeReveal(userId: string, nowEpochSeconds: number): Promise<string | null>;
+  /**
+   * Records `step` as the last used TOTP step, if the linked app is still the one sealed as
+   * `sealedSecret` and no step at or after `step` was recorded (the user's version moves
+   * with it). False when another request recorded it first: a replay.
+   */
+  advanceTotpStep(userId: string, sealedSecret: string, step: number): Promise<boolean>;
+  /** Marks the unused backup code with this keyed hash used at `usedAt`; false when none is. */
+  spendBackupCode(userId: string, codeHash: string, usedAt: string): Promise<boolean>;
 }
 
-export interface TfaAppSetupDeps {
+export interface AuthenticatorAppSetupDeps {
   clock: Clock;
   random: Random;
-  store: TfaAppStore;
+  store: AuthenticatorAppStore;
   encryptionKey: Uint8Array;
   /** The issuer shown in authenticator apps (the service's name). */
   issuer: string;
 }
 
-export interface TfaAppDeps extends TfaAppSetupDeps {
+export interface AuthenticatorAppDeps extends AuthenticatorAppSetupDeps {
   users: Pick<UserStore, "get">;
   secondFactor: SecondFactorDeps;
   backupCodeHashKey: Uint8Array;
@@ -109,7 +120,7 @@ export interface TfaAppDeps extends TfaAppSetupDeps {
   requireTfa: boolean;
 }
 
-export interface TfaAppSetup {
+export interface AuthenticatorAppSetup {
   account: string;
   manualEntryKey: string;
   /** The `otpauth://` URI; the handler renders it as a QR code. */
@@ -128,13 +139,16 @@ const notSetUp = () =>
     "tfa_app_not_set_up",
     "No authenticator app is being set up: call GET /api/2.0/settings/tfaapp/setup first.",
   );
-const noApp = () =>
+const noAuthenticatorApp = () =>
   new DomainError("tfa_app_not_set_up", "No authenticator app is linked to this account.");
 const changedMeanwhile = () =>
   new DomainError("conflict", "The account changed meanwhile; try again.");
 
 /** Creates (or shows again, while fresh) the pending enrollment of a new authenticator app. */
-export async function setupTfaApp(deps: TfaAppSetupDeps, user: User): Promise<TfaAppSetup> {
+export async function setupAuthenticatorApp(
+  deps: AuthenticatorAppSetupDeps,
+  user: User,
+): Promise<AuthenticatorAppSetup> {
   const now = nowEpochSeconds(deps.clock);
   const secret = createTotpSecret((n) => deps.random.bytes(n));
   const context = totpSecretContext(user.id);
@@ -170,8 +184,8 @@ export async function setupTfaApp(deps: TfaAppSetupDeps, user: User): Promise<Tf
  * A malformed code spends nothing; every evaluation counts against the user's lockout. While
  * another second factor is active, replacing it needs that factor first (`otp`).
  */
-export async function validateTfaApp(
-  deps: TfaAppDeps,
+export async function validateAuthenticatorApp(
+  deps: AuthenticatorAppDeps,
   user: User,
   input: StepUpInput & { code: unknown },
 ): Promise<boolean> {
@@ -194,11 +208,8 @@ export async function validateTfaApp(
   });
   if (step === null) return false;
 
-  const totp: TotpFactor = {
-    sealedSecret: pending.sealedSecret,
-    lastUsedStep: step,
-    linkedAt: new Date(deps.clock.nowMs()).toISOString(),
-  };
+  const linkedAt = new Date(deps.clock.nowMs()).toISOString();
+  const totp: TotpFactor = { sealedSecret: pending.sealedSecret, lastUsedStep: step, linkedAt };
   const next: User = {
     ...current,
     totp,
@@ -210,6 +221,7 @@ export async function validateTfaApp(
   const codes = generateBackupCodes((n) => deps.random.bytes(n));
   const linked = await deps.store.link(current, next, pending, {
     hashes: codes.map((c) => hashBackupCode(c, deps.backupCodeHashKey)),
+    createdAt: linkedAt,
     reveal: {
       sealedCodes: seal(
         deps.encryptionKey,
@@ -235,7 +247,7 @@ export interface BackupCodeView {
 
 /** The backup codes' status; the codes themselves once, right after linking. */
 export async function listBackupCodes(
-  deps: Pick<TfaAppSetupDeps, "clock" | "store" | "encryptionKey">,
+  deps: Pick<AuthenticatorAppSetupDeps, "clock" | "store" | "encryptionKey">,
   user: User,
 ): Promise<BackupCodeView[]> {
   if (!user.totp) return [];
@@ -254,16 +266,17 @@ function openCodes(key: Uint8Array, sealed: string, userId: string): string[] {
 
 /** New backup codes for the linked app (step-up first); the old ones stop working. */
 export async function regenerateBackupCodes(
-  deps: TfaAppDeps,
+  deps: AuthenticatorAppDeps,
   user: User,
   input: StepUpInput,
 ): Promise<BackupCodeView[]> {
-  if (!user.totp) throw noApp();
+  if (!user.totp) throw noAuthenticatorApp();
   const current = await requireCurrentSecondFactor(deps, user, input);
-  if (!current.totp) throw noApp();
+  if (!current.totp) throw noAuthenticatorApp();
   const codes = generateBackupCodes((n) => deps.random.bytes(n));
   const replaced = await deps.store.replaceBackupCodes(current, {
     hashes: codes.map((c) => hashBackupCode(c, deps.backupCodeHashKey)),
+    createdAt: new Date(deps.clock.nowMs()).toISOString(),
   });
   if (!replaced) throw changedMeanwhile();
   // The old codes stopped working: if this was not the user, they must hear of it.
@@ -280,10 +293,14 @@ export async function regenerateBackupCodes(
  * Unlinks the app (step-up first) and returns to the method used before it, when its contact
  * is still there, else to `simple` (refused where TFA is required).
  */
-export async function unlinkTfaApp(deps: TfaAppDeps, user: User, input: StepUpInput) {
-  if (!user.totp) throw noApp();
+export async function unlinkAuthenticatorApp(
+  deps: AuthenticatorAppDeps,
+  user: User,
+  input: StepUpInput,
+) {
+  if (!user.totp) throw noAuthenticatorApp();
   const current = await requireCurrentSecondFactor(deps, user, input);
-  if (!current.totp) throw noApp();
+  if (!current.totp) throw noAuthenticatorApp();
   const restored = restorableMethod(current);
   if (restored === "simple" && deps.requireTfa) {
     throw new DomainError(
@@ -331,7 +348,7 @@ function recipientFor(user: User): Recipient | undefined {
  * version).
  */
 async function requireCurrentSecondFactor(
-  deps: TfaAppDeps,
+  deps: AuthenticatorAppDeps,
   user: User,
   input: StepUpInput,
 ): Promise<User> {

@@ -20,6 +20,7 @@ import {
   type User,
   type UserChange,
   type UserStore,
+  userWriteError,
 } from "./users.js";
 import {
   type CodeConsumption,
@@ -194,11 +195,13 @@ export async function registerCustomer(
   if (phone) claim.push({ kind: "phone", value: phone.value });
   if (email) claim.push({ kind: "email", value: email.value });
   const tfaContact = method === "tfa_sms" ? phone : method === "tfa_email" ? email : undefined;
-  await deps.users.create(user, {
+  const created = await deps.users.create(user, {
     claim,
     consume: [phone?.consumption, email?.consumption].filter((c) => c !== undefined),
     putCodes: tfaContact ? [loginCodeFrom(deps, user.id, tfaContact)] : [],
+    nowEpochSeconds: nowEpochSeconds(clock),
   });
+  if (!created.ok) throw userWriteError(created.reason);
   return user;
 }
 
@@ -260,7 +263,13 @@ export async function updateUser(
     if (!outcome.ok) throw otpFailure(outcome);
   }
 
-  const change: UserChange = { set: {}, claim: [], release: [], consume: [] };
+  const change: UserChange = {
+    set: {},
+    claim: [],
+    release: [],
+    consume: [],
+    nowEpochSeconds: nowEpochSeconds(deps.secondFactor.clock),
+  };
   if (method && method !== user.authMethod) change.set.authMethod = method;
   if (phone && phone.value !== user.phoneNumber) {
     change.set.phoneNumber = phone.value;
@@ -273,7 +282,9 @@ export async function updateUser(
     if (user.email) change.release?.push({ kind: "email", value: user.email });
   }
   for (const proven of [phone, email]) if (proven) change.consume?.push(proven.consumption);
-  const updated = await deps.users.update(user, change);
+  const written = await deps.users.update(user, change);
+  if (!written.ok) throw userWriteError(written.reason);
+  const updated = written.user;
 
   // Tell the user, on the channel they had before the change.
   const oldChannel = current

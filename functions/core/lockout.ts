@@ -5,7 +5,7 @@
  */
 import type { LockoutPolicy } from "./policy.js";
 
-type ReserveAttemptOutcome =
+export type ReserveAttemptOutcome =
   | { ok: true; failuresIncludingThis: number }
   | { ok: false; retryAfterSeconds: number };
 

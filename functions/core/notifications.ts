@@ -39,6 +39,8 @@ export interface DeliveryStore {
       providerMessageId?: string;
       failure?: string;
     },
+    /** When it finished (ISO 8601). */
+    finishedAt: string,
   ): Promise<void>;
   get(eventId: string): Promise<DeliveryRecord | null>;
 }
@@ -208,6 +210,8 @@ async function smsNoticeAllowed(deps: NotifierDeps, to: string): Promise<boolean
   return (await hitSmsBudget(deps, now, false)).ok;
 }
 
+const isoNow = (clock: Clock) => new Date(clock.nowMs()).toISOString();
+
 export async function deliverNotification(
   deps: NotifierDeps,
   event: DomainEvent,
@@ -228,7 +232,11 @@ export async function deliverNotification(
     event.sealedCode === undefined &&
     !(await smsNoticeAllowed(deps, recipient.to))
   ) {
-    await deps.deliveries.finish(event.id, { status: "suppressed", failure: "rate_limited" });
+    await deps.deliveries.finish(
+      event.id,
+      { status: "suppressed", failure: "rate_limited" },
+      isoNow(deps.clock),
+    );
     return "suppressed";
   }
 
@@ -243,11 +251,15 @@ export async function deliverNotification(
       recipient.channel === "sms"
         ? await deps.sender.sendSms(recipient.to, text)
         : await deps.sender.sendEmail(recipient.to, subject, text);
-    await deps.deliveries.finish(event.id, { status: "sent", providerMessageId });
+    await deps.deliveries.finish(
+      event.id,
+      { status: "sent", providerMessageId },
+      isoNow(deps.clock),
+    );
     return "sent";
   } catch (error) {
     const failure = error instanceof Error ? error.name : "UnknownError";
-    await deps.deliveries.finish(event.id, { status: "failed", failure });
+    await deps.deliveries.finish(event.id, { status: "failed", failure }, isoNow(deps.clock));
     throw error;
   }
 }

@@ -4,6 +4,13 @@
  * lockout; a success resets the count; reaching the limit tells the user.
  */
 
+import {
+  type AuthenticatorAppCodeDeps,
+  acceptTotpCode,
+  isWellFormedBackupCode,
+  isWellFormedTotpCode,
+  spendBackupCode,
+} from "./authenticator-app-codes.js";
 import { randomId } from "./crypto.js";
 import type { EventPublisher, Locale } from "./events.js";
 import type { AttemptGuard } from "./lockout.js";
@@ -20,25 +27,15 @@ import {
 export const STRATEGIES = ["phone_code", "email_code", "totp", "backup_code"] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
-/** Authenticator-app factors, provided by the TOTP module. */
-export interface AppFactors {
-  isWellFormedTotp(code: unknown): boolean;
-  isWellFormedBackupCode(code: unknown): boolean;
-  /** Accepts a TOTP code at most once (the step advances in the same conditional write). */
-  verifyTotp(user: User, code: string, nowEpochSeconds: number): Promise<boolean>;
-  /** Marks one unused backup code used, atomically; false when none matches. */
-  useBackupCode(user: User, code: string): Promise<boolean>;
-  hasBackupCodes(user: User): Promise<boolean>;
-}
-
 export interface SecondFactorDeps {
   clock: Clock;
   random: Random;
   guard: AttemptGuard;
   lockout: LockoutPolicy;
   events: EventPublisher;
-  codes: Pick<CodeDeps, "clock" | "codes" | "codeHashKey" | "policy"> & CodeDeps;
-  app?: AppFactors;
+  codes: CodeDeps;
+  /** The codes of linked authenticator apps; without it, TOTP and backup codes are refused. */
+  authenticatorApp?: AuthenticatorAppCodeDeps;
 }
 
 export type AttemptInput =
@@ -56,9 +53,9 @@ function wellFormed(deps: SecondFactorDeps, input: AttemptInput): boolean {
     case "email_code":
       return isWellFormedCode(input.code, deps.codes.policy.digits);
     case "totp":
-      return deps.app?.isWellFormedTotp(input.code) ?? false;
+      return deps.authenticatorApp !== undefined && isWellFormedTotpCode(input.code);
     case "backup_code":
-      return deps.app?.isWellFormedBackupCode(input.code) ?? false;
+      return deps.authenticatorApp !== undefined && isWellFormedBackupCode(input.code);
   }
 }
 
@@ -78,10 +75,11 @@ export async function attemptSecondFactor(
   if (input.strategy === "phone_code" || input.strategy === "email_code") {
     const checked = await verifyCode(deps.codes, input.purpose, input.subject, code);
     if (checked.ok) {
-      const consumed = await deps.codes.codes.consume(
+      const consumed = await deps.codes.store.consume(
         checked.consumption.purpose,
         checked.consumption.subject,
         checked.consumption.challengeId,
+        nowEpochSeconds(deps.clock),
       );
       outcome = consumed ? { ok: true } : { ok: false, reason: "missing" };
     } else {
@@ -90,14 +88,19 @@ export async function attemptSecondFactor(
         reason: checked.reason === "malformed" ? "incorrect" : checked.reason,
       };
     }
-  } else if (input.strategy === "totp") {
-    outcome = (await deps.app?.verifyTotp(user, code, now))
-      ? { ok: true }
-      : { ok: false, reason: "incorrect" };
   } else {
-    outcome = (await deps.app?.useBackupCode(user, code))
-      ? { ok: true }
-      : { ok: false, reason: "incorrect" };
+    const authenticatorApp = deps.authenticatorApp;
+    const accepted =
+      authenticatorApp !== undefined &&
+      (input.strategy === "totp"
+        ? await acceptTotpCode(authenticatorApp, user, code, now)
+        : await spendBackupCode(
+            authenticatorApp,
+            user,
+            code,
+            new Date(deps.clock.nowMs()).toISOString(),
+          ));
+    outcome = accepted ? { ok: true } : { ok: false, reason: "incorrect" };
   }
 
   if (outcome.ok) {

@@ -9,7 +9,7 @@
  * offered beside a stronger one): `tfa_sms` → `phone_code`; `tfa_email` → `email_code`;
  * `totp` → `totp`, and `backup_code` while unused backup codes remain.
  */
-import type { TfaAppStore } from "./authenticator-app.js";
+import type { AuthenticatorAppStore } from "./authenticator-app.js";
 import { maskEmail, maskPhoneNumber } from "./contacts.js";
 import { randomId } from "./crypto.js";
 import { DomainError } from "./errors.js";
@@ -94,14 +94,14 @@ export interface SignInStartDeps extends TokenIssueDeps, PasswordCheckDeps {
   signIns: SignInStore;
   guard: AttemptGuard;
   lockout: LockoutPolicy;
-  app: Pick<TfaAppStore, "listBackupCodes">;
+  authenticatorApps: Pick<AuthenticatorAppStore, "listBackupCodes">;
 }
 
 export interface SignInPrepareDeps {
   users: Pick<UserStore, "get">;
   signIns: SignInStore;
   secondFactor: SecondFactorDeps;
-  app: Pick<TfaAppStore, "listBackupCodes">;
+  authenticatorApps: Pick<AuthenticatorAppStore, "listBackupCodes">;
 }
 
 export type SignInAttemptDeps = SignInPrepareDeps & TokenIssueDeps;
@@ -163,7 +163,7 @@ function publicSignIn(signIn: SignIn, now: number): PublicSignIn {
 }
 
 async function secondFactorsOf(
-  deps: { app: Pick<TfaAppStore, "listBackupCodes"> },
+  deps: { authenticatorApps: Pick<AuthenticatorAppStore, "listBackupCodes"> },
   user: User,
 ): Promise<SecondFactorOption[]> {
   switch (user.authMethod) {
@@ -177,7 +177,9 @@ async function secondFactorsOf(
       return user.email ? [{ strategy: "email_code", safeIdentifier: maskEmail(user.email) }] : [];
     case "totp": {
       if (!user.totp) return [];
-      const unused = (await deps.app.listBackupCodes(user.id)).some((code) => !code.used);
+      const unused = (await deps.authenticatorApps.listBackupCodes(user.id)).some(
+        (code) => !code.used,
+      );
       return unused ? [{ strategy: "totp" }, { strategy: "backup_code" }] : [{ strategy: "totp" }];
     }
   }

@@ -50,15 +50,50 @@ export interface UserChange {
   consume?: CodeConsumption[];
   /** Codes stored in the same transaction (a verification code turned into a login code). */
   putCodes?: StoredCode[];
+  /** The moment of the change: a code it consumes must still be live then. */
+  nowEpochSeconds: number;
 }
+
+/** Why a user write did not happen: a claim held by another user, a spent code, a race. */
+export type UserWriteRefusal =
+  | "username_taken"
+  | "phone_number_taken"
+  | "email_taken"
+  | "code_used"
+  | "conflict";
+
+export type UserWriteOutcome = { ok: true } | { ok: false; reason: UserWriteRefusal };
 
 export interface UserStore {
   /** Creates the user and its claims, consuming codes, in one transaction. */
-  create(user: User, change: Omit<UserChange, "set">): Promise<void>;
+  create(user: User, change: Omit<UserChange, "set">): Promise<UserWriteOutcome>;
   get(id: string): Promise<User | null>;
   findByUsername(username: string): Promise<User | null>;
-  /** Applies `change` if the user is still at `expectedVersion`. */
-  update(user: User, change: UserChange): Promise<User>;
+  /** Applies `change` if the user is still at `user.version`; answers the user as written. */
+  update(
+    user: User,
+    change: UserChange,
+  ): Promise<{ ok: true; user: User } | { ok: false; reason: UserWriteRefusal }>;
+}
+
+const REFUSALS: Record<UserWriteRefusal, () => DomainError> = {
+  username_taken: () =>
+    new DomainError("username_taken", "This username is taken.", { field: "username" }),
+  phone_number_taken: () =>
+    new DomainError("phone_number_taken", "This phone number belongs to another user.", {
+      field: "phoneNumber",
+    }),
+  email_taken: () =>
+    new DomainError("email_taken", "This email belongs to another user.", { field: "email" }),
+  code_used: () =>
+    new DomainError("invalid_verification_code", "The verification code was already used."),
+  // The request raced another one; retrying is safe.
+  conflict: () => new DomainError("conflict", "The user changed meanwhile; retry."),
+};
+
+/** The error a client sees for a refused user write. */
+export function userWriteError(reason: UserWriteRefusal): DomainError {
+  return REFUSALS[reason]();
 }
 
 export function normalizeUsername(username: string): string {

@@ -44,8 +44,13 @@ export interface CodeStore {
     subject: string,
     nowEpochSeconds: number,
   ): Promise<ReserveOutcome>;
-  /** Deletes the code if it is still `challengeId`: true for exactly one caller. */
-  consume(purpose: CodePurpose, subject: string, challengeId: string): Promise<boolean>;
+  /** Deletes the code if it is still `challengeId` and live: true for exactly one caller. */
+  consume(
+    purpose: CodePurpose,
+    subject: string,
+    challengeId: string,
+    nowEpochSeconds: number,
+  ): Promise<boolean>;
 }
 
 export type LimitOutcome =
@@ -66,7 +71,7 @@ export interface RateLimiter {
 export interface CodeDeps {
   clock: Clock;
   random: Random;
-  codes: CodeStore;
+  store: CodeStore;
   limiter: RateLimiter;
   events: EventPublisher;
   policy: CodePolicy;
@@ -185,7 +190,7 @@ export async function issueCode(deps: CodeDeps, input: IssueCodeInput): Promise<
     subject: input.subject,
     challengeId,
   };
-  await deps.codes.put({
+  await deps.store.put({
     ...target,
     codeHash: hashCode(deps, target, code),
     attempts: 0,
@@ -212,13 +217,13 @@ export async function issueCode(deps: CodeDeps, input: IssueCodeInput): Promise<
  * the code with `consumeCode` or inside its own transaction.
  */
 export async function verifyCode(
-  deps: Pick<CodeDeps, "clock" | "codes" | "codeHashKey" | "policy">,
+  deps: Pick<CodeDeps, "clock" | "store" | "codeHashKey" | "policy">,
   purpose: CodePurpose,
   subject: string,
   code: unknown,
 ): Promise<CheckOutcome> {
   if (!isWellFormedCode(code, deps.policy.digits)) return { ok: false, reason: "malformed" };
-  const reserved = await deps.codes.reserveAttempt(purpose, subject, nowEpochSeconds(deps.clock));
+  const reserved = await deps.store.reserveAttempt(purpose, subject, nowEpochSeconds(deps.clock));
   if (!reserved.ok) return { ok: false, reason: reserved.reason };
   const stored = reserved.code;
   const consumption = { purpose, subject, challengeId: stored.challengeId };
@@ -230,7 +235,7 @@ export async function verifyCode(
 
 /** Verifies and consumes: true for exactly one caller holding the right code. */
 export async function checkAndConsumeCode(
-  deps: Pick<CodeDeps, "clock" | "codes" | "codeHashKey" | "policy">,
+  deps: Pick<CodeDeps, "clock" | "store" | "codeHashKey" | "policy">,
   purpose: CodePurpose,
   subject: string,
   code: unknown,
@@ -238,10 +243,11 @@ export async function checkAndConsumeCode(
   const outcome = await verifyCode(deps, purpose, subject, code);
   if (!outcome.ok) return outcome;
   const { consumption } = outcome;
-  const consumed = await deps.codes.consume(
+  const consumed = await deps.store.consume(
     consumption.purpose,
     consumption.subject,
     consumption.challengeId,
+    nowEpochSeconds(deps.clock),
   );
   // Lost the race to a concurrent holder of the same code: it is gone for this caller.
   return consumed ? outcome : { ok: false, reason: "missing" };

@@ -6,16 +6,16 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Schemas } from "twofa-service/client";
 import { describe, expect, inject, it } from "vitest";
-import { apiClient, freshUsername, rawText, sleep } from "../support/http.js";
-import { latestCodeFor, useLocalAwsEnvironment } from "../support/local.js";
 import {
-  appUser,
+  authenticatorAppUser,
   emailTfaUser,
   PASSWORD,
   simpleUserWithEmail,
   smsUser,
   totpCode,
-} from "../support/tfa.js";
+} from "../support/authenticator-app.js";
+import { apiClient, freshUsername, rawText, sleep } from "../support/http.js";
+import { latestCodeFor, useLocalAwsEnvironment } from "../support/local.js";
 
 const COOLDOWN_MS = 2_100; // CODE_RESEND_COOLDOWN_SECONDS in the test stack, plus a margin
 
@@ -159,7 +159,7 @@ describe("a full sign-in with each strategy", () => {
   });
 
   it("totp: attempted directly, without preparation", async () => {
-    const user = await appUser();
+    const user = await authenticatorAppUser();
     const res = await start(user.username);
     expect(res.data?.supportedSecondFactors).toEqual([
       { strategy: "totp" },
@@ -172,7 +172,7 @@ describe("a full sign-in with each strategy", () => {
   });
 
   it("backup_code: attempted directly, once", async () => {
-    const user = await appUser();
+    const user = await authenticatorAppUser();
     const code = user.backupCodes[2] ?? "";
     const id = await started(user.username);
     await expectSignedIn(await attempt(id, "backup_code", code), user.username);
@@ -269,7 +269,7 @@ describe("refusals with Clerk's codes", () => {
   });
 
   it("verification_already_verified (400) for a complete sign-in", async () => {
-    const user = await appUser();
+    const user = await authenticatorAppUser();
     const id = await started(user.username);
     expect((await attempt(id, "totp", totpCode(user.secret))).response.status).toBe(200);
     expectError(
@@ -285,7 +285,7 @@ describe("refusals with Clerk's codes", () => {
   });
 
   it("verification_strategy_invalid (400) for preparing totp or backup_code, and for an unknown strategy", async () => {
-    const user = await appUser();
+    const user = await authenticatorAppUser();
     const id = await started(user.username);
     expectError(await prepare(id, "totp"), 400, "verification_strategy_invalid");
     expectError(await prepare(id, "backup_code"), 400, "verification_strategy_invalid");
@@ -305,7 +305,7 @@ describe("refusals with Clerk's codes", () => {
   });
 
   it("no_second_factors (400) when the user's app was unlinked after the sign-in began", async () => {
-    const user = await appUser();
+    const user = await authenticatorAppUser();
     const id = await started(user.username);
     const unlinked = await apiClient(user.access).PUT("/api/2.0/settings/tfaappnewapp", {
       body: { otp: user.backupCodes[0] },
@@ -315,7 +315,7 @@ describe("refusals with Clerk's codes", () => {
   });
 
   it("user_locked (403) after ten wrong codes, across sign-ins and /v1/token, with Retry-After", async () => {
-    const user = await appUser();
+    const user = await authenticatorAppUser();
     const wrong = wrongOf(totpCode(user.secret));
     for (let i = 0; i < 5; i++) {
       expectError(await passwordGrant(user.username, { otp: wrong }), 400, "invalid_otp");
@@ -367,7 +367,7 @@ describe("refusals with Clerk's codes", () => {
 
 describe("races", () => {
   it("20 concurrent attempts with one backup code complete the sign-in once, with one set of tokens", async () => {
-    const user = await appUser();
+    const user = await authenticatorAppUser();
     const id = await started(user.username);
     const code = user.backupCodes[4] ?? "";
     const results = await Promise.all(
@@ -380,7 +380,7 @@ describe("races", () => {
   });
 
   it("20 concurrent attempts with one TOTP code complete the sign-in once", async () => {
-    const user = await appUser();
+    const user = await authenticatorAppUser();
     const id = await started(user.username);
     const code = totpCode(user.secret, 1);
     const results = await Promise.all(Array.from({ length: 20 }, () => attempt(id, "totp", code)));
@@ -388,7 +388,7 @@ describe("races", () => {
   });
 
   it("two sign-ins cannot both be completed by one TOTP code", async () => {
-    const user = await appUser();
+    const user = await authenticatorAppUser();
     const [a, b] = [await started(user.username), await started(user.username)];
     const code = totpCode(user.secret, 1);
     const results = await Promise.all([attempt(a, "totp", code), attempt(b, "totp", code)]);

@@ -6,22 +6,22 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { call, sleep } from "../support/http.js";
-import { apiUrl, latestCodeFor, messagesFor, readLogs } from "../support/local.js";
 import {
-  type AppUser,
-  appUser,
+  type AuthenticatorAppUser,
+  authenticatorAppUser,
   awayFromStepEnd,
   type DocspaceBody,
+  listBackupCodes,
   PASSWORD,
   passwordGrant,
+  setUpAuthenticatorApp,
   simpleUserWithEmail,
   smsUser,
-  tfaCodes,
-  tfaSetup,
-  tfaValidate,
   totpCode,
-} from "../support/tfa.js";
+  validateAuthenticatorApp,
+} from "../support/authenticator-app.js";
+import { call, sleep } from "../support/http.js";
+import { apiUrl, latestCodeFor, messagesFor, readLogs } from "../support/local.js";
 
 const run = promisify(execFile);
 const PROJECT_ROOT = new URL("../..", import.meta.url).pathname;
@@ -40,7 +40,7 @@ const newApp = (access: string, json: Record<string, unknown> = {}) =>
 
 /** Sets up the app the way a person would before running the seed's client, and gives its code. */
 async function codeForTheClient(access: string): Promise<string> {
-  const { secret } = await tfaSetup(access);
+  const { secret } = await setUpAuthenticatorApp(access);
   await awayFromStepEnd();
   return totpCode(secret);
 }
@@ -123,9 +123,8 @@ describe("the seed's DocSpace example clients", () => {
 describe("GET /api/2.0/settings/tfaapp/setup", () => {
   it("answers DocSpace's envelope with the account, a grouped base32 key of 160 bits and a PNG QR code", async () => {
     const user = await simpleUserWithEmail();
-    const { res, account, manualEntryKey, qrCodeSetupImageUrl, secret } = await tfaSetup(
-      user.access,
-    );
+    const { res, account, manualEntryKey, qrCodeSetupImageUrl, secret } =
+      await setUpAuthenticatorApp(user.access);
     expect(res.body).toMatchObject({ status: 0, statusCode: 200 });
     expect(account).toBe(user.email);
     expect(manualEntryKey).toMatch(/^([A-Z2-7]{4} ){7}[A-Z2-7]{4}$/);
@@ -136,16 +135,16 @@ describe("GET /api/2.0/settings/tfaapp/setup", () => {
 
   it("shows the same secret again while the enrollment is pending, so a reload does not break a scan", async () => {
     const user = await simpleUserWithEmail();
-    const first = await tfaSetup(user.access);
-    const again = await tfaSetup(user.access);
+    const first = await setUpAuthenticatorApp(user.access);
+    const again = await setUpAuthenticatorApp(user.access);
     expect(again.secret).toBe(first.secret);
     const other = await simpleUserWithEmail();
-    expect((await tfaSetup(other.access)).secret).not.toBe(first.secret);
+    expect((await setUpAuthenticatorApp(other.access)).secret).not.toBe(first.secret);
   });
 
   it("does not link anything by itself", async () => {
     const user = await simpleUserWithEmail();
-    await tfaSetup(user.access);
+    await setUpAuthenticatorApp(user.access);
     expect(await me(user.access)).toMatchObject({ tfaAppLinked: false, authMethod: "simple" });
     expect((await passwordGrant(user.username)).status).toBe(200);
   });
@@ -164,37 +163,39 @@ describe("GET /api/2.0/settings/tfaapp/setup", () => {
 describe("POST /api/2.0/settings/tfaapp/validate", () => {
   it("answers false to a wrong code and true to the right one, linking the app only then", async () => {
     const user = await simpleUserWithEmail();
-    const { secret } = await tfaSetup(user.access);
+    const { secret } = await setUpAuthenticatorApp(user.access);
     await awayFromStepEnd();
     const right = totpCode(secret);
-    const wrong = await tfaValidate(user.access, {
+    const wrong = await validateAuthenticatorApp(user.access, {
       code: right === "000000" ? "111111" : "000000",
     });
     expect(wrong.status).toBe(200);
     expect(wrong.body).toEqual({ response: false, status: 0, statusCode: 200 });
     expect(await me(user.access)).toMatchObject({ tfaAppLinked: false });
-    const ok = await tfaValidate(user.access, { code: right });
+    const ok = await validateAuthenticatorApp(user.access, { code: right });
     expect(ok.body).toEqual({ response: true, status: 0, statusCode: 200 });
     await expectLinked(user);
   });
 
   it("concurrent validations with the right code link the app once, with one set of backup codes", async () => {
     const user = await simpleUserWithEmail();
-    const { secret } = await tfaSetup(user.access);
+    const { secret } = await setUpAuthenticatorApp(user.access);
     await awayFromStepEnd();
     const code = totpCode(secret);
     const results = await Promise.all(
-      Array.from({ length: 8 }, () => tfaValidate(user.access, { code })),
+      Array.from({ length: 8 }, () => validateAuthenticatorApp(user.access, { code })),
     );
     expect(results.filter((r) => r.body.response === true)).toHaveLength(1);
     const losers = results.filter((r) => r.body.response !== true);
     for (const r of losers) expect(r.status === 409 || r.status === 400).toBe(true);
-    expect((await tfaCodes(user.access)).body.response?.filter((c) => c.code)).toHaveLength(10);
+    expect((await listBackupCodes(user.access)).body.response?.filter((c) => c.code)).toHaveLength(
+      10,
+    );
     await expectLinked(user);
   });
 
   it("tells the user by email that an authenticator app was turned on", async () => {
-    const user = await appUser();
+    const user = await authenticatorAppUser();
     await sleep(500);
     const bodies = (await messagesFor(user.email)).map((m) => m.body);
     expect(bodies.at(-1)).toContain("Two-factor authentication (authenticator app) was turned on");
@@ -202,33 +203,39 @@ describe("POST /api/2.0/settings/tfaapp/validate", () => {
 
   it("refuses before any setup with tfa_app_not_set_up", async () => {
     const user = await simpleUserWithEmail();
-    const res = await tfaValidate(user.access, { code: "123456" });
+    const res = await validateAuthenticatorApp(user.access, { code: "123456" });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ error: { type: "tfa_app_not_set_up" }, status: 1 });
   });
 
   it("answers false to malformed codes without spending attempts: twelve of them do not lock the user", async () => {
     const user = await simpleUserWithEmail();
-    const { secret } = await tfaSetup(user.access);
+    const { secret } = await setUpAuthenticatorApp(user.access);
     const malformed = ["12345", "1234567", " 123456", "+12345", "１２３４５６", "12 345", "abcdef"];
     for (let i = 0; i < 12; i++) {
-      const res = await tfaValidate(user.access, { code: malformed[i % malformed.length] });
+      const res = await validateAuthenticatorApp(user.access, {
+        code: malformed[i % malformed.length],
+      });
       expect(res.body.response).toBe(false);
     }
     await awayFromStepEnd();
-    expect((await tfaValidate(user.access, { code: totpCode(secret) })).body.response).toBe(true);
+    expect(
+      (await validateAuthenticatorApp(user.access, { code: totpCode(secret) })).body.response,
+    ).toBe(true);
   });
 
   it("counts wrong codes against the lockout shared with /v1/token: the 11th answers 429", async () => {
     const user = await simpleUserWithEmail();
-    const { secret } = await tfaSetup(user.access);
+    const { secret } = await setUpAuthenticatorApp(user.access);
     await awayFromStepEnd();
     const right = totpCode(secret);
     const wrong = right === "000000" ? "111111" : "000000";
     for (let i = 0; i < 10; i++) {
-      expect((await tfaValidate(user.access, { code: wrong })).body.response).toBe(false);
+      expect((await validateAuthenticatorApp(user.access, { code: wrong })).body.response).toBe(
+        false,
+      );
     }
-    const locked = await tfaValidate(user.access, { code: right });
+    const locked = await validateAuthenticatorApp(user.access, { code: right });
     expect(locked.status).toBe(429);
     expect(locked.body).toMatchObject({ error: { type: "too_many_attempts" }, statusCode: 429 });
     expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(0);
@@ -238,33 +245,33 @@ describe("POST /api/2.0/settings/tfaapp/validate", () => {
 
 describe("backup codes", () => {
   it("are shown once: the first GET tfaappcodes after linking has ten codes, later ones only their status", async () => {
-    const user = await appUser();
+    const user = await authenticatorAppUser();
     expect(new Set(user.backupCodes).size).toBe(10);
     for (const code of user.backupCodes) expect(code).toMatch(/^([0-9A-Z]{4}-){3}[0-9A-Z]{4}$/);
-    const later = await tfaCodes(user.access);
+    const later = await listBackupCodes(user.access);
     expect(later.body.response).toEqual(
       Array.from({ length: 10 }, () => ({ isUsed: false, code: null })),
     );
   });
 
   it("a backup code logs in once, and is then shown as used", async () => {
-    const user = await appUser();
+    const user = await authenticatorAppUser();
     const backup = user.backupCodes[3] ?? "";
     expect((await passwordGrant(user.username, { otp: backup })).status).toBe(200);
     const again = await passwordGrant(user.username, { otp: backup });
     expect(again.body.error).toBe("invalid_otp");
-    const states = (await tfaCodes(user.access)).body.response ?? [];
+    const states = (await listBackupCodes(user.access)).body.response ?? [];
     expect(states.map((s) => s.isUsed)).toEqual(states.map((_, i) => i === 3));
   });
 
   it("accept what people type: lower case, spaces instead of hyphens", async () => {
-    const user = await appUser();
+    const user = await authenticatorAppUser();
     const typed = (user.backupCodes[0] ?? "").toLowerCase().replaceAll("-", " ");
     expect((await passwordGrant(user.username, { otp: typed })).status).toBe(200);
   });
 
   it("20 concurrent logins with one backup code give exactly one 200", async () => {
-    const user = await appUser();
+    const user = await authenticatorAppUser();
     const backup = user.backupCodes[0] ?? "";
     const results = await Promise.all(
       Array.from({ length: 20 }, () => passwordGrant(user.username, { otp: backup })),
@@ -274,7 +281,7 @@ describe("backup codes", () => {
   });
 
   it("regenerating needs a current second factor, returns ten new codes once and retires the old ones", async () => {
-    const user = await appUser();
+    const user = await authenticatorAppUser();
     const none = await newCodes(user.access);
     expect(none.status).toBe(403);
     expect(none.body).toMatchObject({ error: { type: "second_factor_required", field: "otp" } });
@@ -289,7 +296,9 @@ describe("backup codes", () => {
     const fresh = (res.body.response ?? []).map((c) => String(c.code));
     expect(fresh).toHaveLength(10);
     expect(fresh.some((c) => user.backupCodes.includes(c))).toBe(false);
-    expect((await tfaCodes(user.access)).body.response?.every((c) => c.code === null)).toBe(true);
+    expect((await listBackupCodes(user.access)).body.response?.every((c) => c.code === null)).toBe(
+      true,
+    );
     expect((await passwordGrant(user.username, { otp: user.backupCodes[1] })).body.error).toBe(
       "invalid_otp",
     );
@@ -306,7 +315,7 @@ describe("backup codes", () => {
 
 describe("TOTP at /v1/token", () => {
   it("a TOTP user gets otp_required with auth_method totp, and no code is sent", async () => {
-    const user = await appUser();
+    const user = await authenticatorAppUser();
     await sleep(300);
     const before = (await messagesFor(user.email)).length;
     const res = await passwordGrant(user.username);
@@ -320,10 +329,12 @@ describe("TOTP at /v1/token", () => {
 
   it("a TOTP code is accepted once: the validation code and a login code are both refused when reused", async () => {
     const user = await simpleUserWithEmail();
-    const { secret } = await tfaSetup(user.access);
+    const { secret } = await setUpAuthenticatorApp(user.access);
     await awayFromStepEnd();
     const linkCode = totpCode(secret, -1);
-    expect((await tfaValidate(user.access, { code: linkCode })).body.response).toBe(true);
+    expect((await validateAuthenticatorApp(user.access, { code: linkCode })).body.response).toBe(
+      true,
+    );
     expect((await passwordGrant(user.username, { otp: linkCode })).body.error).toBe("invalid_otp");
     const loginCode = totpCode(secret);
     expect((await passwordGrant(user.username, { otp: loginCode })).status).toBe(200);
@@ -333,7 +344,7 @@ describe("TOTP at /v1/token", () => {
   });
 
   it("refuses a code from before the last accepted one", async () => {
-    const user = await appUser();
+    const user = await authenticatorAppUser();
     expect((await passwordGrant(user.username, { otp: totpCode(user.secret, 1) })).status).toBe(
       200,
     );
@@ -342,7 +353,7 @@ describe("TOTP at /v1/token", () => {
   });
 
   it("50 concurrent logins with one TOTP code give exactly one 200", async () => {
-    const user = await appUser();
+    const user = await authenticatorAppUser();
     const code = totpCode(user.secret, 1);
     const results = await Promise.all(
       Array.from({ length: 50 }, () => passwordGrant(user.username, { otp: code })),
@@ -354,19 +365,22 @@ describe("TOTP at /v1/token", () => {
 
 describe("replacing and removing the app (step-up)", () => {
   it("a replacement app is set up freely but validated only with a current second factor", async () => {
-    const user = await appUser();
-    const next = await tfaSetup(user.access);
+    const user = await authenticatorAppUser();
+    const next = await setUpAuthenticatorApp(user.access);
     expect(next.secret).not.toBe(user.secret);
     await awayFromStepEnd();
     const newCode = totpCode(next.secret);
-    const none = await tfaValidate(user.access, { code: newCode });
+    const none = await validateAuthenticatorApp(user.access, { code: newCode });
     expect(none.status).toBe(403);
     expect(none.body).toMatchObject({
       error: { type: "second_factor_required", auth_method: "totp" },
       status: 1,
       statusCode: 403,
     });
-    const ok = await tfaValidate(user.access, { code: newCode, otp: totpCode(user.secret) });
+    const ok = await validateAuthenticatorApp(user.access, {
+      code: newCode,
+      otp: totpCode(user.secret),
+    });
     expect(ok.body.response).toBe(true);
     // The old app is gone, the new one works (its validation code is spent).
     expect((await passwordGrant(user.username, { otp: totpCode(user.secret, 1) })).body.error).toBe(
@@ -376,7 +390,7 @@ describe("replacing and removing the app (step-up)", () => {
       200,
     );
     // Fresh backup codes replaced the old ones.
-    const fresh = (await tfaCodes(user.access)).body.response ?? [];
+    const fresh = (await listBackupCodes(user.access)).body.response ?? [];
     expect(fresh.every((c) => typeof c.code === "string")).toBe(true);
     expect((await passwordGrant(user.username, { otp: user.backupCodes[0] })).body.error).toBe(
       "invalid_otp",
@@ -384,7 +398,7 @@ describe("replacing and removing the app (step-up)", () => {
   });
 
   it("unlinking needs a current second factor, returns to the method before and tells the user", async () => {
-    const user = await appUser();
+    const user = await authenticatorAppUser();
     const none = await newApp(user.access);
     expect(none.status).toBe(403);
     expect(none.body).toMatchObject({ error: { type: "second_factor_required" } });
@@ -392,7 +406,7 @@ describe("replacing and removing the app (step-up)", () => {
     expect(res.body).toEqual({ response: true, status: 0, statusCode: 200 });
     expect(await me(user.access)).toMatchObject({ tfaAppLinked: false, authMethod: "simple" });
     expect((await passwordGrant(user.username)).status).toBe(200);
-    expect((await tfaCodes(user.access)).body.response).toEqual([]);
+    expect((await listBackupCodes(user.access)).body.response).toEqual([]);
     await sleep(500);
     expect((await messagesFor(user.email)).at(-1)?.body).toContain(
       "Two-factor authentication was turned off",
@@ -401,14 +415,17 @@ describe("replacing and removing the app (step-up)", () => {
 
   it("an SMS user confirms with an SMS code before an app replaces SMS, and unlinking returns to SMS", async () => {
     const user = await smsUser();
-    const { secret } = await tfaSetup(user.access);
+    const { secret } = await setUpAuthenticatorApp(user.access);
     await awayFromStepEnd();
     const since = new Date();
-    const ask = await tfaValidate(user.access, { code: totpCode(secret, -1) });
+    const ask = await validateAuthenticatorApp(user.access, { code: totpCode(secret, -1) });
     expect(ask.status).toBe(400);
     expect(ask.body).toMatchObject({ error: { type: "otp_required", auth_method: "tfa_sms" } });
     const sms = await latestCodeFor(user.phone, { after: since });
-    const ok = await tfaValidate(user.access, { code: totpCode(secret, -1), otp: sms });
+    const ok = await validateAuthenticatorApp(user.access, {
+      code: totpCode(secret, -1),
+      otp: sms,
+    });
     expect(ok.body.response).toBe(true);
     expect(await me(user.access)).toMatchObject({ authMethod: "totp", tfaAppLinked: true });
     await sleep(500);
@@ -435,7 +452,7 @@ describe("replacing and removing the app (step-up)", () => {
 
 describe("secrets stay secret", () => {
   it("no log line carries a TOTP secret, a TOTP code, a backup code or a token", async () => {
-    const user: AppUser = await appUser();
+    const user: AuthenticatorAppUser = await authenticatorAppUser();
     const login = await passwordGrant(user.username, { otp: user.backupCodes[5] });
     await sleep(300);
     const logs = (await readLogs())

@@ -1,7 +1,8 @@
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { codeKey, dynamoCodeStore } from "../../functions/adapters/code-store.js";
+import { dynamoCodeStore } from "../../functions/adapters/code-store.js";
 import { documentClient } from "../../functions/adapters/dynamo.js";
+import { codeKey } from "../../functions/adapters/keys.js";
 import { dynamoRateLimiter } from "../../functions/adapters/rate-limiter.js";
 import { systemRandom } from "../../functions/adapters/system.js";
 import { open } from "../../functions/core/crypto.js";
@@ -25,7 +26,7 @@ function deps(clock = new FakeClock(Date.now())) {
   const d: CodeDeps = {
     clock,
     random: systemRandom,
-    codes: dynamoCodeStore(table),
+    store: dynamoCodeStore(table),
     limiter: dynamoRateLimiter(table),
     events,
     policy: { ...DEFAULT_CODE_POLICY, maxSendsPerIp: 1000 },

@@ -1,16 +1,67 @@
 /**
- * In-memory fakes of core's ports, with the same atomicity as the DynamoDB adapters (each
- * method is one synchronous step, as a conditional write is), a pinned clock and a scripted
- * random source.
+ * In-memory fakes of core's ports, one per port, with the atomicity of their DynamoDB adapters:
+ * each write decides and applies in one synchronous step, as one conditional write or
+ * transaction does, and refuses what the adapter's condition refuses. The contract suites in
+ * `test/support/contracts/` run against these fakes and against DynamoDB Local, so the two
+ * cannot drift apart.
  */
-import type { DomainEvent, EventPublisher } from "../../functions/core/events.js";
-import type { Clock, Random } from "../../functions/core/ports.js";
+
 import type {
+  AuthenticatorAppDeps,
+  AuthenticatorAppStore,
+  BackupCodeState,
+  NewBackupCodes,
+  PendingEnrollment,
+} from "../../functions/core/authenticator-app.js";
+import {
+  type AuthenticatorAppCodeDeps,
+  spendBackupCode,
+} from "../../functions/core/authenticator-app-codes.js";
+import type { DomainEvent, EventPublisher } from "../../functions/core/events.js";
+import type { AttemptGuard, ReserveAttemptOutcome } from "../../functions/core/lockout.js";
+import type { DeliveryRecord, DeliveryStore } from "../../functions/core/notifications.js";
+import {
+  DEFAULT_CODE_POLICY,
+  DEFAULT_LOCKOUT_POLICY,
+  DEFAULT_PASSWORD_POLICY,
+  type LockoutPolicy,
+} from "../../functions/core/policy.js";
+import type { Clock, Random } from "../../functions/core/ports.js";
+import type { SecondFactorDeps } from "../../functions/core/second-factor.js";
+import type {
+  SignIn,
+  SignInAttemptDeps,
+  SignInStartDeps,
+  SignInStore,
+  StoredVerification,
+} from "../../functions/core/sign-ins.js";
+import type {
+  AccessTokenSigner,
+  PasswordHasher,
+  RefreshTokenRecord,
+  RefreshTokenStore,
+  RotateOutcome,
+} from "../../functions/core/tokens.js";
+import type {
+  UniqueClaim,
+  User,
+  UserChange,
+  UserStore,
+  UserWriteOutcome,
+  UserWriteRefusal,
+} from "../../functions/core/users.js";
+import type {
+  CodeDeps,
+  CodePurpose,
   CodeStore,
   LimitOutcome,
   RateLimiter,
+  ReserveOutcome,
   StoredCode,
 } from "../../functions/core/verification-codes.js";
+
+// ---------------------------------------------------------------------------------------------
+// Clock, randomness, events
 
 export class FakeClock implements Clock {
   constructor(public ms = Date.UTC(2026, 10, 22, 12, 0, 0)) {}
@@ -38,6 +89,16 @@ export class SeededRandom implements Random {
   }
 }
 
+export class MemoryEvents implements EventPublisher {
+  readonly published: DomainEvent[] = [];
+  async publish(event: DomainEvent) {
+    this.published.push(event);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Codes and rate limits
+
 export class MemoryCodeStore implements CodeStore {
   readonly items = new Map<string, StoredCode>();
   private key(purpose: string, subject: string) {
@@ -46,20 +107,26 @@ export class MemoryCodeStore implements CodeStore {
   async put(code: StoredCode) {
     this.items.set(this.key(code.purpose, code.subject), { ...code });
   }
-  async reserveAttempt(purpose: StoredCode["purpose"], subject: string, now: number) {
+  async reserveAttempt(
+    purpose: CodePurpose,
+    subject: string,
+    now: number,
+  ): Promise<ReserveOutcome> {
     const item = this.items.get(this.key(purpose, subject));
-    if (!item) return { ok: false as const, reason: "missing" as const };
-    if (item.expiresAtEpochSeconds <= now)
-      return { ok: false as const, reason: "expired" as const };
-    if (item.attempts >= item.maxAttempts)
-      return { ok: false as const, reason: "exhausted" as const };
+    if (!item) return { ok: false, reason: "missing" };
+    if (item.expiresAtEpochSeconds <= now) return { ok: false, reason: "expired" };
+    if (item.attempts >= item.maxAttempts) return { ok: false, reason: "exhausted" };
     item.attempts += 1;
-    return { ok: true as const, code: { ...item } };
+    return { ok: true, code: { ...item } };
   }
-  async consume(purpose: StoredCode["purpose"], subject: string, challengeId: string) {
-    const key = this.key(purpose, subject);
-    if (this.items.get(key)?.challengeId !== challengeId) return false;
-    this.items.delete(key);
+  /** Whether `consume` would succeed: the code is still `challengeId` and live. */
+  consumable(purpose: CodePurpose, subject: string, challengeId: string, now: number) {
+    const item = this.items.get(this.key(purpose, subject));
+    return item?.challengeId === challengeId && item.expiresAtEpochSeconds > now;
+  }
+  async consume(purpose: CodePurpose, subject: string, challengeId: string, now: number) {
+    if (!this.consumable(purpose, subject, challengeId, now)) return false;
+    this.items.delete(this.key(purpose, subject));
     return true;
   }
 }
@@ -86,9 +153,456 @@ export class MemoryRateLimiter implements RateLimiter {
   }
 }
 
-export class MemoryEvents implements EventPublisher {
-  readonly published: DomainEvent[] = [];
-  async publish(event: DomainEvent) {
-    this.published.push(event);
+// ---------------------------------------------------------------------------------------------
+// Users, lockout, passwords, tokens
+
+const TAKEN: Record<UniqueClaim["kind"], UserWriteRefusal> = {
+  username: "username_taken",
+  phone: "phone_number_taken",
+  email: "email_taken",
+};
+
+export class MemoryUserStore implements UserStore {
+  readonly users = new Map<string, User>();
+  /** `kind#value` (lower case, as the adapter keys them) → the user holding the claim. */
+  readonly claims = new Map<string, string>();
+  constructor(private readonly codes: MemoryCodeStore = new MemoryCodeStore()) {}
+
+  private claimKey(claim: UniqueClaim) {
+    return `${claim.kind}#${claim.value.toLowerCase()}`;
   }
+
+  /** Puts a user as it is, with its username claim, as a test's starting point. */
+  seed(user: User) {
+    this.users.set(user.id, structuredClone(user));
+    this.claims.set(this.claimKey({ kind: "username", value: user.username }), user.id);
+  }
+
+  /** Every condition of the adapter's transaction, in the order it reports them. */
+  private refusal(
+    userId: string,
+    change: Omit<UserChange, "set">,
+    userHolds: boolean,
+  ): UserWriteRefusal | null {
+    for (const claim of change.claim ?? []) {
+      const owner = this.claims.get(this.claimKey(claim));
+      if (owner !== undefined && owner !== userId) return TAKEN[claim.kind];
+    }
+    for (const c of change.consume ?? []) {
+      if (!this.codes.consumable(c.purpose, c.subject, c.challengeId, change.nowEpochSeconds)) {
+        return "code_used";
+      }
+    }
+    const releasesHeld = (change.release ?? []).every(
+      (claim) => this.claims.get(this.claimKey(claim)) === userId,
+    );
+    return userHolds && releasesHeld ? null : "conflict";
+  }
+
+  private apply(userId: string, change: Omit<UserChange, "set">) {
+    for (const c of change.consume ?? []) {
+      void this.codes.consume(c.purpose, c.subject, c.challengeId, change.nowEpochSeconds);
+    }
+    for (const claim of change.claim ?? []) this.claims.set(this.claimKey(claim), userId);
+    for (const claim of change.release ?? []) this.claims.delete(this.claimKey(claim));
+    for (const code of change.putCodes ?? []) void this.codes.put(code);
+  }
+
+  async create(user: User, change: Omit<UserChange, "set">): Promise<UserWriteOutcome> {
+    const refused = this.refusal(user.id, change, !this.users.has(user.id));
+    if (refused) return { ok: false, reason: refused };
+    this.apply(user.id, change);
+    this.users.set(user.id, structuredClone(user));
+    return { ok: true };
+  }
+  async get(id: string) {
+    const user = this.users.get(id);
+    return user ? structuredClone(user) : null;
+  }
+  async findByUsername(username: string) {
+    const id = this.claims.get(this.claimKey({ kind: "username", value: username }));
+    return id ? this.get(id) : null;
+  }
+  async update(user: User, change: UserChange) {
+    const current = this.users.get(user.id)?.version === user.version;
+    const refused = this.refusal(user.id, change, current);
+    if (refused) return { ok: false as const, reason: refused };
+    this.apply(user.id, change);
+    const next: User = { ...user, ...change.set, version: user.version + 1 };
+    for (const field of change.remove ?? []) delete next[field];
+    this.users.set(user.id, structuredClone(next));
+    return { ok: true as const, user: next };
+  }
+}
+
+export class MemoryAttemptGuard implements AttemptGuard {
+  readonly entries = new Map<string, { failures: number; lastAttemptAt: number }>();
+  async reserve(
+    userId: string,
+    now: number,
+    policy: LockoutPolicy,
+  ): Promise<ReserveAttemptOutcome> {
+    const entry = this.entries.get(userId) ?? { failures: 0, lastAttemptAt: 0 };
+    if (entry.failures >= policy.maxConsecutiveFailures) {
+      if (entry.lastAttemptAt > now - policy.lockSeconds) {
+        return { ok: false, retryAfterSeconds: entry.lastAttemptAt + policy.lockSeconds - now };
+      }
+      entry.failures = 0;
+    }
+    entry.failures += 1;
+    entry.lastAttemptAt = now;
+    this.entries.set(userId, entry);
+    return { ok: true, failuresIncludingThis: entry.failures };
+  }
+  async reset(userId: string) {
+    const entry = this.entries.get(userId);
+    if (entry) entry.failures = 0;
+    else this.entries.set(userId, { failures: 0, lastAttemptAt: 0 });
+  }
+  async lockedFor(userId: string, now: number, policy: LockoutPolicy) {
+    const entry = this.entries.get(userId);
+    if (!entry || entry.failures < policy.maxConsecutiveFailures) return 0;
+    return Math.max(0, entry.lastAttemptAt + policy.lockSeconds - now);
+  }
+  failures(userId: string) {
+    return this.entries.get(userId)?.failures ?? 0;
+  }
+}
+
+/** Passwords compared in the clear: unit tests check the flow, the adapter test checks argon2id. */
+export const plainPasswords: PasswordHasher = {
+  hash: async (password) => `plain:${password}`,
+  verify: async (hash, password) => hash === `plain:${password}`,
+  dummyHash: async () => "plain:\u0000nobody",
+};
+
+export const fakeSigner: AccessTokenSigner = {
+  sign: async (userId) => `at.${userId}`,
+  verify: async (token) => (token.startsWith("at.") ? token.slice(3) : null),
+};
+
+export class MemoryRefreshTokens implements RefreshTokenStore {
+  /** Every record created, in order (the first of each family). */
+  readonly records: RefreshTokenRecord[] = [];
+  readonly tokens = new Map<string, RefreshTokenRecord & { used: boolean }>();
+  readonly revoked = new Set<string>();
+  async create(record: RefreshTokenRecord) {
+    this.records.push(record);
+    this.tokens.set(record.tokenHash, { ...record, used: false });
+  }
+  async rotate(
+    hash: string,
+    next: Omit<RefreshTokenRecord, "userId" | "familyId">,
+    now: number,
+  ): Promise<RotateOutcome> {
+    const token = this.tokens.get(hash);
+    if (!token) return { ok: false, reason: "unknown" };
+    if (token.expiresAtEpochSeconds <= now) return { ok: false, reason: "expired" };
+    if (token.used) {
+      this.revoked.add(token.familyId);
+      return { ok: false, reason: "reused" };
+    }
+    if (this.revoked.has(token.familyId)) return { ok: false, reason: "revoked" };
+    token.used = true;
+    this.tokens.set(next.tokenHash, {
+      ...next,
+      userId: token.userId,
+      familyId: token.familyId,
+      used: false,
+    });
+    return { ok: true, userId: token.userId };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Authenticator apps and sign-ins
+
+interface BackupItem {
+  hash: string;
+  position: number;
+  usedAt?: string;
+}
+
+export class MemoryAuthenticatorAppStore implements AuthenticatorAppStore {
+  readonly pending = new Map<string, PendingEnrollment>();
+  readonly backup = new Map<string, BackupItem[]>();
+  readonly reveals = new Map<string, { sealedCodes: string; expiresAtEpochSeconds: number }>();
+  /** Set to make the next transaction lose a race. */
+  loseNextWrite = false;
+
+  constructor(private readonly users: MemoryUserStore) {}
+
+  async keepPending(userId: string, candidate: PendingEnrollment, reuseFrom: number, now: number) {
+    const old = this.pending.get(userId);
+    if (old && old.createdAtEpochSeconds >= reuseFrom && old.expiresAtEpochSeconds > now) {
+      return old;
+    }
+    this.pending.set(userId, candidate);
+    return candidate;
+  }
+  async getPending(userId: string, now: number) {
+    const item = this.pending.get(userId);
+    return item && item.expiresAtEpochSeconds > now ? item : null;
+  }
+  private writable(user: User) {
+    if (this.loseNextWrite) {
+      this.loseNextWrite = false;
+      return false;
+    }
+    return this.users.users.get(user.id)?.version === user.version;
+  }
+  private putCodes(userId: string, codes: NewBackupCodes) {
+    this.backup.set(
+      userId,
+      codes.hashes.map((hash, position) => ({ hash, position })),
+    );
+    if (codes.reveal) this.reveals.set(userId, codes.reveal);
+    else this.reveals.delete(userId);
+  }
+  async link(user: User, next: User, pending: PendingEnrollment, codes: NewBackupCodes) {
+    if (!this.writable(user)) return false;
+    if (this.pending.get(user.id)?.sealedSecret !== pending.sealedSecret) return false;
+    const stored = this.users.users.get(user.id);
+    if (!stored) return false;
+    this.users.users.set(user.id, {
+      ...stored,
+      ...structuredClone({
+        totp: next.totp,
+        authMethod: next.authMethod,
+        previousAuthMethod: next.previousAuthMethod,
+      }),
+      version: next.version,
+    });
+    this.pending.delete(user.id);
+    this.putCodes(user.id, codes);
+    return true;
+  }
+  async replaceBackupCodes(user: User, codes: NewBackupCodes) {
+    const stored = this.users.users.get(user.id);
+    if (!this.writable(user) || stored?.totp?.sealedSecret !== user.totp?.sealedSecret) {
+      return false;
+    }
+    if (!stored) return false;
+    this.users.users.set(user.id, { ...stored, version: user.version + 1 });
+    this.putCodes(user.id, codes);
+    return true;
+  }
+  async unlink(user: User, next: User) {
+    if (!this.writable(user)) return false;
+    const stored = this.users.users.get(user.id);
+    if (!stored) return false;
+    const unlinked: User = { ...stored, authMethod: next.authMethod, version: next.version };
+    delete unlinked.totp;
+    delete unlinked.previousAuthMethod;
+    this.users.users.set(user.id, unlinked);
+    this.pending.delete(user.id);
+    this.backup.delete(user.id);
+    this.reveals.delete(user.id);
+    return true;
+  }
+  async listBackupCodes(userId: string): Promise<BackupCodeState[]> {
+    return (this.backup.get(userId) ?? []).map((b) => ({
+      position: b.position,
+      used: b.usedAt !== undefined,
+    }));
+  }
+  async takeBackupCodeReveal(userId: string, now: number) {
+    const reveal = this.reveals.get(userId);
+    if (!reveal || reveal.expiresAtEpochSeconds <= now) return null;
+    this.reveals.delete(userId);
+    return reveal.sealedCodes;
+  }
+  async advanceTotpStep(userId: string, sealedSecret: string, step: number) {
+    const stored = this.users.users.get(userId);
+    if (!stored?.totp || stored.totp.sealedSecret !== sealedSecret) return false;
+    if (stored.totp.lastUsedStep !== null && stored.totp.lastUsedStep >= step) return false;
+    stored.totp.lastUsedStep = step;
+    stored.version += 1;
+    return true;
+  }
+  async spendBackupCode(userId: string, codeHash: string, usedAt: string) {
+    const item = this.backup.get(userId)?.find((b) => b.hash === codeHash);
+    if (!item || item.usedAt !== undefined) return false;
+    item.usedAt = usedAt;
+    return true;
+  }
+}
+
+export class MemorySignInStore implements SignInStore {
+  readonly items = new Map<string, SignIn>();
+  async create(signIn: SignIn) {
+    if (this.items.has(signIn.id)) throw new Error("exists");
+    this.items.set(signIn.id, structuredClone(signIn));
+  }
+  async get(id: string) {
+    const item = this.items.get(id);
+    return item ? structuredClone(item) : null;
+  }
+  async startVerification(id: string, verification: StoredVerification, now: number) {
+    const item = this.items.get(id);
+    if (item?.status !== "needs_second_factor" || item.expiresAtEpochSeconds <= now) {
+      return false;
+    }
+    item.verification = { ...verification };
+    return true;
+  }
+  async countFailure(id: string, strategy: string, failed: boolean) {
+    const item = this.items.get(id);
+    if (!item?.verification || item.verification.strategy !== strategy) return;
+    if (item.status !== "needs_second_factor") return;
+    item.verification.attempts += 1;
+    if (failed) item.verification.status = "failed";
+  }
+  async complete(id: string, verification: StoredVerification, sessionId: string, now: number) {
+    const item = this.items.get(id);
+    if (item?.status !== "needs_second_factor" || item.expiresAtEpochSeconds <= now) {
+      return false;
+    }
+    item.status = "complete";
+    item.createdSessionId = sessionId;
+    item.verification = { ...verification };
+    return true;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Notifications
+
+export class MemoryDeliveryStore implements DeliveryStore {
+  readonly records = new Map<string, DeliveryRecord & { leaseUntil: number }>();
+  async claim(record: Omit<DeliveryRecord, "status">, now: number, leaseSeconds: number) {
+    const old = this.records.get(record.eventId);
+    // A record left "sending" by a crashed attempt may be taken over once its lease ends.
+    if (old && (old.status === "sent" || old.leaseUntil >= now)) return false;
+    this.records.set(record.eventId, {
+      ...record,
+      status: "sending",
+      leaseUntil: now + leaseSeconds,
+    });
+    return true;
+  }
+  async finish(eventId: string, outcome: Parameters<DeliveryStore["finish"]>[1]) {
+    const old = this.records.get(eventId);
+    // A failed delivery may be claimed again at once by the retry that follows.
+    if (old) this.records.set(eventId, { ...old, ...outcome, leaseUntil: 0 });
+  }
+  async get(eventId: string) {
+    const record = this.records.get(eventId);
+    if (!record) return null;
+    const { leaseUntil: _lease, ...rest } = record;
+    return rest;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Everything wired together
+
+export const ENCRYPTION_KEY = new Uint8Array(32).fill(2);
+const HASH_KEY = new Uint8Array(32).fill(1);
+
+/** Every fake wired together, with a pinned clock and a seeded random source. */
+export function memoryWorld(seed = 11) {
+  const clock = new FakeClock();
+  const random = new SeededRandom(seed);
+  const codeStore = new MemoryCodeStore();
+  const users = new MemoryUserStore(codeStore);
+  const authenticatorApps = new MemoryAuthenticatorAppStore(users);
+  const events = new MemoryEvents();
+  const guard = new MemoryAttemptGuard();
+  const codes: CodeDeps & { store: MemoryCodeStore } = {
+    clock,
+    random,
+    store: codeStore,
+    limiter: new MemoryRateLimiter(),
+    events,
+    policy: DEFAULT_CODE_POLICY,
+    codeHashKey: HASH_KEY,
+    encryptionKey: ENCRYPTION_KEY,
+  };
+  const authenticatorAppCodes: AuthenticatorAppCodeDeps = {
+    store: authenticatorApps,
+    encryptionKey: ENCRYPTION_KEY,
+    backupCodeHashKey: HASH_KEY,
+  };
+  const secondFactor: SecondFactorDeps = {
+    clock,
+    random,
+    guard,
+    lockout: DEFAULT_LOCKOUT_POLICY,
+    events,
+    codes,
+    authenticatorApp: authenticatorAppCodes,
+  };
+  const authenticatorApp: AuthenticatorAppDeps = {
+    clock,
+    random,
+    store: authenticatorApps,
+    encryptionKey: ENCRYPTION_KEY,
+    issuer: "Twofa",
+    users,
+    secondFactor,
+    backupCodeHashKey: HASH_KEY,
+    requireTfa: false,
+  };
+  const refreshTokens = new MemoryRefreshTokens();
+  const issue = { clock, random, signer: fakeSigner, refreshTokens, hashKey: HASH_KEY };
+  const signIns = new MemorySignInStore();
+  const signInStart: SignInStartDeps = {
+    ...issue,
+    users,
+    passwords: plainPasswords,
+    limiter: new MemoryRateLimiter(),
+    passwordPolicy: DEFAULT_PASSWORD_POLICY,
+    signIns,
+    guard,
+    lockout: DEFAULT_LOCKOUT_POLICY,
+    authenticatorApps,
+  };
+  const signInAttempt: SignInAttemptDeps = {
+    ...issue,
+    users,
+    signIns,
+    secondFactor,
+    authenticatorApps,
+  };
+  /** Spends a backup code of the user as a sign-in would, outside any lockout. */
+  const spendUserBackupCode = async (userId: string, code: string) => {
+    const user = await users.get(userId);
+    return (
+      user !== null &&
+      spendBackupCode(authenticatorAppCodes, user, code, new Date(clock.nowMs()).toISOString())
+    );
+  };
+  return {
+    signIns,
+    signInStart,
+    signInAttempt,
+    clock,
+    random,
+    users,
+    authenticatorApps,
+    events,
+    guard,
+    codes,
+    secondFactor,
+    authenticatorApp,
+    refreshTokens,
+    issue,
+    spendBackupCode: spendUserBackupCode,
+  };
+}
+
+let counter = 0;
+export function makeUser(overrides: Partial<User> = {}): User {
+  counter += 1;
+  return {
+    id: `usr_${counter}`,
+    username: `user${counter}`,
+    passwordHash: "plain:correct horse battery staple",
+    authMethod: "simple",
+    locale: "en",
+    createdAt: "2026-11-22T12:00:00.000Z",
+    version: 1,
+    ...overrides,
+  };
 }

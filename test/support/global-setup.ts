@@ -1,12 +1,15 @@
 /**
- * Vitest global setup: one local stack (`infra/local/start.ts --in-memory`) for the whole run,
- * in a child process, as a person would start it. Tests reach it through `inject(...)` and the
- * helpers of `test/support/local.ts`.
+ * Vitest global setup of the tiers that need the local stack (integration, api, browser): one
+ * stack (`infra/local/start.ts --in-memory`) for the whole run, in a child process, as a person
+ * would start it, shared by every project that lists this setup. Tests reach it through
+ * `inject(...)` and the helpers of `test/support/local.ts`. The unit tier does not list it, so
+ * `npm run test:unit` starts no stack and no Java.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, mkdirSync, readdirSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { basename, join } from "node:path";
+import type { ProvidedContext } from "vitest";
 import type { TestProject } from "vitest/node";
 import { localAwsEnvironment, PROJECT_ROOT } from "../../infra/local/stack.js";
 
@@ -66,7 +69,49 @@ declare module "vitest" {
   }
 }
 
+/** What every project sharing the stack is given. */
+type StackContext = ProvidedContext;
+
+interface SharedStack {
+  context: Promise<StackContext>;
+  users: number;
+  stop: () => Promise<void>;
+}
+
+/**
+ * Vitest runs a project's global setup once per project: the projects of one run share the
+ * stack through this process-wide slot, and the last one to finish stops it.
+ */
+const SHARED = Symbol.for("twofa.local-stack");
+type SharedSlot = { [SHARED]?: SharedStack };
+
 export default async function setup(project: TestProject) {
+  const slot = globalThis as SharedSlot;
+  let shared = slot[SHARED];
+  if (!shared) {
+    let stop: () => Promise<void> = async () => {};
+    const context = startStack().then((started) => {
+      stop = started.stop;
+      return started.context;
+    });
+    shared = { context, users: 0, stop: () => stop() };
+    slot[SHARED] = shared;
+  }
+  shared.users += 1;
+  const context = await shared.context;
+  for (const key of Object.keys(context) as (keyof StackContext)[]) {
+    project.provide(key, context[key] as never);
+  }
+  const owner = shared;
+  return async () => {
+    owner.users -= 1;
+    if (owner.users > 0) return;
+    delete slot[SHARED];
+    await owner.stop();
+  };
+}
+
+async function startStack(): Promise<{ context: StackContext; stop: () => Promise<void> }> {
   prepareLogDir();
   const logStream = createWriteStream(LOG_FILE, { flags: "w" });
   const child = spawn(
@@ -95,15 +140,14 @@ export default async function setup(project: TestProject) {
     );
   }
 
-  project.provide("apiUrl", ready.apiUrl);
-  project.provide("dynamoEndpoint", ready.dynamoEndpoint);
-  project.provide("tableName", ready.tableName);
-  project.provide("sesEndpoint", ready.sesEndpoint);
-  project.provide("snsEndpoint", ready.snsEndpoint);
-  project.provide("logFile", LOG_FILE);
-  project.provide(
-    "localEnv",
-    localAwsEnvironment(
+  const context: StackContext = {
+    apiUrl: ready.apiUrl,
+    dynamoEndpoint: ready.dynamoEndpoint,
+    tableName: ready.tableName,
+    sesEndpoint: ready.sesEndpoint,
+    snsEndpoint: ready.snsEndpoint,
+    logFile: LOG_FILE,
+    localEnv: localAwsEnvironment(
       {
         dynamodb: ready.dynamoEndpoint,
         ses: ready.sesEndpoint,
@@ -112,11 +156,13 @@ export default async function setup(project: TestProject) {
       },
       ready.tableName,
     ),
-  );
-
-  return async () => {
-    await stopChild(child, exited);
-    await new Promise<void>((resolve) => logStream.end(resolve));
+  };
+  return {
+    context,
+    stop: async () => {
+      await stopChild(child, exited);
+      await new Promise<void>((resolve) => logStream.end(resolve));
+    },
   };
 }
 

@@ -6,7 +6,6 @@ import {
   registerCustomer,
   updateUser,
 } from "../../functions/core/customers.js";
-import { DomainError } from "../../functions/core/errors.js";
 import {
   DEFAULT_CODE_POLICY,
   DEFAULT_LOCKOUT_POLICY,
@@ -16,18 +15,17 @@ import type { SecondFactorDeps } from "../../functions/core/second-factor.js";
 import { passwordGrant, refreshGrant, type TokenDeps } from "../../functions/core/tokens.js";
 import {
   FakeClock,
+  fakeSigner,
+  MemoryAttemptGuard,
   MemoryCodeStore,
   MemoryEvents,
   MemoryRateLimiter,
-  SeededRandom,
-} from "../support/fakes.js";
-import {
-  fakeSigner,
-  MemoryGuard,
   MemoryRefreshTokens,
   MemoryUserStore,
   plainPasswords,
-} from "../support/user-fakes.js";
+  SeededRandom,
+} from "../support/fakes.js";
+import { refusal } from "../support/refusal.js";
 
 const PASSWORD = "long enough password";
 
@@ -39,7 +37,7 @@ function world(settings: AccountSettings = { defaultAuthMethod: "simple", requir
   const codes = {
     clock,
     random,
-    codes: codeStore,
+    store: codeStore,
     limiter: new MemoryRateLimiter(),
     events,
     policy: { ...DEFAULT_CODE_POLICY, resendCooldownSeconds: 1 },
@@ -49,7 +47,7 @@ function world(settings: AccountSettings = { defaultAuthMethod: "simple", requir
   const secondFactor: SecondFactorDeps = {
     clock,
     random,
-    guard: new MemoryGuard(),
+    guard: new MemoryAttemptGuard(),
     lockout: DEFAULT_LOCKOUT_POLICY,
     events,
     codes,
@@ -80,16 +78,6 @@ function world(settings: AccountSettings = { defaultAuthMethod: "simple", requir
     return lastCode();
   };
   return { clock, events, users, refreshTokens, tokens, customers, lastCode, verifiedPhone };
-}
-
-async function refusal(promise: Promise<unknown>): Promise<DomainError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof DomainError))
-    throw new Error(`expected a DomainError, got ${String(error)}`);
-  return error;
 }
 
 describe("registration (core)", () => {

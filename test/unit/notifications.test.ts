@@ -3,31 +3,17 @@ import { seal } from "../../functions/core/crypto.js";
 import type { DomainEvent } from "../../functions/core/events.js";
 import {
   DEFAULT_TEMPLATES,
-  type DeliveryRecord,
-  type DeliveryStore,
   deliverNotification,
   type MessageSender,
   type NotifierDeps,
 } from "../../functions/core/notifications.js";
 import { DEFAULT_CODE_POLICY } from "../../functions/core/policy.js";
-import { FakeClock, MemoryRateLimiter, SeededRandom } from "../support/fakes.js";
-
-class MemoryDeliveries implements DeliveryStore {
-  readonly records = new Map<string, DeliveryRecord>();
-  async claim(record: Omit<DeliveryRecord, "status">) {
-    const old = this.records.get(record.eventId);
-    if (old && old.status !== "failed") return false;
-    this.records.set(record.eventId, { ...record, status: "sending" });
-    return true;
-  }
-  async finish(eventId: string, outcome: Pick<DeliveryRecord, "status">) {
-    const old = this.records.get(eventId);
-    if (old) this.records.set(eventId, { ...old, ...outcome });
-  }
-  async get(eventId: string) {
-    return this.records.get(eventId) ?? null;
-  }
-}
+import {
+  FakeClock,
+  MemoryDeliveryStore,
+  MemoryRateLimiter,
+  SeededRandom,
+} from "../support/fakes.js";
 
 function world(policy = {}) {
   const sent: { to: string; text: string }[] = [];
@@ -40,7 +26,7 @@ function world(policy = {}) {
     limiter: new MemoryRateLimiter(),
     policy: { ...DEFAULT_CODE_POLICY, ...policy },
     sender,
-    deliveries: new MemoryDeliveries(),
+    deliveries: new MemoryDeliveryStore(),
     templates: DEFAULT_TEMPLATES,
     encryptionKey: new Uint8Array(32).fill(9),
     serviceName: "Twofa",

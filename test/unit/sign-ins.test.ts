@@ -6,12 +6,11 @@ import { generateSync } from "otplib";
 import { describe, expect, it } from "vitest";
 import {
   listBackupCodes,
-  setupTfaApp,
-  unlinkTfaApp,
-  validateTfaApp,
+  setupAuthenticatorApp,
+  unlinkAuthenticatorApp,
+  validateAuthenticatorApp,
 } from "../../functions/core/authenticator-app.js";
 import { open } from "../../functions/core/crypto.js";
-import { DomainError } from "../../functions/core/errors.js";
 import { nowEpochSeconds } from "../../functions/core/ports.js";
 import {
   attemptSignInSecondFactor,
@@ -22,24 +21,16 @@ import {
   SIGN_IN_TTL_SECONDS,
 } from "../../functions/core/sign-ins.js";
 import type { User } from "../../functions/core/users.js";
-import { ENCRYPTION_KEY, makeUser, memoryWorld } from "../support/tfa-fakes.js";
+import { ENCRYPTION_KEY, makeUser, memoryWorld } from "../support/fakes.js";
+import { refusal } from "../support/refusal.js";
 
 const PASSWORD = "correct horse battery staple";
 const PHONE = "+33612345678";
 
-async function refusal(promise: Promise<unknown>): Promise<DomainError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof DomainError)) throw new Error(`expected a DomainError, got ${error}`);
-  return error;
-}
-
 function world(user: Partial<User> = {}) {
   const w = memoryWorld();
   const stored = makeUser(user);
-  w.users.users.set(stored.id, stored);
+  w.users.seed(stored);
   const start = () =>
     createSignIn(w.signInStart, { identifier: stored.username, password: PASSWORD });
   const started = async () => (await start()).signIn.id;
@@ -59,12 +50,18 @@ function world(user: Partial<User> = {}) {
 /** A user with a linked app (linked with the previous step's code) and its backup codes. */
 async function appWorld() {
   const w = world({ email: "joe@example.com" });
-  const secret = (await setupTfaApp(w.tfa, w.user)).manualEntryKey.replaceAll(" ", "");
+  const secret = (
+    await setupAuthenticatorApp(w.authenticatorApp, w.user)
+  ).manualEntryKey.replaceAll(" ", "");
   const code = (steps = 0) =>
     generateSync({ secret, epoch: nowEpochSeconds(w.clock) + steps * 30 });
-  expect(await validateTfaApp(w.tfa, w.user, { code: code(-1), locale: "en" })).toBe(true);
+  expect(
+    await validateAuthenticatorApp(w.authenticatorApp, w.user, { code: code(-1), locale: "en" }),
+  ).toBe(true);
   const current = (await w.users.get(w.user.id)) as User;
-  const backupCodes = (await listBackupCodes(w.tfa, current)).map((c) => String(c.code));
+  const backupCodes = (await listBackupCodes(w.authenticatorApp, current)).map((c) =>
+    String(c.code),
+  );
   return { ...w, code, backupCodes };
 }
 
@@ -114,7 +111,7 @@ describe("starting a sign-in", () => {
       { strategy: "totp" },
       { strategy: "backup_code" },
     ]);
-    for (const code of w.backupCodes) expect(w.store.useBackupCode(w.user.id, code)).toBe(true);
+    for (const code of w.backupCodes) expect(await w.spendBackupCode(w.user.id, code)).toBe(true);
     expect((await w.start()).signIn.supportedSecondFactors).toEqual([{ strategy: "totp" }]);
   });
 
@@ -154,7 +151,7 @@ describe("SMS and email codes", () => {
     }
     expect(w.guard.failures(w.user.id)).toBe(0);
     expect((await w.show(id)).secondFactorVerification?.attempts).toBe(0);
-    expect([...w.codes.codes.items.values()][0]?.attempts).toBe(0);
+    expect([...w.codes.store.items.values()][0]?.attempts).toBe(0);
   });
 
   it("the fifth wrong code fails the verification; then even the right code is verification_failed", async () => {
@@ -290,7 +287,7 @@ describe("TOTP and backup codes", () => {
     const w = await appWorld();
     const id = await w.started();
     const user = (await w.users.get(w.user.id)) as User;
-    await unlinkTfaApp(w.tfa, user, { otp: w.code(), locale: "en" });
+    await unlinkAuthenticatorApp(w.authenticatorApp, user, { otp: w.code(), locale: "en" });
     expect((await refusal(w.attempt(id, "totp", w.code(1)))).code).toBe("no_second_factors");
   });
 

@@ -4,7 +4,6 @@ import {
   requestPhoneVerificationCode,
 } from "../../functions/core/contact-verification.js";
 import { open } from "../../functions/core/crypto.js";
-import { DomainError } from "../../functions/core/errors.js";
 import { DEFAULT_CODE_POLICY } from "../../functions/core/policy.js";
 import {
   type CodeDeps,
@@ -19,6 +18,7 @@ import {
   MemoryRateLimiter,
   SeededRandom,
 } from "../support/fakes.js";
+import { refusal } from "../support/refusal.js";
 
 const PHONE = "+33612345678";
 
@@ -26,7 +26,7 @@ function setup(overrides: Partial<CodeDeps["policy"]> = {}) {
   const deps = {
     clock: new FakeClock(),
     random: new SeededRandom(7),
-    codes: new MemoryCodeStore(),
+    store: new MemoryCodeStore(),
     limiter: new MemoryRateLimiter(),
     events: new MemoryEvents(),
     policy: { ...DEFAULT_CODE_POLICY, ...overrides },
@@ -42,15 +42,6 @@ function setup(overrides: Partial<CodeDeps["policy"]> = {}) {
   return { deps, lastCode };
 }
 
-async function refusal(promise: Promise<unknown>): Promise<DomainError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof DomainError)) throw new Error(`expected a DomainError, got ${error}`);
-  return error;
-}
-
 describe("verification codes (core)", () => {
   it("sends a 6-digit code in a sealed event and never stores it in plaintext", async () => {
     const { deps, lastCode } = setup();
@@ -62,7 +53,7 @@ describe("verification codes (core)", () => {
     expect(event?.recipient).toEqual({ channel: "sms", to: PHONE });
     expect(event?.locale).toBe("fr");
     expect(JSON.stringify(event)).not.toContain(code);
-    expect(JSON.stringify([...deps.codes.items.values()])).not.toContain(code);
+    expect(JSON.stringify([...deps.store.items.values()])).not.toContain(code);
   });
 
   it("accepts the right code once", async () => {
@@ -109,7 +100,7 @@ describe("verification codes (core)", () => {
         reason: "malformed",
       });
     }
-    expect([...deps.codes.items.values()][0]?.attempts).toBe(0);
+    expect([...deps.store.items.values()][0]?.attempts).toBe(0);
   });
 
   it("refuses an expired code", async () => {

@@ -90,7 +90,7 @@ export async function emailTfaUser(): Promise<TestUser & { email: string }> {
   return { username, email, access: String(tokens.body.access_token) };
 }
 
-export async function tfaSetup(access: string) {
+export async function setUpAuthenticatorApp(access: string) {
   const res = await call<DocspaceBody<Json>>("GET", "/api/2.0/settings/tfaapp/setup", {
     token: access,
   });
@@ -105,17 +105,17 @@ export async function tfaSetup(access: string) {
   };
 }
 
-export const tfaValidate = (access: string, json: Json) =>
+export const validateAuthenticatorApp = (access: string, json: Json) =>
   call<DocspaceBody<boolean>>("POST", "/api/2.0/settings/tfaapp/validate", { token: access, json });
 
-export const tfaCodes = (access: string) =>
+export const listBackupCodes = (access: string) =>
   call<DocspaceBody<{ isUsed: boolean; code: string | null }[]>>(
     "GET",
     "/api/2.0/settings/tfaappcodes",
     { token: access },
   );
 
-export interface AppUser extends TestUser {
+export interface AuthenticatorAppUser extends TestUser {
   email: string;
   secret: string;
   backupCodes: string[];
@@ -125,13 +125,13 @@ export interface AppUser extends TestUser {
  * A user with a linked authenticator app. The link used the code of the previous step, so
  * the current and next steps' codes are still free for the test.
  */
-export async function appUser(): Promise<AppUser> {
+export async function authenticatorAppUser(): Promise<AuthenticatorAppUser> {
   const user = await simpleUserWithEmail();
-  const { secret } = await tfaSetup(user.access);
+  const { secret } = await setUpAuthenticatorApp(user.access);
   await awayFromStepEnd();
-  const linked = await tfaValidate(user.access, { code: totpCode(secret, -1) });
+  const linked = await validateAuthenticatorApp(user.access, { code: totpCode(secret, -1) });
   expect(linked.body.response).toBe(true);
-  const codes = await tfaCodes(user.access);
+  const codes = await listBackupCodes(user.access);
   const backupCodes = (codes.body.response ?? []).map((c) => String(c.code));
   expect(backupCodes).toHaveLength(10);
   return { ...user, secret, backupCodes };

@@ -1,38 +1,41 @@
 /**
- * Authenticator-app enrollments and backup codes in DynamoDB, beside the user's profile:
- * `USER#id / TOTP_PENDING` (the enrollment until validated, with a TTL),
- * `USER#id / BACKUP#<hash>` (one per backup code; `usedAt` once spent) and
- * `USER#id / BACKUP_REVEAL` (the fresh codes, sealed, for one read). Linking, replacing codes
- * and unlinking are each one transaction conditional on the user's version.
+ * Authenticator apps in DynamoDB, beside the user's profile: the pending enrollment (with a
+ * TTL), the linked app's factor on the user item, one item per backup code (`usedAt` once
+ * spent) and the fresh codes, sealed, for one read (keys in `keys.ts`). Linking, replacing
+ * codes and unlinking are each one transaction conditional on the user's version; accepting a
+ * TOTP step and spending a backup code are each one conditional write.
  */
 import {
   DeleteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
-  TransactWriteCommand,
   type TransactWriteCommandInput,
 } from "@aws-sdk/lib-dynamodb";
 import type {
+  AuthenticatorAppStore,
   BackupCodeState,
   NewBackupCodes,
   PendingEnrollment,
-  TfaAppStore,
 } from "../core/authenticator-app.js";
 import type { User } from "../core/users.js";
-import { backupCodeKey } from "./app-factors.js";
-import { documentClient, isConditionFailure, isTransactionConditionFailure } from "./dynamo.js";
-import { userKey } from "./user-store.js";
+import {
+  documentClient,
+  ifConditionHolds,
+  oldNumber,
+  oldString,
+  transactIfConditionsHold,
+  updateIfConditionHolds,
+} from "./dynamo.js";
+import {
+  backupCodeKey,
+  backupCodeRevealKey,
+  backupCodesQuery,
+  pendingEnrollmentKey,
+  userKey,
+} from "./keys.js";
 
 type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
-
-function pendingKey(userId: string) {
-  return { pk: `USER#${userId}`, sk: "TOTP_PENDING" };
-}
-
-function revealKey(userId: string) {
-  return { pk: `USER#${userId}`, sk: "BACKUP_REVEAL" };
-}
 
 function toPending(item: Record<string, unknown>): PendingEnrollment {
   return {
@@ -42,9 +45,7 @@ function toPending(item: Record<string, unknown>): PendingEnrollment {
   };
 }
 
-type Attr = { S?: string; N?: string } | undefined;
-
-export function dynamoTfaAppStore(table: string): TfaAppStore {
+export function dynamoAuthenticatorAppStore(table: string): AuthenticatorAppStore {
   const db = documentClient();
 
   /** Every backup-code item of a user (a handful: one query page in practice). */
@@ -55,8 +56,7 @@ export function dynamoTfaAppStore(table: string): TfaAppStore {
       const page = await db.send(
         new QueryCommand({
           TableName: table,
-          KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-          ExpressionAttributeValues: { ":pk": `USER#${userId}`, ":prefix": "BACKUP#" },
+          ...backupCodesQuery(userId),
           ProjectionExpression: "pk, sk, #position, usedAt",
           ExpressionAttributeNames: { "#position": "position" },
           ConsistentRead: true,
@@ -73,7 +73,7 @@ export function dynamoTfaAppStore(table: string): TfaAppStore {
     (await backupItems(userId)).map((item) => ({ pk: String(item.pk), sk: String(item.sk) }));
 
   /** Deletes every current backup code and puts the new ones (and their reveal, if any). */
-  const codeItems = async (userId: string, codes: NewBackupCodes, now: string) => {
+  const codeItems = async (userId: string, codes: NewBackupCodes) => {
     const items: TransactItem[] = (await backupKeys(userId)).map((Key) => ({
       Delete: { TableName: table, Key },
     }));
@@ -81,7 +81,7 @@ export function dynamoTfaAppStore(table: string): TfaAppStore {
       items.push({
         Put: {
           TableName: table,
-          Item: { ...backupCodeKey(userId, hash), position, createdAt: now },
+          Item: { ...backupCodeKey(userId, hash), position, createdAt: codes.createdAt },
         },
       });
     });
@@ -91,69 +91,64 @@ export function dynamoTfaAppStore(table: string): TfaAppStore {
             Put: {
               TableName: table,
               Item: {
-                ...revealKey(userId),
+                ...backupCodeRevealKey(userId),
                 sealedCodes: codes.reveal.sealedCodes,
                 expiresAt: codes.reveal.expiresAtEpochSeconds,
               },
             },
           }
-        : { Delete: { TableName: table, Key: revealKey(userId) } },
+        : { Delete: { TableName: table, Key: backupCodeRevealKey(userId) } },
     );
     return items;
   };
 
-  /** False when a condition failed or a concurrent transaction on the same items won. */
-  const transact = async (items: TransactItem[]) => {
-    try {
-      await db.send(new TransactWriteCommand({ TransactItems: items }));
-      return true;
-    } catch (error) {
-      if (isTransactionConditionFailure(error)) return false;
-      throw error;
-    }
-  };
-
   return {
     async keepPending(userId, candidate, reuseFrom, now) {
-      try {
-        await db.send(
-          new PutCommand({
-            TableName: table,
-            Item: {
-              ...pendingKey(userId),
-              sealedSecret: candidate.sealedSecret,
-              createdAt: candidate.createdAtEpochSeconds,
-              expiresAt: candidate.expiresAtEpochSeconds,
-            },
-            ConditionExpression:
-              "attribute_not_exists(pk) OR createdAt < :reuseFrom OR expiresAt <= :now",
-            ExpressionAttributeValues: { ":reuseFrom": reuseFrom, ":now": now },
-            ReturnValuesOnConditionCheckFailure: "ALL_OLD",
-          }),
-        );
-        return candidate;
-      } catch (error) {
-        if (!isConditionFailure(error) || !error.Item) throw error;
-        const old = error.Item as Record<string, Attr>;
-        return {
-          sealedSecret: String(old.sealedSecret?.S),
-          createdAtEpochSeconds: Number(old.createdAt?.N),
-          expiresAtEpochSeconds: Number(old.expiresAt?.N),
-        };
-      }
+      return ifConditionHolds(
+        async () => {
+          await db.send(
+            new PutCommand({
+              TableName: table,
+              Item: {
+                ...pendingEnrollmentKey(userId),
+                sealedSecret: candidate.sealedSecret,
+                createdAt: candidate.createdAtEpochSeconds,
+                expiresAt: candidate.expiresAtEpochSeconds,
+              },
+              ConditionExpression:
+                "attribute_not_exists(pk) OR createdAt < :reuseFrom OR expiresAt <= :now",
+              ExpressionAttributeValues: { ":reuseFrom": reuseFrom, ":now": now },
+              ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+            }),
+          );
+          return candidate;
+        },
+        ({ old }) => {
+          // The condition failed, so the item exists and DynamoDB returned it.
+          if (!old) throw new Error("a pending enrollment refused the write but was not returned");
+          return {
+            sealedSecret: oldString(old, "sealedSecret"),
+            createdAtEpochSeconds: oldNumber(old, "createdAt"),
+            expiresAtEpochSeconds: oldNumber(old, "expiresAt"),
+          };
+        },
+      );
     },
 
     async getPending(userId, now) {
       const { Item } = await db.send(
-        new GetCommand({ TableName: table, Key: pendingKey(userId), ConsistentRead: true }),
+        new GetCommand({
+          TableName: table,
+          Key: pendingEnrollmentKey(userId),
+          ConsistentRead: true,
+        }),
       );
       if (!Item || Number(Item.expiresAt) <= now) return null;
       return toPending(Item);
     },
 
     async link(user: User, next: User, pending: PendingEnrollment, codes: NewBackupCodes) {
-      const now = next.totp?.linkedAt ?? new Date().toISOString();
-      return transact([
+      return transactIfConditionsHold([
         {
           Update: {
             TableName: table,
@@ -173,17 +168,17 @@ export function dynamoTfaAppStore(table: string): TfaAppStore {
         {
           Delete: {
             TableName: table,
-            Key: pendingKey(user.id),
+            Key: pendingEnrollmentKey(user.id),
             ConditionExpression: "sealedSecret = :s",
             ExpressionAttributeValues: { ":s": pending.sealedSecret },
           },
         },
-        ...(await codeItems(user.id, codes, now)),
+        ...(await codeItems(user.id, codes)),
       ]);
     },
 
     async replaceBackupCodes(user, codes) {
-      return transact([
+      return transactIfConditionsHold([
         {
           Update: {
             TableName: table,
@@ -197,7 +192,7 @@ export function dynamoTfaAppStore(table: string): TfaAppStore {
             },
           },
         },
-        ...(await codeItems(user.id, codes, new Date().toISOString())),
+        ...(await codeItems(user.id, codes)),
       ]);
     },
 
@@ -217,11 +212,11 @@ export function dynamoTfaAppStore(table: string): TfaAppStore {
             },
           },
         },
-        { Delete: { TableName: table, Key: pendingKey(user.id) } },
-        { Delete: { TableName: table, Key: revealKey(user.id) } },
+        { Delete: { TableName: table, Key: pendingEnrollmentKey(user.id) } },
+        { Delete: { TableName: table, Key: backupCodeRevealKey(user.id) } },
         ...(await backupKeys(user.id)).map((Key) => ({ Delete: { TableName: table, Key } })),
       ];
-      return transact(items);
+      return transactIfConditionsHold(items);
     },
 
     async listBackupCodes(userId): Promise<BackupCodeState[]> {
@@ -232,21 +227,48 @@ export function dynamoTfaAppStore(table: string): TfaAppStore {
     },
 
     async takeBackupCodeReveal(userId, now) {
-      try {
-        const { Attributes } = await db.send(
-          new DeleteCommand({
-            TableName: table,
-            Key: revealKey(userId),
-            ConditionExpression: "attribute_exists(pk) AND expiresAt > :now",
-            ExpressionAttributeValues: { ":now": now },
-            ReturnValues: "ALL_OLD",
-          }),
-        );
-        return Attributes?.sealedCodes === undefined ? null : String(Attributes.sealedCodes);
-      } catch (error) {
-        if (isConditionFailure(error)) return null;
-        throw error;
-      }
+      return ifConditionHolds(
+        async () => {
+          const { Attributes } = await db.send(
+            new DeleteCommand({
+              TableName: table,
+              Key: backupCodeRevealKey(userId),
+              ConditionExpression: "attribute_exists(pk) AND expiresAt > :now",
+              ExpressionAttributeValues: { ":now": now },
+              ReturnValues: "ALL_OLD",
+            }),
+          );
+          return Attributes?.sealedCodes === undefined ? null : String(Attributes.sealedCodes);
+        },
+        () => null,
+      );
+    },
+
+    advanceTotpStep(userId, sealedSecret, step) {
+      // The version moves too, so no stale whole-item write can move the step back.
+      return updateIfConditionHolds({
+        TableName: table,
+        Key: userKey(userId),
+        UpdateExpression: "SET totp.lastUsedStep = :step, version = version + :one",
+        ConditionExpression:
+          "attribute_exists(totp) AND totp.sealedSecret = :secret AND (attribute_type(totp.lastUsedStep, :null) OR totp.lastUsedStep < :step)",
+        ExpressionAttributeValues: {
+          ":step": step,
+          ":one": 1,
+          ":secret": sealedSecret,
+          ":null": "NULL",
+        },
+      });
+    },
+
+    spendBackupCode(userId, codeHash, usedAt) {
+      return updateIfConditionHolds({
+        TableName: table,
+        Key: backupCodeKey(userId, codeHash),
+        UpdateExpression: "SET usedAt = :now",
+        ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(usedAt)",
+        ExpressionAttributeValues: { ":now": usedAt },
+      });
     },
   };
 }

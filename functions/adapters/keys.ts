@@ -1,0 +1,86 @@
+/**
+ * The single-table layout: every partition and sort key the stores write, built here and
+ * nowhere else, so two stores cannot disagree on an item's address.
+ *
+ * ```
+ * USER#<id>                  PROFILE          the user
+ *                            LOCKOUT          the second-factor lockout counter
+ *                            TOTP_PENDING     an authenticator-app enrollment until validated
+ *                            BACKUP#<hash>    one backup code (usedAt once spent)
+ *                            BACKUP_REVEAL    fresh backup codes, sealed, for one read
+ * UNIQUE#<kind>#<value>      UNIQUE           a claim on a username, phone or email
+ * CODE#<purpose>#<subject>   CODE             a verification or login code
+ * RATE#<key>                 RATE             a rate-limit window
+ * SIGNIN#<id>                SIGNIN           a sign-in
+ * REFRESH#<hash>             REFRESH          a refresh token
+ * REFRESH_FAMILY#<id>        FAMILY           a refresh-token family (a session)
+ * DELIVERY#<event id>        DELIVERY         a notification's delivery record
+ * ```
+ */
+import type { UniqueClaim } from "../core/users.js";
+import type { CodePurpose } from "../core/verification-codes.js";
+
+export interface ItemKey {
+  pk: string;
+  sk: string;
+}
+
+const userPartition = (userId: string) => `USER#${userId}`;
+
+export function userKey(userId: string): ItemKey {
+  return { pk: userPartition(userId), sk: "PROFILE" };
+}
+
+export function lockoutKey(userId: string): ItemKey {
+  return { pk: userPartition(userId), sk: "LOCKOUT" };
+}
+
+export function pendingEnrollmentKey(userId: string): ItemKey {
+  return { pk: userPartition(userId), sk: "TOTP_PENDING" };
+}
+
+const BACKUP_CODE_PREFIX = "BACKUP#";
+
+export function backupCodeKey(userId: string, codeHash: string): ItemKey {
+  return { pk: userPartition(userId), sk: `${BACKUP_CODE_PREFIX}${codeHash}` };
+}
+
+/** The key condition of a query for every backup-code item of a user. */
+export function backupCodesQuery(userId: string) {
+  return {
+    KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+    ExpressionAttributeValues: { ":pk": userPartition(userId), ":prefix": BACKUP_CODE_PREFIX },
+  };
+}
+
+export function backupCodeRevealKey(userId: string): ItemKey {
+  return { pk: userPartition(userId), sk: "BACKUP_REVEAL" };
+}
+
+export function claimKey(claim: UniqueClaim): ItemKey {
+  return { pk: `UNIQUE#${claim.kind}#${claim.value.toLowerCase()}`, sk: "UNIQUE" };
+}
+
+export function codeKey(purpose: CodePurpose, subject: string): ItemKey {
+  return { pk: `CODE#${purpose}#${subject}`, sk: "CODE" };
+}
+
+export function rateKey(key: string): ItemKey {
+  return { pk: `RATE#${key}`, sk: "RATE" };
+}
+
+export function signInKey(signInId: string): ItemKey {
+  return { pk: `SIGNIN#${signInId}`, sk: "SIGNIN" };
+}
+
+export function refreshTokenKey(tokenHash: string): ItemKey {
+  return { pk: `REFRESH#${tokenHash}`, sk: "REFRESH" };
+}
+
+export function refreshFamilyKey(familyId: string): ItemKey {
+  return { pk: `REFRESH_FAMILY#${familyId}`, sk: "FAMILY" };
+}
+
+export function deliveryKey(eventId: string): ItemKey {
+  return { pk: `DELIVERY#${eventId}`, sk: "DELIVERY" };
+}

@@ -1,0 +1,66 @@
+/** The contract of `RateLimiter`, run against the fake and against DynamoDB Local. */
+import { describe, expect, it } from "vitest";
+import type { RateLimiter } from "../../../functions/core/verification-codes.js";
+import { freshId, testNow } from "./common.js";
+
+export function rateLimiterContract(name: string, makeLimiter: () => RateLimiter) {
+  describe(`${name}: RateLimiter contract`, () => {
+    it("lets `limit` hits through a window, then says when the window ends", async () => {
+      const limiter = makeLimiter();
+      const key = freshId("test#");
+      const now = testNow();
+      for (let i = 0; i < 3; i++) {
+        expect(
+          await limiter.hit({ key, limit: 3, windowSeconds: 60, nowEpochSeconds: now + i }),
+        ).toEqual({ ok: true });
+      }
+      expect(
+        await limiter.hit({ key, limit: 3, windowSeconds: 60, nowEpochSeconds: now + 10 }),
+      ).toEqual({ ok: false, reason: "limit", retryAfterSeconds: 50 });
+      expect(
+        await limiter.hit({ key, limit: 3, windowSeconds: 60, nowEpochSeconds: now + 60 }),
+      ).toEqual({ ok: true });
+    });
+
+    it("refuses a hit within the cooldown and says how long to wait", async () => {
+      const limiter = makeLimiter();
+      const key = freshId("test#");
+      const now = testNow();
+      const hit = (at: number) =>
+        limiter.hit({
+          key,
+          limit: 5,
+          windowSeconds: 600,
+          cooldownSeconds: 30,
+          nowEpochSeconds: at,
+        });
+      expect(await hit(now)).toEqual({ ok: true });
+      expect(await hit(now + 10)).toEqual({ ok: false, reason: "cooldown", retryAfterSeconds: 20 });
+      expect(await hit(now + 30)).toEqual({ ok: true });
+    });
+
+    it("lets nothing through a limit of 0", async () => {
+      const limiter = makeLimiter();
+      expect(
+        await limiter.hit({
+          key: freshId("test#"),
+          limit: 0,
+          windowSeconds: 60,
+          nowEpochSeconds: testNow(),
+        }),
+      ).toEqual({ ok: false, reason: "limit", retryAfterSeconds: 60 });
+    });
+
+    it("lets no more than the limit through a concurrent burst", async () => {
+      const limiter = makeLimiter();
+      const key = freshId("test#");
+      const now = testNow();
+      const outcomes = await Promise.all(
+        Array.from({ length: 12 }, () =>
+          limiter.hit({ key, limit: 4, windowSeconds: 600, nowEpochSeconds: now }),
+        ),
+      );
+      expect(outcomes.filter((o) => o.ok)).toHaveLength(4);
+    });
+  });
+}
