@@ -16,6 +16,10 @@ export function dynamoRateLimiter(tableName: string): RateLimiter {
       // A limit of 0 is a kill switch (an SMS budget of 0): nothing passes, not even one.
       if (limit <= 0) return { ok: false, reason: "limit", retryAfterSeconds: windowSeconds };
       const Key = rateKey(key);
+      // Hits are stamped by each caller's clock, which may be behind the last writer's: with no
+      // cooldown, `lastHitAt` must not be in the condition, or such a hit is refused under the
+      // limit. With one, `lastHitAt` only moves forward.
+      const cooldown = cooldownSeconds > 0;
       // Within the current window: count the hit if under the limit and past the cooldown.
       const counted = await ifConditionHolds(
         async (): Promise<LimitOutcome> => {
@@ -23,15 +27,17 @@ export function dynamoRateLimiter(tableName: string): RateLimiter {
             new UpdateCommand({
               TableName: tableName,
               Key,
-              UpdateExpression: "SET hits = hits + :one, lastHitAt = :now",
-              ConditionExpression:
-                "windowStart > :windowFloor AND hits < :limit AND lastHitAt <= :cooldownFloor",
+              UpdateExpression: cooldown
+                ? "SET hits = hits + :one, lastHitAt = :now"
+                : "SET hits = hits + :one",
+              ConditionExpression: cooldown
+                ? "windowStart > :windowFloor AND hits < :limit AND lastHitAt <= :cooldownFloor"
+                : "windowStart > :windowFloor AND hits < :limit",
               ExpressionAttributeValues: {
                 ":one": 1,
-                ":now": now,
                 ":limit": limit,
                 ":windowFloor": now - windowSeconds,
-                ":cooldownFloor": now - cooldownSeconds,
+                ...(cooldown ? { ":now": now, ":cooldownFloor": now - cooldownSeconds } : {}),
               },
               ReturnValuesOnConditionCheckFailure: "ALL_OLD",
             }),

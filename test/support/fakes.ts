@@ -144,11 +144,11 @@ export class MemoryRateLimiter implements RateLimiter {
     if (w.hits >= limit) {
       return { ok: false, reason: "limit", retryAfterSeconds: w.start + windowSeconds - now };
     }
-    if (w.last > now - cooldownSeconds) {
+    if (cooldownSeconds > 0 && w.last > now - cooldownSeconds) {
       return { ok: false, reason: "cooldown", retryAfterSeconds: w.last + cooldownSeconds - now };
     }
     w.hits += 1;
-    w.last = now;
+    if (cooldownSeconds > 0) w.last = now;
     return { ok: true };
   }
 }

@@ -51,6 +51,27 @@ export function rateLimiterContract(name: string, makeLimiter: () => RateLimiter
       ).toEqual({ ok: false, reason: "limit", retryAfterSeconds: 60 });
     });
 
+    it("refuses nothing under its limit: concurrent hits whose clocks disagree by seconds", async () => {
+      const limiter = makeLimiter();
+      const key = freshId("test#");
+      const now = testNow();
+      // Each Lambda stamps its hit with its own clock: the last writer may be a second or two
+      // ahead of the next one. With no cooldown, only the limit may refuse a hit.
+      const skews = [0, 2, -1, 1, -2, 0, 1, -1, 2, 0, -2, 1];
+      const outcomes = await Promise.all(
+        skews.map((skew) =>
+          limiter.hit({ key, limit: 1_000, windowSeconds: 600, nowEpochSeconds: now + skew }),
+        ),
+      );
+      const sequential = [];
+      for (const skew of skews) {
+        sequential.push(
+          await limiter.hit({ key, limit: 1_000, windowSeconds: 600, nowEpochSeconds: now + skew }),
+        );
+      }
+      expect([...outcomes, ...sequential].filter((o) => !o.ok)).toEqual([]);
+    });
+
     it("lets no more than the limit through a concurrent burst", async () => {
       const limiter = makeLimiter();
       const key = freshId("test#");
