@@ -4,7 +4,7 @@
  * the `ConditionExpression`, and a failed condition becomes `false`, never an error.
  * An owner's accounts are listed through `gsi1`.
  */
-import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type {
   AccountChange,
   AccountCondition,
@@ -12,15 +12,12 @@ import type {
   ConnectorRun,
 } from "../core/connectors/model.js";
 import type { ConnectorAccountStore } from "../core/connectors/ports.js";
-import { documentClient, isConditionFailure, isTransactionConditionFailure } from "./dynamo.js";
-
-function accountKey(id: string) {
-  return { pk: `CONNECTOR_ACCOUNT#${id}`, sk: "ACCOUNT" };
-}
-
-function runKey(id: string) {
-  return { pk: `CONNECTOR_RUN#${id}`, sk: "RUN" };
-}
+import { documentClient, transactIfConditionsHold, updateIfConditionHolds } from "./dynamo.js";
+import {
+  connectorAccountKey as accountKey,
+  ownerIndexKey,
+  connectorRunKey as runKey,
+} from "./keys.js";
 
 interface UpdateParts {
   UpdateExpression: string;
@@ -104,8 +101,7 @@ export function dynamoConnectorAccountStore(table: string): ConnectorAccountStor
           TableName: table,
           Item: {
             ...accountKey(account.id),
-            gsi1pk: `OWNER#${account.ownerId}`,
-            gsi1sk: `CONNECTOR_ACCOUNT#${account.createdAt}#${account.id}`,
+            ...ownerIndexKey(account),
             ...account,
           },
           ConditionExpression: "attribute_not_exists(pk)",
@@ -123,44 +119,26 @@ export function dynamoConnectorAccountStore(table: string): ConnectorAccountStor
     async update(accountId, change, condition) {
       const parts = updateParts(change, condition);
       if (!parts.UpdateExpression) return true;
-      try {
-        await db.send(
-          new UpdateCommand({ TableName: table, Key: accountKey(accountId), ...parts }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+      return updateIfConditionHolds({ TableName: table, Key: accountKey(accountId), ...parts });
     },
 
-    async startRun(run, previousRunId, change) {
-      try {
-        await db.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Update: {
-                  TableName: table,
-                  Key: accountKey(run.accountId),
-                  ...updateParts(change, { lastRunId: previousRunId }),
-                },
-              },
-              {
-                Put: {
-                  TableName: table,
-                  Item: { ...runKey(run.id), ...run },
-                  ConditionExpression: "attribute_not_exists(pk)",
-                },
-              },
-            ],
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isTransactionConditionFailure(error)) return false;
-        throw error;
-      }
+    startRun(run, previousRunId, change) {
+      return transactIfConditionsHold([
+        {
+          Update: {
+            TableName: table,
+            Key: accountKey(run.accountId),
+            ...updateParts(change, { lastRunId: previousRunId }),
+          },
+        },
+        {
+          Put: {
+            TableName: table,
+            Item: { ...runKey(run.id), ...run },
+            ConditionExpression: "attribute_not_exists(pk)",
+          },
+        },
+      ]);
     },
 
     async getRun(runId) {

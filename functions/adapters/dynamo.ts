@@ -24,7 +24,7 @@ export function documentClient(): DynamoDBDocumentClient {
   return client;
 }
 
-export function isConditionFailure(error: unknown): error is ConditionalCheckFailedException {
+function isConditionFailure(error: unknown): error is ConditionalCheckFailedException {
   return (
     error instanceof ConditionalCheckFailedException ||
     (error instanceof Error && error.name === "ConditionalCheckFailedException")

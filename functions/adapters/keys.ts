@@ -15,6 +15,8 @@
  * REFRESH#<hash>             REFRESH          a refresh token
  * REFRESH_FAMILY#<id>        FAMILY           a refresh-token family (a session)
  * DELIVERY#<event id>        DELIVERY         a notification's delivery record
+ * CONNECTOR_ACCOUNT#<id>     ACCOUNT          a connector account (gsi1: OWNER#<user id>)
+ * CONNECTOR_RUN#<id>         RUN              a connector run
  * ```
  */
 import type { UniqueClaim } from "../core/users.js";
@@ -83,4 +85,20 @@ export function refreshFamilyKey(familyId: string): ItemKey {
 
 export function deliveryKey(eventId: string): ItemKey {
   return { pk: `DELIVERY#${eventId}`, sk: "DELIVERY" };
+}
+
+export function connectorAccountKey(accountId: string): ItemKey {
+  return { pk: `CONNECTOR_ACCOUNT#${accountId}`, sk: "ACCOUNT" };
+}
+
+/** Where an account stands in `gsi1`, its owner's accounts oldest first. */
+export function ownerIndexKey(account: { ownerId: string; createdAt: string; id: string }) {
+  return {
+    gsi1pk: `OWNER#${account.ownerId}`,
+    gsi1sk: `CONNECTOR_ACCOUNT#${account.createdAt}#${account.id}`,
+  };
+}
+
+export function connectorRunKey(runId: string): ItemKey {
+  return { pk: `CONNECTOR_RUN#${runId}`, sk: "RUN" };
 }
