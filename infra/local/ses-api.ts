@@ -15,6 +15,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
+import { members } from "./query-protocol.js";
 
 const XMLNS = "http://ses.amazonaws.com/doc/2010-12-01/";
 /** SES: at most 50 recipients per message, To, Cc and Bcc together. */
@@ -471,16 +472,6 @@ function checkV2Send(body: unknown): void {
 }
 
 // --- Protocol helpers ----------------------------------------------------------------------------
-
-/** `Name.member.N` as a list. */
-function members(params: URLSearchParams, name: string): string[] {
-  const values: string[] = [];
-  for (let n = 1; ; n++) {
-    const value = params.get(`${name}.member.${n}`);
-    if (value === null) return values;
-    values.push(value);
-  }
-}
 
 function parseJson(body: Buffer): unknown {
   const parsed = safeJson(body.toString("utf8") || "{}");

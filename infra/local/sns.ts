@@ -15,6 +15,7 @@ import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Context, SNSEvent, SNSMessageAttributes } from "aws-lambda";
 import { createLambdaContext, describe, LOCAL_ACCOUNT_ID, LOCAL_REGION } from "./lambda.js";
+import { members } from "./query-protocol.js";
 
 export interface SmsMessage {
   readonly channel: "sms";
@@ -420,16 +421,6 @@ function messageAttributes(params: URLSearchParams): SNSMessageAttributes {
     const value =
       params.get(`${prefix}.Value.StringValue`) ?? params.get(`${prefix}.Value.BinaryValue`) ?? "";
     attributes[name] = { Type: type, Value: value };
-  }
-}
-
-/** `Name.member.N` as a list. */
-function members(params: URLSearchParams, name: string): string[] {
-  const values: string[] = [];
-  for (let n = 1; ; n++) {
-    const value = params.get(`${name}.member.${n}`);
-    if (value === null) return values;
-    values.push(value);
   }
 }
 

@@ -3,23 +3,13 @@
  * own `node_modules`, renders every operation of `/openapi.json`, and the page asks nothing of
  * any other host.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { PROJECT_ROOT } from "../../infra/local/stack.js";
+import { launchChromium } from "./chromium.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const RENDER_TIMEOUT_MS = 20_000;
 /** Redoc lays out every operation at once; on a busy machine that takes a while. */
 const TEST_TIMEOUT_MS = 60_000;
@@ -32,13 +22,7 @@ const OPERATIONS = Object.values(DOCUMENT.paths).flatMap((item) => Object.values
 let browser: Browser | undefined;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `The browser tests need Chromium at ${CHROMIUM}, and it is missing. Install it with ` +
-        "`apt-get install -y chromium` (Debian) and run the tests again.",
-    );
-  }
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -4,29 +4,12 @@
  * test, and the steps a person takes on it (forms filled by label, codes read from the page's
  * own Inbox panel).
  */
-import { existsSync } from "node:fs";
-import {
-  type Browser,
-  type BrowserContext,
-  chromium,
-  type Locator,
-  type Page,
-} from "playwright-core";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, afterEach, beforeEach, expect, inject } from "vitest";
 import { freshUsername, post } from "../support/http.js";
 import { PASSWORD } from "../support/users.js";
+import { launchChromium } from "./chromium.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 /** Every wait of a test; well under vitest's 30 s so that a failure names what it waited for. */
 const ACTION_TIMEOUT_MS = 10_000;
 /**
@@ -34,17 +17,6 @@ const ACTION_TIMEOUT_MS = 10_000;
  * notifier's cold start, slow on a busy machine.
  */
 const INBOX_TIMEOUT_MS = 20_000;
-
-/** A missing browser fails every test with this message; nothing is skipped. */
-async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `The browser tests need Chromium at ${CHROMIUM}, and it is missing. Install it with ` +
-        "`apt-get install -y chromium` (Debian) and run the tests again.",
-    );
-  }
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-}
 
 export interface HomePage {
   /** This test's page, at `/` of the local API. */
