@@ -10,6 +10,7 @@ import {
   DEFAULT_CODE_POLICY,
   DEFAULT_LOCKOUT_POLICY,
   DEFAULT_PASSWORD_POLICY,
+  DEFAULT_REFRESH_TOKEN_LIFETIME,
 } from "../../functions/core/policy.js";
 import type { SecondFactorDeps } from "../../functions/core/second-factor.js";
 import { passwordGrant, refreshGrant, type TokenDeps } from "../../functions/core/tokens.js";
@@ -65,6 +66,7 @@ function world(settings: AccountSettings = { defaultAuthMethod: "simple", requir
     signer: fakeSigner,
     refreshTokens,
     hashKey: new Uint8Array(32).fill(7),
+    refreshTokenLifetime: DEFAULT_REFRESH_TOKEN_LIFETIME,
     secondFactor,
   };
   const customers = { users, passwords: plainPasswords, secondFactor, settings };
@@ -401,6 +403,41 @@ describe("token grants (core)", () => {
     expect((await refusal(refreshGrant(w.tokens, second.refresh_token))).code).toBe(
       "invalid_grant",
     );
+  });
+
+  it("refuses a refresh token left unused past the idle timeout", async () => {
+    const w = world();
+    await registerCustomer(w.customers, { username: "ida", password: PASSWORD, locale: "en" });
+    const login = await passwordGrant(w.tokens, {
+      username: "ida",
+      password: PASSWORD,
+      locale: "en",
+    });
+    const idle = w.tokens.refreshTokenLifetime.idleSeconds;
+    w.clock.advanceSeconds(idle - 60);
+    const renewed = await refreshGrant(w.tokens, login.refresh_token);
+    w.clock.advanceSeconds(idle);
+    expect((await refusal(refreshGrant(w.tokens, renewed.refresh_token))).code).toBe(
+      "invalid_grant",
+    );
+  });
+
+  it("ends a session at its absolute lifetime from login, however often it is refreshed", async () => {
+    const w = world();
+    await registerCustomer(w.customers, { username: "abe", password: PASSWORD, locale: "en" });
+    let token = (
+      await passwordGrant(w.tokens, { username: "abe", password: PASSWORD, locale: "en" })
+    ).refresh_token;
+    const { absoluteSeconds, idleSeconds } = w.tokens.refreshTokenLifetime;
+    const step = Math.floor(idleSeconds / 2);
+    let elapsed = 0;
+    while (elapsed + step < absoluteSeconds) {
+      w.clock.advanceSeconds(step);
+      elapsed += step;
+      token = (await refreshGrant(w.tokens, token)).refresh_token;
+    }
+    w.clock.advanceSeconds(absoluteSeconds - elapsed);
+    expect((await refusal(refreshGrant(w.tokens, token))).code).toBe("invalid_grant");
   });
 });
 
