@@ -24,6 +24,7 @@ import {
   readCodePolicy,
   readLockoutPolicy,
   readPasswordPolicy,
+  readRefreshTokenLifetime,
   resources,
   stringFromEnv,
 } from "./config.js";
@@ -92,6 +93,7 @@ function composePasswordLogin(table: string) {
     passwords: passwordCheckingHasher(),
     signer: hs256Signer(keyFromSecret("SigningKey")),
     refreshTokens: dynamoRefreshTokenStore(table),
+    refreshTokenLifetime: readRefreshTokenLifetime(),
     hashKey: keyFromSecret("CodeHashKey"),
   };
 }
@@ -190,6 +192,7 @@ export function composeSignInAttemptDeps(
     random: systemRandom,
     signer: hs256Signer(keyFromSecret("SigningKey")),
     refreshTokens: dynamoRefreshTokenStore(table),
+    refreshTokenLifetime: readRefreshTokenLifetime(),
     hashKey: keyFromSecret("CodeHashKey"),
   };
 }

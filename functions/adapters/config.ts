@@ -10,8 +10,11 @@ import {
   DEFAULT_CODE_POLICY,
   DEFAULT_LOCKOUT_POLICY,
   DEFAULT_PASSWORD_POLICY,
+  DEFAULT_REFRESH_TOKEN_LIFETIME,
   type LockoutPolicy,
   type PasswordPolicy,
+  REFRESH_TOKEN_IDLE_DAYS_BOUNDS,
+  type RefreshTokenLifetime,
 } from "../core/policy.js";
 
 export class ConfigError extends Error {
@@ -96,6 +99,18 @@ export function readPasswordPolicy(): PasswordPolicy {
     maxAttemptsPerIp: intFromEnv("PASSWORD_MAX_ATTEMPTS_PER_IP", d.maxAttemptsPerIp, [3, 100_000]),
     windowSeconds: d.windowSeconds,
   };
+}
+
+/** Sessions end 30 days after login, or after REFRESH_TOKEN_IDLE_DAYS without a refresh. */
+export function readRefreshTokenLifetime(): RefreshTokenLifetime {
+  const d = DEFAULT_REFRESH_TOKEN_LIFETIME;
+  const day = 24 * 60 * 60;
+  const idleDays = intFromEnv(
+    "REFRESH_TOKEN_IDLE_DAYS",
+    Math.round(d.idleSeconds / day),
+    REFRESH_TOKEN_IDLE_DAYS_BOUNDS,
+  );
+  return { absoluteSeconds: d.absoluteSeconds, idleSeconds: idleDays * day };
 }
 
 export function readLockoutPolicy(): LockoutPolicy {

@@ -17,6 +17,17 @@ import {
 
 let client: DynamoDBDocumentClient | undefined;
 
+/*
+ * Read consistency. Every GetItem and Query of the adapters passes `ConsistentRead: true`: each
+ * reads an item a request may have written moments before (a username claim and its user at
+ * login after registration, a refresh token at rotation, a lockout, a sign-in, a pending app
+ * enrollment and backup codes, a delivery record, a connector account and run), and a decision
+ * taken on a stale copy would be wrong. Reads that may be stale: none of the above; a query of
+ * `gsi1` (global secondary indexes are eventually consistent only) would be, and may serve
+ * listings but no decision. Conditional writes (UpdateItem, TransactWriteItems) always see the
+ * latest item, so the limits, codes and counters they hold do not depend on any read.
+ */
+
 export function documentClient(): DynamoDBDocumentClient {
   client ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
     marshallOptions: { removeUndefinedValues: true },

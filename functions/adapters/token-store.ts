@@ -2,6 +2,11 @@
  * Refresh tokens, stored by keyed hash only. Rotation marks the presented token used and
  * writes its successor in one transaction that also checks the family is not revoked; a token
  * presented again after rotation revokes the whole family (OAuth 2.0 Security BCP §4.14).
+ *
+ * Lifetimes are checked in the rotation's conditions, never left to TTL deletion (which runs
+ * days late, and never in DynamoDB Local): the token's `expiresAt` (its idle deadline, capped at
+ * its family's end) on the token, and the family's absolute `expiresAt`, fixed at login, on the
+ * family. `expiresAt` is also each item's TTL attribute, so both go once they no longer work.
  */
 import { GetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { RefreshTokenStore, RotateOutcome } from "../core/tokens.js";
@@ -22,7 +27,7 @@ export function dynamoRefreshTokenStore(table: string): RefreshTokenStore {
                   ...refreshFamilyKey(record.familyId),
                   userId: record.userId,
                   revoked: false,
-                  expiresAt: record.expiresAtEpochSeconds,
+                  expiresAt: record.familyExpiresAtEpochSeconds,
                 },
                 ConditionExpression: "attribute_not_exists(pk)",
               },
@@ -34,7 +39,11 @@ export function dynamoRefreshTokenStore(table: string): RefreshTokenStore {
                   ...refreshTokenKey(record.tokenHash),
                   userId: record.userId,
                   familyId: record.familyId,
-                  expiresAt: record.expiresAtEpochSeconds,
+                  expiresAt: Math.min(
+                    record.expiresAtEpochSeconds,
+                    record.familyExpiresAtEpochSeconds,
+                  ),
+                  familyExpiresAt: record.familyExpiresAtEpochSeconds,
                 },
               },
             },
@@ -50,7 +59,11 @@ export function dynamoRefreshTokenStore(table: string): RefreshTokenStore {
       if (!token) return { ok: false, reason: "unknown" };
       const familyId = String(token.familyId);
       const userId = String(token.userId);
-      if (Number(token.expiresAt) <= now) return { ok: false, reason: "expired" };
+      // Tokens written before families had an end on each token: their own deadline bounds it.
+      const familyEnd = Number(token.familyExpiresAt ?? token.expiresAt);
+      if (Number(token.expiresAt) <= now || familyEnd <= now) {
+        return { ok: false, reason: "expired" };
+      }
       if (token.usedAt !== undefined) {
         await revokeFamily(familyId);
         return { ok: false, reason: "reused" };
@@ -73,8 +86,8 @@ export function dynamoRefreshTokenStore(table: string): RefreshTokenStore {
                   ConditionCheck: {
                     TableName: table,
                     Key: refreshFamilyKey(familyId),
-                    ConditionExpression: "revoked = :no",
-                    ExpressionAttributeValues: { ":no": false },
+                    ConditionExpression: "revoked = :no AND expiresAt > :now",
+                    ExpressionAttributeValues: { ":no": false, ":now": now },
                   },
                 },
                 {
@@ -84,7 +97,8 @@ export function dynamoRefreshTokenStore(table: string): RefreshTokenStore {
                       ...refreshTokenKey(next.tokenHash),
                       userId,
                       familyId,
-                      expiresAt: next.expiresAtEpochSeconds,
+                      expiresAt: Math.min(next.expiresAtEpochSeconds, familyEnd),
+                      familyExpiresAt: familyEnd,
                     },
                   },
                 },

@@ -97,8 +97,14 @@ export function dynamoUserStore(table: string): UserStore {
     get,
 
     async findByUsername(username) {
+      // Consistent: a login right after registration must find the claim just written (an
+      // eventually consistent read may miss it for a moment in AWS; DynamoDB Local never does).
       const { Item } = await db.send(
-        new GetCommand({ TableName: table, Key: claimKey({ kind: "username", value: username }) }),
+        new GetCommand({
+          TableName: table,
+          Key: claimKey({ kind: "username", value: username }),
+          ConsistentRead: true,
+        }),
       );
       // An unknown username still reads a user item, so both answers cost two reads: the
       // token endpoint must not tell unknown users from wrong passwords by its timing.

@@ -217,9 +217,11 @@ export interface UserUpdateInput {
 }
 
 /**
- * Changes the user's method, phone or email. A change that weakens or moves an active second
- * factor (turning TFA off, another method, a new number or address for the current method)
- * needs a current second factor: without `otp`, a code is sent and `otp_required` answered.
+ * Changes the user's method, phone or email. With TFA on, a change that weakens or moves the
+ * second factor (turning TFA off, another method) or changes any contact (phone or email, new
+ * or added: each may receive security notices such as lockouts) needs a current second factor:
+ * without `otp`, a code is sent and `otp_required` answered. The user is told on the channel
+ * they had before, and each replaced phone or email is told on itself.
  */
 export async function updateUser(
   deps: CustomerDeps,
@@ -250,12 +252,11 @@ export async function updateUser(
 
   const tfaOn = user.authMethod !== "simple";
   const current = codeDestination(user);
-  const movesFactor =
-    tfaOn &&
-    ((method !== undefined && method !== user.authMethod) ||
-      (user.authMethod === "tfa_sms" && phone !== undefined && phone.value !== user.phoneNumber) ||
-      (user.authMethod === "tfa_email" && email !== undefined && email.value !== user.email));
-  if (movesFactor) {
+  const changesPhone = phone !== undefined && phone.value !== user.phoneNumber;
+  const changesEmail = email !== undefined && email.value !== user.email;
+  const needsStepUp =
+    tfaOn && ((method !== undefined && method !== user.authMethod) || changesPhone || changesEmail);
+  if (needsStepUp) {
     if (input.otp === undefined || input.otp === "") {
       await requireOtp(deps.secondFactor, user, input.locale, input.sourceIp, "step_up");
     }
@@ -271,12 +272,12 @@ export async function updateUser(
     nowEpochSeconds: nowEpochSeconds(deps.secondFactor.clock),
   };
   if (method && method !== user.authMethod) change.set.authMethod = method;
-  if (phone && phone.value !== user.phoneNumber) {
+  if (phone && changesPhone) {
     change.set.phoneNumber = phone.value;
     change.claim?.push({ kind: "phone", value: phone.value });
     if (user.phoneNumber) change.release?.push({ kind: "phone", value: user.phoneNumber });
   }
-  if (email && email.value !== user.email) {
+  if (email && changesEmail) {
     change.set.email = email.value;
     change.claim?.push({ kind: "email", value: email.value });
     if (user.email) change.release?.push({ kind: "email", value: user.email });
@@ -295,22 +296,39 @@ export async function updateUser(
         ? { channel: "sms" as const, to: user.phoneNumber }
         : undefined;
   const sf = deps.secondFactor;
+  const told = new Set<string>();
+  const tell = async (
+    type: "user.tfa.enabled" | "user.tfa.disabled" | "user.contact.changed",
+    recipient: { channel: "sms" | "email"; to: string } | undefined,
+    data: Record<string, string> = {},
+  ) => {
+    const key = recipient ? `${recipient.channel}#${recipient.to}` : "";
+    if (told.has(key)) return;
+    told.add(key);
+    await tellUser(sf, updated, type, recipient, data);
+  };
   if (updated.authMethod !== user.authMethod) {
     if (updated.authMethod === "simple") {
-      await tellUser(sf, updated, "user.tfa.disabled", oldChannel);
+      await tell("user.tfa.disabled", oldChannel);
     } else {
       const newDestination = codeDestination(updated);
-      await tellUser(sf, updated, "user.tfa.enabled", oldChannel ?? newDestination ?? undefined, {
+      await tell("user.tfa.enabled", oldChannel ?? newDestination ?? undefined, {
         method: updated.authMethod,
       });
     }
-  } else if (movesFactor === false && tfaOn && (change.set.phoneNumber || change.set.email)) {
-    await tellUser(sf, updated, "user.contact.changed", oldChannel, {
-      what: change.set.phoneNumber ? "phone" : "email",
-    });
-  } else if (movesFactor) {
-    await tellUser(sf, updated, "user.contact.changed", oldChannel, {
-      what: user.authMethod === "tfa_sms" ? "phone" : "email",
+  }
+  // A replaced phone or email hears of it on itself: whoever took it over cannot hide that.
+  if (changesPhone && user.phoneNumber) {
+    await tell("user.contact.changed", { channel: "sms", to: user.phoneNumber }, { what: "phone" });
+  }
+  if (changesEmail && user.email) {
+    await tell("user.contact.changed", { channel: "email", to: user.email }, { what: "email" });
+  }
+  // A contact added where there was none: the channel the user had is told.
+  const added = (changesPhone && !user.phoneNumber) || (changesEmail && !user.email);
+  if (added && oldChannel) {
+    await tell("user.contact.changed", oldChannel, {
+      what: changesPhone && !user.phoneNumber ? "phone" : "email",
     });
   }
   return updated;

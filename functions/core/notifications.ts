@@ -115,12 +115,12 @@ export const DEFAULT_TEMPLATES: TemplateSet = {
   },
   "user.contact.changed": {
     en: {
-      subject: "Your second factor changed",
-      text: "The {{what}} used for two-factor authentication on your {{service}} account was changed. If this was not you, contact support.",
+      subject: "Your account's security details changed",
+      text: "The {{what}} of your {{service}} account was changed. If this was not you, contact support.",
     },
     fr: {
-      subject: "Votre second facteur a changé",
-      text: "Le second facteur ({{what}}) de votre compte {{service}} a été modifié. Si ce n'était pas vous, contactez le support.",
+      subject: "Les informations de sécurité de votre compte ont changé",
+      text: "Un élément de votre compte {{service}} a été modifié : {{what}}. Si ce n'était pas vous, contactez le support.",
     },
   },
   "user.backup_codes.regenerated": {

@@ -97,3 +97,22 @@ export const DEFAULT_PASSWORD_POLICY: PasswordPolicy = {
   maxAttemptsPerIp: 100,
   windowSeconds: 10 * 60,
 };
+
+/**
+ * How long a session (a refresh-token family) lasts: `absoluteSeconds` from login whatever its
+ * use, and no longer than `idleSeconds` between two uses of its refresh token.
+ */
+export interface RefreshTokenLifetime {
+  absoluteSeconds: number;
+  idleSeconds: number;
+}
+
+const DAY_SECONDS = 24 * 60 * 60;
+
+export const DEFAULT_REFRESH_TOKEN_LIFETIME: RefreshTokenLifetime = {
+  absoluteSeconds: 30 * DAY_SECONDS, // fixed at login, never extended by use
+  idleSeconds: 14 * DAY_SECONDS, // REFRESH_TOKEN_IDLE_DAYS
+};
+
+/** REFRESH_TOKEN_IDLE_DAYS: at least a day, at most the absolute lifetime. */
+export const REFRESH_TOKEN_IDLE_DAYS_BOUNDS = [1, 30] as const;

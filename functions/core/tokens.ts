@@ -9,7 +9,7 @@ import { codeDestination } from "./contacts.js";
 import { keyedHash, randomId } from "./crypto.js";
 import { DomainError } from "./errors.js";
 import type { Locale } from "./events.js";
-import type { PasswordPolicy } from "./policy.js";
+import type { PasswordPolicy, RefreshTokenLifetime } from "./policy.js";
 import { type Clock, nowEpochSeconds, type Random } from "./ports.js";
 import {
   type AttemptOutcome,
@@ -20,7 +20,6 @@ import { normalizeUsername, type User, type UserStore } from "./users.js";
 import { issueCode, type RateLimiter } from "./verification-codes.js";
 
 const ACCESS_TOKEN_TTL_SECONDS = 15 * 60; // short-lived: NIST SP 800-63B §7.1 reauth bounds
-const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 60 * 60;
 const REFRESH_TOKEN_BYTES = 32;
 
 export interface AccessTokenSigner {
@@ -33,6 +32,15 @@ export interface RefreshTokenRecord {
   tokenHash: string;
   userId: string;
   familyId: string;
+  /** When this token stops working if unused (its idle deadline). */
+  expiresAtEpochSeconds: number;
+  /** When its family ends, whatever its use: fixed at login, never extended. */
+  familyExpiresAtEpochSeconds: number;
+}
+
+/** A successor token: its idle deadline, which the store caps at its family's end. */
+export interface NextRefreshToken {
+  tokenHash: string;
   expiresAtEpochSeconds: number;
 }
 
@@ -43,14 +51,12 @@ export type RotateOutcome =
 export interface RefreshTokenStore {
   create(record: RefreshTokenRecord): Promise<void>;
   /**
-   * Marks `tokenHash` used and stores `next` in one transaction, if the token is live and its
-   * family not revoked. A token used before revokes its whole family.
+   * Marks `tokenHash` used and stores `next` in one transaction, if the token is before its own
+   * deadline, its family before its absolute end (both checked in the write's condition, not
+   * left to TTL deletion) and not revoked. `next` expires at its deadline or at the family's
+   * end, whichever comes first. A token used before revokes its whole family.
    */
-  rotate(
-    tokenHash: string,
-    next: Omit<RefreshTokenRecord, "userId" | "familyId">,
-    now: number,
-  ): Promise<RotateOutcome>;
+  rotate(tokenHash: string, next: NextRefreshToken, now: number): Promise<RotateOutcome>;
 }
 
 export interface PasswordHasher {
@@ -67,6 +73,7 @@ export interface TokenDeps extends PasswordCheckDeps {
   passwords: PasswordHasher;
   signer: AccessTokenSigner;
   refreshTokens: RefreshTokenStore;
+  refreshTokenLifetime: RefreshTokenLifetime;
   hashKey: Uint8Array;
   secondFactor: SecondFactorDeps;
 }
@@ -88,7 +95,7 @@ function refreshTokenHash(deps: Pick<TokenDeps, "hashKey">, token: string) {
 /** What minting tokens needs: sign-ins complete with the same tokens as the token endpoint. */
 export type TokenIssueDeps = Pick<
   TokenDeps,
-  "clock" | "random" | "signer" | "refreshTokens" | "hashKey"
+  "clock" | "random" | "signer" | "refreshTokens" | "refreshTokenLifetime" | "hashKey"
 >;
 
 async function issueTokens(
@@ -97,11 +104,14 @@ async function issueTokens(
   familyId = randomId(deps.random, "rtf_"),
 ): Promise<TokenResponse> {
   const refresh = Buffer.from(deps.random.bytes(REFRESH_TOKEN_BYTES)).toString("base64url");
+  const now = nowEpochSeconds(deps.clock);
+  const { absoluteSeconds, idleSeconds } = deps.refreshTokenLifetime;
   await deps.refreshTokens.create({
     tokenHash: refreshTokenHash(deps, refresh),
     userId,
     familyId,
-    expiresAtEpochSeconds: nowEpochSeconds(deps.clock) + REFRESH_TOKEN_TTL_SECONDS,
+    expiresAtEpochSeconds: now + Math.min(idleSeconds, absoluteSeconds),
+    familyExpiresAtEpochSeconds: now + absoluteSeconds,
   });
   return {
     access_token: await deps.signer.sign(userId, ACCESS_TOKEN_TTL_SECONDS),
@@ -253,6 +263,11 @@ export async function passwordGrant(
   return issueTokens(deps, user.id);
 }
 
+/**
+ * Rotates a refresh token. Each use pushes the session's idle deadline `idleSeconds` on, never
+ * past its absolute end fixed at login: a token unused for longer, or presented after that end,
+ * answers `invalid_grant` whether or not TTL deletion has removed it yet.
+ */
 export async function refreshGrant(deps: TokenDeps, refreshToken: string): Promise<TokenResponse> {
   const next = Buffer.from(deps.random.bytes(REFRESH_TOKEN_BYTES)).toString("base64url");
   const now = nowEpochSeconds(deps.clock);
@@ -260,7 +275,7 @@ export async function refreshGrant(deps: TokenDeps, refreshToken: string): Promi
     refreshTokenHash(deps, refreshToken),
     {
       tokenHash: refreshTokenHash(deps, next),
-      expiresAtEpochSeconds: now + REFRESH_TOKEN_TTL_SECONDS,
+      expiresAtEpochSeconds: now + deps.refreshTokenLifetime.idleSeconds,
     },
     now,
   );

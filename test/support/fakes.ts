@@ -24,6 +24,7 @@ import {
   DEFAULT_CODE_POLICY,
   DEFAULT_LOCKOUT_POLICY,
   DEFAULT_PASSWORD_POLICY,
+  DEFAULT_REFRESH_TOKEN_LIFETIME,
   type LockoutPolicy,
 } from "../../functions/core/policy.js";
 import type { Clock, Random } from "../../functions/core/ports.js";
@@ -37,6 +38,7 @@ import type {
 } from "../../functions/core/sign-ins.js";
 import type {
   AccessTokenSigner,
+  NextRefreshToken,
   PasswordHasher,
   RefreshTokenRecord,
   RefreshTokenStore,
@@ -290,14 +292,12 @@ export class MemoryRefreshTokens implements RefreshTokenStore {
     this.records.push(record);
     this.tokens.set(record.tokenHash, { ...record, used: false });
   }
-  async rotate(
-    hash: string,
-    next: Omit<RefreshTokenRecord, "userId" | "familyId">,
-    now: number,
-  ): Promise<RotateOutcome> {
+  async rotate(hash: string, next: NextRefreshToken, now: number): Promise<RotateOutcome> {
     const token = this.tokens.get(hash);
     if (!token) return { ok: false, reason: "unknown" };
-    if (token.expiresAtEpochSeconds <= now) return { ok: false, reason: "expired" };
+    if (token.expiresAtEpochSeconds <= now || token.familyExpiresAtEpochSeconds <= now) {
+      return { ok: false, reason: "expired" };
+    }
     if (token.used) {
       this.revoked.add(token.familyId);
       return { ok: false, reason: "reused" };
@@ -305,7 +305,12 @@ export class MemoryRefreshTokens implements RefreshTokenStore {
     if (this.revoked.has(token.familyId)) return { ok: false, reason: "revoked" };
     token.used = true;
     this.tokens.set(next.tokenHash, {
-      ...next,
+      tokenHash: next.tokenHash,
+      expiresAtEpochSeconds: Math.min(
+        next.expiresAtEpochSeconds,
+        token.familyExpiresAtEpochSeconds,
+      ),
+      familyExpiresAtEpochSeconds: token.familyExpiresAtEpochSeconds,
       userId: token.userId,
       familyId: token.familyId,
       used: false,
@@ -545,7 +550,14 @@ export function memoryWorld(seed = 11) {
     requireTfa: false,
   };
   const refreshTokens = new MemoryRefreshTokens();
-  const issue = { clock, random, signer: fakeSigner, refreshTokens, hashKey: HASH_KEY };
+  const issue = {
+    clock,
+    random,
+    signer: fakeSigner,
+    refreshTokens,
+    refreshTokenLifetime: DEFAULT_REFRESH_TOKEN_LIFETIME,
+    hashKey: HASH_KEY,
+  };
   const signIns = new MemorySignInStore();
   const signInStart: SignInStartDeps = {
     ...issue,

@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { booleanFromEnv, ConfigError, intFromEnv } from "../../functions/adapters/config.js";
+import {
+  booleanFromEnv,
+  ConfigError,
+  intFromEnv,
+  readRefreshTokenLifetime,
+} from "../../functions/adapters/config.js";
 import { readTemplates } from "../../functions/adapters/templates.js";
 
 const saved = { ...process.env };
@@ -26,6 +31,18 @@ describe("configuration fails the cold start rather than open", () => {
     expect(() => intFromEnv("N", 5, [1, 10])).toThrow(ConfigError);
     process.env.N = "3";
     expect(intFromEnv("N", 5, [1, 10])).toBe(3);
+  });
+
+  it("reads the refresh-token idle timeout in days, 14 by default, never past the 30-day lifetime", () => {
+    delete process.env.REFRESH_TOKEN_IDLE_DAYS;
+    expect(readRefreshTokenLifetime()).toEqual({
+      absoluteSeconds: 30 * 86_400,
+      idleSeconds: 14 * 86_400,
+    });
+    process.env.REFRESH_TOKEN_IDLE_DAYS = "7";
+    expect(readRefreshTokenLifetime().idleSeconds).toBe(7 * 86_400);
+    process.env.REFRESH_TOKEN_IDLE_DAYS = "31";
+    expect(() => readRefreshTokenLifetime()).toThrow(ConfigError);
   });
 
   it("overrides one template and keeps the others", () => {

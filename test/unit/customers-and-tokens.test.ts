@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { requestPhoneVerificationCode } from "../../functions/core/contact-verification.js";
+import {
+  requestEmailVerificationCode,
+  requestPhoneVerificationCode,
+} from "../../functions/core/contact-verification.js";
 import { open } from "../../functions/core/crypto.js";
 import {
   type AccountSettings,
@@ -10,6 +13,7 @@ import {
   DEFAULT_CODE_POLICY,
   DEFAULT_LOCKOUT_POLICY,
   DEFAULT_PASSWORD_POLICY,
+  DEFAULT_REFRESH_TOKEN_LIFETIME,
 } from "../../functions/core/policy.js";
 import type { SecondFactorDeps } from "../../functions/core/second-factor.js";
 import { passwordGrant, refreshGrant, type TokenDeps } from "../../functions/core/tokens.js";
@@ -65,6 +69,7 @@ function world(settings: AccountSettings = { defaultAuthMethod: "simple", requir
     signer: fakeSigner,
     refreshTokens,
     hashKey: new Uint8Array(32).fill(7),
+    refreshTokenLifetime: DEFAULT_REFRESH_TOKEN_LIFETIME,
     secondFactor,
   };
   const customers = { users, passwords: plainPasswords, secondFactor, settings };
@@ -77,7 +82,21 @@ function world(settings: AccountSettings = { defaultAuthMethod: "simple", requir
     await requestPhoneVerificationCode(codes, { phoneNumber, locale: "en" });
     return lastCode();
   };
-  return { clock, events, users, refreshTokens, tokens, customers, lastCode, verifiedPhone };
+  const verifiedEmail = async (email: string) => {
+    await requestEmailVerificationCode(codes, { email, locale: "en" });
+    return lastCode();
+  };
+  return {
+    clock,
+    events,
+    users,
+    refreshTokens,
+    tokens,
+    customers,
+    lastCode,
+    verifiedPhone,
+    verifiedEmail,
+  };
 }
 
 describe("registration (core)", () => {
@@ -402,6 +421,41 @@ describe("token grants (core)", () => {
       "invalid_grant",
     );
   });
+
+  it("refuses a refresh token left unused past the idle timeout", async () => {
+    const w = world();
+    await registerCustomer(w.customers, { username: "ida", password: PASSWORD, locale: "en" });
+    const login = await passwordGrant(w.tokens, {
+      username: "ida",
+      password: PASSWORD,
+      locale: "en",
+    });
+    const idle = w.tokens.refreshTokenLifetime.idleSeconds;
+    w.clock.advanceSeconds(idle - 60);
+    const renewed = await refreshGrant(w.tokens, login.refresh_token);
+    w.clock.advanceSeconds(idle);
+    expect((await refusal(refreshGrant(w.tokens, renewed.refresh_token))).code).toBe(
+      "invalid_grant",
+    );
+  });
+
+  it("ends a session at its absolute lifetime from login, however often it is refreshed", async () => {
+    const w = world();
+    await registerCustomer(w.customers, { username: "abe", password: PASSWORD, locale: "en" });
+    let token = (
+      await passwordGrant(w.tokens, { username: "abe", password: PASSWORD, locale: "en" })
+    ).refresh_token;
+    const { absoluteSeconds, idleSeconds } = w.tokens.refreshTokenLifetime;
+    const step = Math.floor(idleSeconds / 2);
+    let elapsed = 0;
+    while (elapsed + step < absoluteSeconds) {
+      w.clock.advanceSeconds(step);
+      elapsed += step;
+      token = (await refreshGrant(w.tokens, token)).refresh_token;
+    }
+    w.clock.advanceSeconds(absoluteSeconds - elapsed);
+    expect((await refusal(refreshGrant(w.tokens, token))).code).toBe("invalid_grant");
+  });
 });
 
 describe("changing the second factor (core)", () => {
@@ -503,5 +557,117 @@ describe("changing the second factor (core)", () => {
     expect(
       (await refusal(updateUser(w.customers, user, { authMethod: "simple", locale: "en" }))).code,
     ).toBe("tfa_required");
+  });
+});
+
+describe("changing a contact that receives security notices (core)", () => {
+  async function smsUser(w: ReturnType<typeof world>, phone: string, email?: string) {
+    const phoneCode = await w.verifiedPhone(phone);
+    w.clock.advanceSeconds(2);
+    const emailCode = email ? await w.verifiedEmail(email) : undefined;
+    const user = await registerCustomer(w.customers, {
+      username: `u${phone.slice(-4)}`,
+      password: PASSWORD,
+      authMethod: "tfa_sms",
+      phoneNumber: phone,
+      phoneVerificationCode: phoneCode,
+      ...(email ? { email, emailVerificationCode: emailCode } : {}),
+      locale: "en",
+    });
+    w.clock.advanceSeconds(2);
+    return user;
+  }
+
+  it("an SMS-TFA user's new email needs a current second factor, and the old email is told", async () => {
+    const w = world();
+    const user = await smsUser(w, "+33612340001", "old@example.com");
+    const emailCode = await w.verifiedEmail("new@example.com");
+    w.clock.advanceSeconds(2);
+    const change = {
+      email: "new@example.com",
+      emailVerificationCode: emailCode,
+      locale: "en" as const,
+    };
+    expect((await refusal(updateUser(w.customers, user, change))).code).toBe("otp_required");
+    const stepUp = w.events.published.at(-1);
+    expect(stepUp).toMatchObject({
+      type: "user.step_up_code.created",
+      recipient: { channel: "sms", to: "+33612340001" },
+    });
+    expect((await w.users.get(user.id))?.email).toBe("old@example.com");
+    const updated = await updateUser(w.customers, user, { ...change, otp: w.lastCode() });
+    expect(updated.email).toBe("new@example.com");
+    expect(w.events.published.at(-1)).toMatchObject({
+      type: "user.contact.changed",
+      recipient: { channel: "email", to: "old@example.com" },
+      data: { what: "email" },
+    });
+  });
+
+  it("adding an email (which would receive lockout notices) needs step-up; the phone is told", async () => {
+    const w = world();
+    const user = await smsUser(w, "+33612340002");
+    const emailCode = await w.verifiedEmail("added@example.com");
+    w.clock.advanceSeconds(2);
+    const change = {
+      email: "added@example.com",
+      emailVerificationCode: emailCode,
+      locale: "en" as const,
+    };
+    expect((await refusal(updateUser(w.customers, user, change))).code).toBe("otp_required");
+    const updated = await updateUser(w.customers, user, { ...change, otp: w.lastCode() });
+    expect(updated.email).toBe("added@example.com");
+    expect(w.events.published.at(-1)).toMatchObject({
+      type: "user.contact.changed",
+      recipient: { channel: "sms", to: "+33612340002" },
+      data: { what: "email" },
+    });
+  });
+
+  it("a new phone for an SMS-TFA user tells the old phone once", async () => {
+    const w = world();
+    const user = await smsUser(w, "+33612340003", "keep@example.com");
+    const phoneCode = await w.verifiedPhone("+33612340004");
+    w.clock.advanceSeconds(2);
+    const change = {
+      phoneNumber: "+33612340004",
+      phoneVerificationCode: phoneCode,
+      locale: "en" as const,
+    };
+    expect((await refusal(updateUser(w.customers, user, change))).code).toBe("otp_required");
+    const before = w.events.published.length;
+    await updateUser(w.customers, user, { ...change, otp: w.lastCode() });
+    const notices = w.events.published.slice(before);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatchObject({
+      type: "user.contact.changed",
+      recipient: { channel: "sms", to: "+33612340003" },
+      data: { what: "phone" },
+    });
+  });
+
+  it("without TFA a contact changes with no second factor, and the old contact is still told", async () => {
+    const w = world();
+    const code = await w.verifiedEmail("first@example.com");
+    const user = await registerCustomer(w.customers, {
+      username: "sam",
+      password: PASSWORD,
+      email: "first@example.com",
+      emailVerificationCode: code,
+      locale: "en",
+    });
+    w.clock.advanceSeconds(2);
+    const next = await w.verifiedEmail("second@example.com");
+    const updated = await updateUser(w.customers, user, {
+      email: "second@example.com",
+      emailVerificationCode: next,
+      locale: "en",
+    });
+    expect(updated.email).toBe("second@example.com");
+    expect(w.events.published.at(-1)).toMatchObject({
+      type: "user.contact.changed",
+      recipient: { channel: "email", to: "first@example.com" },
+      data: { what: "email" },
+    });
   });
 });
