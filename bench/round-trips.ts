@@ -12,6 +12,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import { generateSync } from "otplib";
 import { documentClient } from "../functions/adapters/dynamo.js";
 import { snsClient } from "../functions/adapters/event-publisher.js";
 import { createLambdaContext, type LambdaHandler, lazyHandler } from "../infra/local/lambda.js";
@@ -78,7 +79,7 @@ function event(
   method: string,
   path: string,
   body: unknown,
-  pathParameters: Record<string, string> = {},
+  { pathParameters = {}, token }: { pathParameters?: Record<string, string>; token?: string } = {},
 ): APIGatewayProxyEventV2 {
   const now = new Date();
   return {
@@ -86,7 +87,11 @@ function event(
     routeKey: `${method} ${path}`,
     rawPath: path,
     rawQueryString: "",
-    headers: { "content-type": "application/json", host: "127.0.0.1" },
+    headers: {
+      "content-type": "application/json",
+      host: "127.0.0.1",
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     ...(Object.keys(pathParameters).length > 0 ? { pathParameters } : {}),
     requestContext: {
       accountId: "000000000000",
@@ -100,7 +105,7 @@ function event(
       time: now.toISOString(),
       timeEpoch: now.getTime(),
     },
-    body: JSON.stringify(body),
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     isBase64Encoded: false,
   };
 }
@@ -200,6 +205,59 @@ export async function roundTrips() {
       "POST /v1/sign_ins",
       "functions/api/create-sign-in",
       event("POST", "/v1/sign_ins", { identifier: username, password }),
+      200,
+    );
+
+    // A user with a linked authenticator app, then a sign-in finished with the app's code.
+    const appUser = `bench_app_${tag}`;
+    const customers = "functions/api/create-customer";
+    const body = { username: appUser, password };
+    expectStatus("app user", await invoke(customers, event("POST", "/v1/customers", body)), 201);
+    const signedIn = await invoke(
+      token,
+      event("POST", "/v1/token", { grant_type: "password", ...body }),
+    );
+    expectStatus("app user token", signedIn, 200);
+    const access = String((signedIn.body as { access_token: string }).access_token);
+    const setup = await invoke(
+      "functions/api/tfa-app-setup",
+      event("GET", "/api/2.0/settings/tfaapp/setup", undefined, { token: access }),
+    );
+    expectStatus("tfa app setup", setup, 200);
+    const key = (setup.body as { response: { manualEntryKey: string } }).response.manualEntryKey;
+    const secret = key.replace(/\s+/g, "");
+    // Link with the previous step's code, sign in with the current one (both accepted, ±1 step),
+    // away from the end of a step so that neither goes stale on the way.
+    if ((Date.now() / 1000) % 30 > 26) await new Promise((resolve) => setTimeout(resolve, 4_500));
+    const epoch = Math.floor(Date.now() / 1000);
+    expectStatus(
+      "tfa app validate",
+      await invoke(
+        "functions/api/tfa-app-validate",
+        event(
+          "POST",
+          "/api/2.0/settings/tfaapp/validate",
+          { code: generateSync({ secret, epoch: epoch - 30 }) },
+          { token: access },
+        ),
+      ),
+      200,
+    );
+    const started = await invoke(
+      "functions/api/create-sign-in",
+      event("POST", "/v1/sign_ins", { identifier: appUser, password }),
+    );
+    expectStatus("app user sign-in", started, 200);
+    const id = String((started.body as { id: string }).id);
+    await measured(
+      "attempt_second_factor (totp)",
+      "functions/api/attempt-sign-in-second-factor",
+      event(
+        "POST",
+        `/v1/sign_ins/${id}/attempt_second_factor`,
+        { strategy: "totp", code: generateSync({ secret, epoch }) },
+        { pathParameters: { id } },
+      ),
       200,
     );
     return results;
