@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: numbers that tests must not assert on.
  *
- * 1. Cold start: each Lambda entry point, bundled as on deploy, imported in a fresh Node
+ * 1. Cold start (`cold`): each Lambda entry point, bundled as on deploy, imported in a fresh Node
  *    process (module load and the per-cold-start composition), median of several runs.
  * 2. Latency and throughput of the hot paths over HTTP against a local stack started for the
  *    run (loopback only, bounded request counts, stops by itself).
@@ -15,9 +15,10 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { LINKABLES } from "../infra/routes.js";
 import { bundleHandler, entryPoints } from "../scripts/bundle.js";
+import { ROUND_LIMIT, roundTrips } from "./round-trips.js";
 
 const ROOT = join(import.meta.dirname, "..");
-const COLD_START_RUNS = 5;
+const COLD_START_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 5);
 const run = promisify(execFile);
 
 function median(values: number[]): number {
@@ -47,30 +48,88 @@ function resourceEnvironment(): Record<string, string> {
   return env;
 }
 
+/** The hello-world handler with a DynamoDB client that every import time is divided by. */
+const BASELINE = "bench/baseline-handler";
+
+/**
+ * Median import time of one bundle, each run in a fresh Node process: the wall time and the CPU
+ * time (user + system) the import took. The ratios use the CPU time, which other processes on a
+ * shared machine do not inflate the way they do the wall time.
+ */
+async function importMs(file: string, env: NodeJS.ProcessEnv) {
+  const script = `const c=process.cpuUsage(),t=performance.now();await import(${JSON.stringify(file)});const w=performance.now()-t,u=process.cpuUsage(c);console.log(w,(u.user+u.system)/1000)`;
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < COLD_START_RUNS; i++) {
+    const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], {
+      env,
+      cwd: ROOT,
+    });
+    const [w, c] = stdout.trim().split(" ").map(Number);
+    wall.push(w ?? Number.NaN);
+    cpu.push(c ?? Number.NaN);
+  }
+  return { wallMs: median(wall), cpuMs: median(cpu) };
+}
+
+/** Bundles that load the argon2 binding when they are imported (directly or lazily). */
+async function loadsArgon2(file: string, env: NodeJS.ProcessEnv): Promise<boolean> {
+  const script = `import{createRequire}from"node:module";await import(${JSON.stringify(file)});await new Promise(r=>setTimeout(r,200));const req=createRequire(${JSON.stringify(join(ROOT, "package.json"))});void req;console.log(Object.keys(req.cache).some(k=>k.includes("argon2")))`;
+  const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], {
+    env,
+    cwd: ROOT,
+  });
+  return stdout.trim() === "true";
+}
+
 async function coldStarts() {
   const outdir = join(ROOT, ".bench", "bundles");
   await mkdir(outdir, { recursive: true });
   const env = { ...process.env, ...resourceEnvironment() };
-  const rows: { handler: string; kilobytes: number; importMs: number }[] = [];
-  for (const handler of entryPoints()) {
+  const bundled = async (handler: string) => {
     const { bytes } = await bundleHandler(handler, outdir);
-    const file = join(outdir, `${handler.replaceAll("/", "__")}.mjs`);
-    const script = `const t=performance.now();await import(${JSON.stringify(file)});console.log(performance.now()-t)`;
-    const times: number[] = [];
-    for (let i = 0; i < COLD_START_RUNS; i++) {
-      const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], {
-        env,
-        cwd: ROOT,
-      });
-      times.push(Number(stdout.trim()));
-    }
+    return { bytes, file: join(outdir, `${handler.replaceAll("/", "__")}.mjs`) };
+  };
+  const baseline = await bundled(BASELINE);
+  // The baseline is measured between handlers too, so a machine that slows down mid-run
+  // (it is shared) does not skew the ratios of the last handlers.
+  const baselineCpu = [(await importMs(baseline.file, env)).cpuMs];
+  const baselineWall: number[] = [];
+  const rows: {
+    handler: string;
+    kilobytes: number;
+    wallMs: number;
+    cpuMs: number;
+    ratio: number;
+    argon2: boolean;
+  }[] = [];
+  const round = (ms: number) => Math.round(ms * 10) / 10;
+  for (const handler of entryPoints()) {
+    const { bytes, file } = await bundled(handler);
+    const { wallMs, cpuMs } = await importMs(file, env);
+    const base = await importMs(baseline.file, env);
+    baselineCpu.push(base.cpuMs);
+    baselineWall.push(base.wallMs);
     rows.push({
       handler,
       kilobytes: Math.round(bytes / 1024),
-      importMs: Math.round(median(times) * 10) / 10,
+      wallMs: round(wallMs),
+      cpuMs: round(cpuMs),
+      ratio: 0,
+      argon2: await loadsArgon2(file, env),
     });
   }
-  return rows;
+  const baselineMs = median(baselineCpu);
+  for (const row of rows) row.ratio = Math.round((row.cpuMs / baselineMs) * 100) / 100;
+  return {
+    baseline: {
+      handler: BASELINE,
+      kilobytes: Math.round(baseline.bytes / 1024),
+      wallMs: round(median(baselineWall)),
+      cpuMs: round(baselineMs),
+    },
+    handlers: rows,
+  };
 }
 
 async function startStack(): Promise<{ apiUrl: string; child: ChildProcess }> {
@@ -170,16 +229,47 @@ async function httpBench(apiUrl: string) {
   };
 }
 
+/** `npm run bench [-- cold|http …]`: every part by default, or the named ones. */
+const PARTS = ["cold", "rounds", "http"] as const;
+
 async function main() {
+  const asked = process.argv.slice(2);
+  const wanted = (part: (typeof PARTS)[number]) => asked.length === 0 || asked.includes(part);
+  const unknown = asked.filter((a) => !(PARTS as readonly string[]).includes(a));
+  if (unknown.length > 0)
+    throw new Error(`unknown part ${unknown.join(", ")}: ${PARTS.join(", ")}`);
   const results: Record<string, unknown> = { node: process.version, at: new Date().toISOString() };
-  results.coldStart = await coldStarts();
-  console.table(results.coldStart);
-  const { apiUrl, child } = await startStack();
-  try {
-    results.http = await httpBench(apiUrl);
-    console.table(results.http);
-  } finally {
-    child.kill("SIGTERM");
+  if (wanted("cold")) {
+    const cold = await coldStarts();
+    results.coldStart = cold;
+    console.log(
+      `Cold start: import CPU time over the baseline's (${cold.baseline.handler}, ${cold.baseline.kilobytes} KB, ${cold.baseline.cpuMs} ms CPU, ${cold.baseline.wallMs} ms wall); limit 1.10`,
+    );
+    console.table(cold.handlers.map((r) => ({ ...r, "≤ 1.10": r.ratio <= 1.1 ? "yes" : "NO" })));
+  }
+  if (wanted("rounds")) {
+    const rounds = await roundTrips();
+    results.roundTrips = rounds;
+    console.log(
+      `Storage round trips per operation (one request each); limit ${ROUND_LIMIT} rounds`,
+    );
+    console.table(
+      Object.fromEntries(
+        Object.entries(rounds).map(([name, r]) => [
+          name,
+          { ...r, [`≤ ${ROUND_LIMIT}`]: r.dynamoRounds <= ROUND_LIMIT ? "yes" : "NO" },
+        ]),
+      ),
+    );
+  }
+  if (wanted("http")) {
+    const { apiUrl, child } = await startStack();
+    try {
+      results.http = await httpBench(apiUrl);
+      console.table(results.http);
+    } finally {
+      child.kill("SIGTERM");
+    }
   }
   await mkdir(join(ROOT, ".bench"), { recursive: true });
   await writeFile(join(ROOT, ".bench", "results.json"), `${JSON.stringify(results, null, 2)}\n`);
