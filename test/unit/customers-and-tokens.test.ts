@@ -253,6 +253,40 @@ describe("token grants (core)", () => {
     ).toBe("invalid_otp");
   });
 
+  it("a login right after a successful one gets a new code: a consumed code leaves no cooldown", async () => {
+    const w = world();
+    w.tokens.secondFactor.codes.policy = { ...DEFAULT_CODE_POLICY, resendCooldownSeconds: 30 };
+    const code = await w.verifiedPhone("+33612345672");
+    await registerCustomer(w.customers, {
+      username: "ivy",
+      password: PASSWORD,
+      authMethod: "tfa_sms",
+      phoneNumber: "+33612345672",
+      phoneVerificationCode: code,
+      locale: "en",
+    });
+    const login = { username: "ivy", password: PASSWORD, locale: "en" } as const;
+    w.clock.advanceSeconds(31);
+    expect((await refusal(passwordGrant(w.tokens, login))).code).toBe("otp_required");
+    const first = w.lastCode();
+    expect((await passwordGrant(w.tokens, { ...login, otp: first })).token_type).toBe("bearer");
+    // A connector run started a few seconds later logs in again: a new code must arrive.
+    w.clock.advanceSeconds(3);
+    const sentBefore = w.events.published.length;
+    expect((await refusal(passwordGrant(w.tokens, login))).code).toBe("otp_required");
+    expect(w.events.published.length).toBe(sentBefore + 1);
+    expect(w.events.published.at(-1)?.type).toBe("user.tfa_code.created");
+    const second = w.lastCode();
+    expect((await passwordGrant(w.tokens, { ...login, otp: second })).token_type).toBe("bearer");
+    // While an unconsumed code is live, the cooldown still holds: nothing more is sent.
+    w.clock.advanceSeconds(3);
+    expect((await refusal(passwordGrant(w.tokens, login))).code).toBe("otp_required");
+    const live = w.events.published.length;
+    w.clock.advanceSeconds(3);
+    expect((await refusal(passwordGrant(w.tokens, login))).code).toBe("otp_required");
+    expect(w.events.published.length).toBe(live);
+  });
+
   it("refuses password attempts past the per-username limit before computing any hash", async () => {
     const w = world();
     await registerCustomer(w.customers, { username: "kim", password: PASSWORD, locale: "en" });
