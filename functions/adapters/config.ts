@@ -88,10 +88,15 @@ export function readCodePolicy(): CodePolicy {
 export function readPasswordPolicy(): PasswordPolicy {
   const d = DEFAULT_PASSWORD_POLICY;
   return {
+    maxAttemptsPerUsernameAndIp: intFromEnv(
+      "PASSWORD_MAX_ATTEMPTS_PER_USERNAME_AND_IP",
+      d.maxAttemptsPerUsernameAndIp,
+      [3, 10_000],
+    ),
     maxAttemptsPerUsername: intFromEnv(
       "PASSWORD_MAX_ATTEMPTS_PER_USERNAME",
       d.maxAttemptsPerUsername,
-      [3, 10_000],
+      [3, 100_000],
     ),
     maxAttemptsPerIp: intFromEnv("PASSWORD_MAX_ATTEMPTS_PER_IP", d.maxAttemptsPerIp, [3, 100_000]),
     windowSeconds: d.windowSeconds,

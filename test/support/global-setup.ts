@@ -28,6 +28,7 @@ export const LOCAL_TEST_ENV: Readonly<Record<string, string>> = {
   // The burst tests send hundreds of logins for one user from one address to reach the
   // second-factor lockout; the password limits are unit-tested on their own.
   PASSWORD_MAX_ATTEMPTS_PER_USERNAME: "10000",
+  PASSWORD_MAX_ATTEMPTS_PER_USERNAME_AND_IP: "10000",
   PASSWORD_MAX_ATTEMPTS_PER_IP: "100000",
 };
 

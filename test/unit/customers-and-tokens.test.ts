@@ -287,7 +287,31 @@ describe("token grants (core)", () => {
     expect(w.events.published.length).toBe(live);
   });
 
-  it("refuses password attempts past the per-username limit before computing any hash", async () => {
+  it("a NAT of 50 users logs in from one address: successes count against no one", async () => {
+    const w = world();
+    const nat = "203.0.113.50";
+    const people = Array.from({ length: 50 }, (_, i) => `office${i}`);
+    for (const username of people) {
+      await registerCustomer(w.customers, { username, password: PASSWORD, locale: "en" });
+    }
+    // Two password checks per login with a second factor: the otp_required round and the OTP.
+    for (let round = 0; round < 3; round++) {
+      for (const username of people) {
+        const login = { username, password: PASSWORD, locale: "en", sourceIp: nat } as const;
+        expect((await passwordGrant(w.tokens, login)).token_type).toBe("bearer");
+      }
+    }
+    // A mistyped password still counts, and is answered as one, not refused.
+    const typo = {
+      username: "office1",
+      password: "typo typo typo",
+      locale: "en",
+      sourceIp: nat,
+    } as const;
+    expect((await refusal(passwordGrant(w.tokens, typo))).code).toBe("invalid_grant");
+  });
+
+  it("a stranger cannot keep a known username refused: the owner logs in from elsewhere", async () => {
     const w = world();
     await registerCustomer(w.customers, { username: "kim", password: PASSWORD, locale: "en" });
     let hashes = 0;
@@ -296,31 +320,74 @@ describe("token grants (core)", () => {
       verify: async (h: string, p: string) => (hashes++, plainPasswords.verify(h, p)),
     };
     const deps = { ...w.tokens, passwords: counting };
-    for (let i = 0; i < DEFAULT_PASSWORD_POLICY.maxAttemptsPerUsername; i++) {
-      await refusal(
-        passwordGrant(deps, {
-          username: "kim",
-          password: `guess number ${i}`,
-          locale: "en",
-          sourceIp: `198.51.100.${i}`,
-        }),
-      );
+    const stranger = "198.51.100.66";
+    const perPair = DEFAULT_PASSWORD_POLICY.maxAttemptsPerUsernameAndIp;
+    for (let i = 0; i < perPair; i++) {
+      const guess = {
+        username: "kim",
+        password: `guess ${i} nope`,
+        locale: "en",
+        sourceIp: stranger,
+      } as const;
+      expect((await refusal(passwordGrant(deps, guess))).code).toBe("invalid_grant");
     }
+    // The stranger's next guess is refused before any hash is computed...
     const limited = await refusal(
       passwordGrant(deps, {
         username: "KIM",
         password: PASSWORD,
         locale: "en",
-        sourceIp: "203.0.113.9",
+        sourceIp: stranger,
       }),
     );
     expect(limited.code).toBe("too_many_requests");
     expect(limited.options.retryAfterSeconds).toBeGreaterThan(0);
-    expect(hashes).toBe(DEFAULT_PASSWORD_POLICY.maxAttemptsPerUsername);
+    expect(hashes).toBe(perPair);
+    // ...while the owner, from their own address, is not.
+    const owner = {
+      username: "kim",
+      password: PASSWORD,
+      locale: "en",
+      sourceIp: "192.0.2.10",
+    } as const;
+    expect((await passwordGrant(deps, owner)).token_type).toBe("bearer");
+  });
+
+  it("refuses password failures past the username-wide ceiling, from any address, before any hash", async () => {
+    const w = world();
+    await registerCustomer(w.customers, { username: "lea", password: PASSWORD, locale: "en" });
+    let hashes = 0;
+    const counting = {
+      ...plainPasswords,
+      verify: async (h: string, p: string) => (hashes++, plainPasswords.verify(h, p)),
+    };
+    const deps = { ...w.tokens, passwords: counting };
+    const ceiling = DEFAULT_PASSWORD_POLICY.maxAttemptsPerUsername;
+    expect(ceiling).toBeGreaterThanOrEqual(5 * DEFAULT_PASSWORD_POLICY.maxAttemptsPerUsernameAndIp);
+    for (let i = 0; i < ceiling; i++) {
+      const ip = `10.0.${i >> 8}.${i & 255}`;
+      await refusal(
+        passwordGrant(deps, { username: "lea", password: "nope nope", locale: "en", sourceIp: ip }),
+      );
+    }
+    const limited = await refusal(
+      passwordGrant(deps, {
+        username: "LEA",
+        password: PASSWORD,
+        locale: "en",
+        sourceIp: "192.0.2.9",
+      }),
+    );
+    expect(limited.code).toBe("too_many_requests");
+    expect(hashes).toBe(ceiling);
     w.clock.advanceSeconds(DEFAULT_PASSWORD_POLICY.windowSeconds);
-    expect(
-      (await passwordGrant(deps, { username: "kim", password: PASSWORD, locale: "en" })).token_type,
-    ).toBe("bearer");
+    const later = {
+      username: "lea",
+      password: PASSWORD,
+      locale: "en",
+      sourceIp: "192.0.2.9",
+    } as const;
+    expect((await passwordGrant(deps, later)).token_type).toBe("bearer");
   });
 
   it("refuses password attempts past the per-IP limit, whatever the usernames", async () => {
