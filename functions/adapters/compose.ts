@@ -24,6 +24,7 @@ import {
   readCodePolicy,
   readLockoutPolicy,
   readPasswordPolicy,
+  readRegistrationPolicy,
   resources,
   stringFromEnv,
 } from "./config.js";
@@ -106,6 +107,7 @@ export function composeCustomerDeps(secondFactor = composeSecondFactorDeps()): C
     passwords: argon2Hasher,
     secondFactor,
     settings: readAccountSettings(),
+    registrationPolicy: readRegistrationPolicy(),
   };
 }
 

@@ -10,8 +10,10 @@ import {
   DEFAULT_CODE_POLICY,
   DEFAULT_LOCKOUT_POLICY,
   DEFAULT_PASSWORD_POLICY,
+  DEFAULT_REGISTRATION_POLICY,
   type LockoutPolicy,
   type PasswordPolicy,
+  type RegistrationPolicy,
 } from "../core/policy.js";
 
 export class ConfigError extends Error {
@@ -99,6 +101,14 @@ export function readPasswordPolicy(): PasswordPolicy {
       [3, 100_000],
     ),
     maxAttemptsPerIp: intFromEnv("PASSWORD_MAX_ATTEMPTS_PER_IP", d.maxAttemptsPerIp, [3, 100_000]),
+    windowSeconds: d.windowSeconds,
+  };
+}
+
+export function readRegistrationPolicy(): RegistrationPolicy {
+  const d = DEFAULT_REGISTRATION_POLICY;
+  return {
+    maxPerIp: intFromEnv("REGISTRATION_MAX_PER_IP", d.maxPerIp, [1, 100_000]),
     windowSeconds: d.windowSeconds,
   };
 }

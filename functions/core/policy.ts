@@ -107,3 +107,14 @@ export const DEFAULT_PASSWORD_POLICY: PasswordPolicy = {
   maxAttemptsPerIp: 100,
   windowSeconds: 10 * 60,
 };
+
+export interface RegistrationPolicy {
+  /** Registrations per source IP per window, counted before any hash, taken usernames too. */
+  maxPerIp: number;
+  windowSeconds: number;
+}
+
+export const DEFAULT_REGISTRATION_POLICY: RegistrationPolicy = {
+  maxPerIp: 20, // an office's or a family's sign-ups in an hour; each costs an argon2id hash
+  windowSeconds: 60 * 60,
+};

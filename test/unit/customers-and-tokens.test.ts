@@ -10,6 +10,7 @@ import {
   DEFAULT_CODE_POLICY,
   DEFAULT_LOCKOUT_POLICY,
   DEFAULT_PASSWORD_POLICY,
+  DEFAULT_REGISTRATION_POLICY,
 } from "../../functions/core/policy.js";
 import type { SecondFactorDeps } from "../../functions/core/second-factor.js";
 import { passwordGrant, refreshGrant, type TokenDeps } from "../../functions/core/tokens.js";
@@ -28,6 +29,8 @@ import {
 import { refusal } from "../support/refusal.js";
 
 const PASSWORD = "long enough password";
+/** The address most registrations here come from; the registration limit has its own test. */
+const LAN = "192.0.2.1";
 
 function world(settings: AccountSettings = { defaultAuthMethod: "simple", requireTfa: false }) {
   const clock = new FakeClock();
@@ -67,7 +70,13 @@ function world(settings: AccountSettings = { defaultAuthMethod: "simple", requir
     hashKey: new Uint8Array(32).fill(7),
     secondFactor,
   };
-  const customers = { users, passwords: plainPasswords, secondFactor, settings };
+  const customers = {
+    users,
+    passwords: plainPasswords,
+    secondFactor,
+    settings,
+    registrationPolicy: { ...DEFAULT_REGISTRATION_POLICY, maxPerIp: 1000 },
+  };
   const lastCode = () => {
     const event = events.published.at(-1);
     if (!event?.sealedCode) throw new Error("no code sent");
@@ -85,6 +94,7 @@ describe("registration (core)", () => {
     const w = world({ defaultAuthMethod: "tfa_sms", requireTfa: true });
     const error = await refusal(
       registerCustomer(w.customers, {
+        sourceIp: LAN,
         username: "joe",
         password: PASSWORD,
         authMethod: "simple",
@@ -99,6 +109,7 @@ describe("registration (core)", () => {
     const w = world({ defaultAuthMethod: "tfa_sms", requireTfa: false });
     const code = await w.verifiedPhone("+33612345678");
     const user = await registerCustomer(w.customers, {
+      sourceIp: LAN,
       username: "ann",
       password: PASSWORD,
       phoneNumber: "+33612345678",
@@ -114,6 +125,7 @@ describe("registration (core)", () => {
       (
         await refusal(
           registerCustomer(w.customers, {
+            sourceIp: LAN,
             username: "bob",
             password: PASSWORD,
             authMethod: "tfa_sms",
@@ -124,6 +136,7 @@ describe("registration (core)", () => {
     ).toBe("phoneNumber");
     const code = await w.verifiedPhone("+33612345670");
     await registerCustomer(w.customers, {
+      sourceIp: LAN,
       username: "bob",
       password: PASSWORD,
       authMethod: "tfa_sms",
@@ -133,6 +146,7 @@ describe("registration (core)", () => {
     });
     const again = await refusal(
       registerCustomer(w.customers, {
+        sourceIp: LAN,
         username: "bob2",
         password: PASSWORD,
         authMethod: "tfa_sms",
@@ -155,6 +169,7 @@ describe("registration (core)", () => {
       for (let i = 0; i < 5; i++) {
         const error = await refusal(
           registerCustomer(w.customers, {
+            sourceIp: LAN,
             username: `guess${round}${i}`,
             password: PASSWORD,
             phoneNumber: phone,
@@ -169,6 +184,7 @@ describe("registration (core)", () => {
     const code = w.lastCode();
     const error = await refusal(
       registerCustomer(w.customers, {
+        sourceIp: LAN,
         username: "guessright",
         password: PASSWORD,
         phoneNumber: phone,
@@ -180,9 +196,64 @@ describe("registration (core)", () => {
     expect(error.options.field).toBe("phoneVerificationCode");
   });
 
+  it("150 registrations from one address: refused past the per-IP limit before any hash", async () => {
+    const w = world();
+    let hashes = 0;
+    const counting = {
+      ...plainPasswords,
+      hash: async (p: string) => {
+        hashes++;
+        return plainPasswords.hash(p);
+      },
+    };
+    const deps = {
+      ...w.customers,
+      passwords: counting,
+      registrationPolicy: DEFAULT_REGISTRATION_POLICY,
+    };
+    const ip = "198.51.100.150";
+    const limit = DEFAULT_REGISTRATION_POLICY.maxPerIp;
+    const outcomes: string[] = [];
+    for (let i = 0; i < 150; i++) {
+      const attempt = registerCustomer(deps, {
+        username: `bulk${i}`,
+        password: PASSWORD,
+        locale: "en",
+        sourceIp: ip,
+      });
+      outcomes.push(
+        await attempt.then(
+          () => "created",
+          (e: { code: string }) => e.code,
+        ),
+      );
+    }
+    expect(outcomes.filter((o) => o === "created")).toHaveLength(limit);
+    expect(outcomes.slice(limit)).toEqual(Array(150 - limit).fill("too_many_requests"));
+    expect(hashes).toBe(limit);
+    // An existing username is rate-limited like the rest: past the limit, not `username_taken`.
+    const taken = await refusal(
+      registerCustomer(deps, { username: "bulk0", password: PASSWORD, locale: "en", sourceIp: ip }),
+    );
+    expect(taken.code).toBe("too_many_requests");
+    expect(taken.options.retryAfterSeconds).toBeGreaterThan(0);
+    // Another address still registers, and still learns that a username is taken.
+    const elsewhere = { password: PASSWORD, locale: "en", sourceIp: "192.0.2.44" } as const;
+    expect((await registerCustomer(deps, { ...elsewhere, username: "newcomer" })).username).toBe(
+      "newcomer",
+    );
+    expect((await refusal(registerCustomer(deps, { ...elsewhere, username: "bulk0" }))).code).toBe(
+      "username_taken",
+    );
+    w.clock.advanceSeconds(DEFAULT_REGISTRATION_POLICY.windowSeconds);
+    const later = { username: "later", password: PASSWORD, locale: "en", sourceIp: ip } as const;
+    expect((await registerCustomer(deps, later)).username).toBe("later");
+  });
+
   it("stores a password hash, never the password", async () => {
     const w = world();
     const user = await registerCustomer(w.customers, {
+      sourceIp: LAN,
       username: "cat",
       password: PASSWORD,
       locale: "en",
@@ -196,14 +267,24 @@ describe("registration (core)", () => {
     expect(
       (
         await refusal(
-          registerCustomer(w.customers, { username: "dan", password: "short", locale: "en" }),
+          registerCustomer(w.customers, {
+            sourceIp: LAN,
+            username: "dan",
+            password: "short",
+            locale: "en",
+          }),
         )
       ).options.field,
     ).toBe("password");
     expect(
       (
         await refusal(
-          registerCustomer(w.customers, { username: "a b", password: PASSWORD, locale: "en" }),
+          registerCustomer(w.customers, {
+            sourceIp: LAN,
+            username: "a b",
+            password: PASSWORD,
+            locale: "en",
+          }),
         )
       ).options.field,
     ).toBe("username");
@@ -215,6 +296,7 @@ describe("token grants (core)", () => {
     const w = world();
     const code = await w.verifiedPhone("+33612345671");
     await registerCustomer(w.customers, {
+      sourceIp: LAN,
       username: "eve",
       password: PASSWORD,
       authMethod: "tfa_sms",
@@ -258,6 +340,7 @@ describe("token grants (core)", () => {
     w.tokens.secondFactor.codes.policy = { ...DEFAULT_CODE_POLICY, resendCooldownSeconds: 30 };
     const code = await w.verifiedPhone("+33612345672");
     await registerCustomer(w.customers, {
+      sourceIp: LAN,
       username: "ivy",
       password: PASSWORD,
       authMethod: "tfa_sms",
@@ -292,7 +375,12 @@ describe("token grants (core)", () => {
     const nat = "203.0.113.50";
     const people = Array.from({ length: 50 }, (_, i) => `office${i}`);
     for (const username of people) {
-      await registerCustomer(w.customers, { username, password: PASSWORD, locale: "en" });
+      await registerCustomer(w.customers, {
+        sourceIp: LAN,
+        username,
+        password: PASSWORD,
+        locale: "en",
+      });
     }
     // Two password checks per login with a second factor: the otp_required round and the OTP.
     for (let round = 0; round < 3; round++) {
@@ -313,7 +401,12 @@ describe("token grants (core)", () => {
 
   it("a stranger cannot keep a known username refused: the owner logs in from elsewhere", async () => {
     const w = world();
-    await registerCustomer(w.customers, { username: "kim", password: PASSWORD, locale: "en" });
+    await registerCustomer(w.customers, {
+      sourceIp: LAN,
+      username: "kim",
+      password: PASSWORD,
+      locale: "en",
+    });
     let hashes = 0;
     const counting = {
       ...plainPasswords,
@@ -355,7 +448,12 @@ describe("token grants (core)", () => {
 
   it("refuses password failures past the username-wide ceiling, from any address, before any hash", async () => {
     const w = world();
-    await registerCustomer(w.customers, { username: "lea", password: PASSWORD, locale: "en" });
+    await registerCustomer(w.customers, {
+      sourceIp: LAN,
+      username: "lea",
+      password: PASSWORD,
+      locale: "en",
+    });
     let hashes = 0;
     const counting = {
       ...plainPasswords,
@@ -425,7 +523,12 @@ describe("token grants (core)", () => {
 
   it("answers wrong passwords and unknown users with the same error", async () => {
     const w = world();
-    await registerCustomer(w.customers, { username: "fay", password: PASSWORD, locale: "en" });
+    await registerCustomer(w.customers, {
+      sourceIp: LAN,
+      username: "fay",
+      password: PASSWORD,
+      locale: "en",
+    });
     const wrong = await refusal(
       passwordGrant(w.tokens, { username: "fay", password: "nope nope nope", locale: "en" }),
     );
@@ -440,6 +543,7 @@ describe("token grants (core)", () => {
     const w = world();
     const code = await w.verifiedPhone("+33612345672");
     await registerCustomer(w.customers, {
+      sourceIp: LAN,
       username: "gus",
       password: PASSWORD,
       authMethod: "tfa_sms",
@@ -491,7 +595,12 @@ describe("token grants (core)", () => {
 
   it("rotates refresh tokens and revokes the family when a rotated one comes back", async () => {
     const w = world();
-    await registerCustomer(w.customers, { username: "hal", password: PASSWORD, locale: "en" });
+    await registerCustomer(w.customers, {
+      sourceIp: LAN,
+      username: "hal",
+      password: PASSWORD,
+      locale: "en",
+    });
     const first = await passwordGrant(w.tokens, {
       username: "hal",
       password: PASSWORD,
@@ -510,6 +619,7 @@ describe("changing the second factor (core)", () => {
     const w = world();
     const code = await w.verifiedPhone("+33612345673");
     const user = await registerCustomer(w.customers, {
+      sourceIp: LAN,
       username: "ivy",
       password: PASSWORD,
       authMethod: "tfa_sms",
@@ -551,6 +661,7 @@ describe("changing the second factor (core)", () => {
     const w = world();
     const code = await w.verifiedPhone("+33612345676");
     const user = await registerCustomer(w.customers, {
+      sourceIp: LAN,
       username: "lou",
       password: PASSWORD,
       authMethod: "tfa_sms",
@@ -595,6 +706,7 @@ describe("changing the second factor (core)", () => {
     const w = world({ defaultAuthMethod: "tfa_sms", requireTfa: true });
     const code = await w.verifiedPhone("+33612345674");
     const user = await registerCustomer(w.customers, {
+      sourceIp: LAN,
       username: "jay",
       password: PASSWORD,
       phoneNumber: "+33612345674",
