@@ -410,7 +410,10 @@ describe("token grants (core)", () => {
     let hashes = 0;
     const counting = {
       ...plainPasswords,
-      verify: async (h: string, p: string) => (hashes++, plainPasswords.verify(h, p)),
+      verify: async (h: string, p: string) => {
+        hashes++;
+        return plainPasswords.verify(h, p);
+      },
     };
     const deps = { ...w.tokens, passwords: counting };
     const stranger = "198.51.100.66";
@@ -457,7 +460,10 @@ describe("token grants (core)", () => {
     let hashes = 0;
     const counting = {
       ...plainPasswords,
-      verify: async (h: string, p: string) => (hashes++, plainPasswords.verify(h, p)),
+      verify: async (h: string, p: string) => {
+        hashes++;
+        return plainPasswords.verify(h, p);
+      },
     };
     const deps = { ...w.tokens, passwords: counting };
     const ceiling = DEFAULT_PASSWORD_POLICY.maxAttemptsPerUsername;
