@@ -1125,7 +1125,7 @@ export interface operations {
           };
         };
       };
-      /** @description Error: `too_many_attempts`. */
+      /** @description Error: `too_many_requests`, `too_many_attempts`. */
       429: {
         headers: {
           /** @description Seconds until the caller may try again. */
@@ -1135,7 +1135,7 @@ export interface operations {
         content: {
           "application/json": {
             /** @enum {unknown} */
-            error: "too_many_attempts";
+            error: "too_many_requests" | "too_many_attempts";
             error_description: string;
             /** @description The request field at fault. */
             field?: string;

@@ -25,6 +25,7 @@ import {
   readLockoutPolicy,
   readPasswordPolicy,
   readRefreshTokenLifetime,
+  readRegistrationPolicy,
   resources,
   stringFromEnv,
 } from "./config.js";
@@ -108,6 +109,7 @@ export function composeCustomerDeps(secondFactor = composeSecondFactorDeps()): C
     passwords: argon2Hasher,
     secondFactor,
     settings: readAccountSettings(),
+    registrationPolicy: readRegistrationPolicy(),
   };
 }
 

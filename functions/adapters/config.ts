@@ -11,10 +11,12 @@ import {
   DEFAULT_LOCKOUT_POLICY,
   DEFAULT_PASSWORD_POLICY,
   DEFAULT_REFRESH_TOKEN_LIFETIME,
+  DEFAULT_REGISTRATION_POLICY,
   type LockoutPolicy,
   type PasswordPolicy,
   REFRESH_TOKEN_IDLE_DAYS_BOUNDS,
   type RefreshTokenLifetime,
+  type RegistrationPolicy,
 } from "../core/policy.js";
 
 export class ConfigError extends Error {
@@ -91,10 +93,15 @@ export function readCodePolicy(): CodePolicy {
 export function readPasswordPolicy(): PasswordPolicy {
   const d = DEFAULT_PASSWORD_POLICY;
   return {
+    maxAttemptsPerUsernameAndIp: intFromEnv(
+      "PASSWORD_MAX_ATTEMPTS_PER_USERNAME_AND_IP",
+      d.maxAttemptsPerUsernameAndIp,
+      [3, 10_000],
+    ),
     maxAttemptsPerUsername: intFromEnv(
       "PASSWORD_MAX_ATTEMPTS_PER_USERNAME",
       d.maxAttemptsPerUsername,
-      [3, 10_000],
+      [3, 100_000],
     ),
     maxAttemptsPerIp: intFromEnv("PASSWORD_MAX_ATTEMPTS_PER_IP", d.maxAttemptsPerIp, [3, 100_000]),
     windowSeconds: d.windowSeconds,
@@ -111,6 +118,14 @@ export function readRefreshTokenLifetime(): RefreshTokenLifetime {
     REFRESH_TOKEN_IDLE_DAYS_BOUNDS,
   );
   return { absoluteSeconds: d.absoluteSeconds, idleSeconds: idleDays * day };
+}
+
+export function readRegistrationPolicy(): RegistrationPolicy {
+  const d = DEFAULT_REGISTRATION_POLICY;
+  return {
+    maxPerIp: intFromEnv("REGISTRATION_MAX_PER_IP", d.maxPerIp, [1, 100_000]),
+    windowSeconds: d.windowSeconds,
+  };
 }
 
 export function readLockoutPolicy(): LockoutPolicy {

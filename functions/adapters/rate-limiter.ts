@@ -71,6 +71,17 @@ export function dynamoRateLimiter(tableName: string): RateLimiter {
       // A concurrent request opened the window first: this hit counts against it.
       return this.hit({ key, limit, windowSeconds, cooldownSeconds, nowEpochSeconds: now });
     },
+
+    async refund({ key, windowSeconds, nowEpochSeconds: now }) {
+      // One conditional update: a window that is over, or holds no hits, is left as it is.
+      await updateIfConditionHolds({
+        TableName: tableName,
+        Key: rateKey(key),
+        UpdateExpression: "SET hits = hits - :one",
+        ConditionExpression: "windowStart > :windowFloor AND hits > :zero",
+        ExpressionAttributeValues: { ":one": 1, ":zero": 0, ":windowFloor": now - windowSeconds },
+      });
+    },
   };
 }
 

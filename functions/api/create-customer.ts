@@ -7,7 +7,7 @@ import { Registration } from "./schemas.js";
 
 const deps = composeCustomerDeps();
 
-export const handler = apiHandler({ body: Registration }, async ({ body, locale }) => {
-  const user = await registerCustomer(deps, { ...body, locale });
+export const handler = apiHandler({ body: Registration }, async ({ body, locale, sourceIp }) => {
+  const user = await registerCustomer(deps, { ...body, locale, sourceIp });
   return { status: 201, body: publicUser(user) };
 });

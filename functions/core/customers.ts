@@ -9,6 +9,7 @@ import { codeDestination } from "./contacts.js";
 import { keyedHash, randomId } from "./crypto.js";
 import { DomainError } from "./errors.js";
 import type { Locale } from "./events.js";
+import type { RegistrationPolicy } from "./policy.js";
 import { nowEpochSeconds } from "./ports.js";
 import { parseEmail, parsePhoneNumber } from "./recipients.js";
 import { type SecondFactorDeps, tellUser } from "./second-factor.js";
@@ -42,6 +43,7 @@ export interface CustomerDeps {
   passwords: PasswordHasher;
   secondFactor: SecondFactorDeps;
   settings: AccountSettings;
+  registrationPolicy: RegistrationPolicy;
 }
 
 const PASSWORD_MIN_LENGTH = 8; // NIST SP 800-63B §5.1.1.1
@@ -56,6 +58,8 @@ export interface RegistrationInput {
   email?: string;
   emailVerificationCode?: string;
   locale: Locale;
+  /** API Gateway's source IP (never X-Forwarded-For): registrations are limited per source. */
+  sourceIp: string;
 }
 
 interface ProvenContact {
@@ -155,6 +159,26 @@ function loginCodeFrom(deps: CustomerDeps, userId: string, proven: ProvenContact
   };
 }
 
+/**
+ * Counts a registration against its source IP before any code is checked or any password
+ * hashed: each one costs an argon2id hash, whether it is created or answers `username_taken`.
+ */
+async function limitRegistrations(deps: CustomerDeps, sourceIp: string) {
+  const { limiter, clock } = deps.secondFactor.codes;
+  const { maxPerIp, windowSeconds } = deps.registrationPolicy;
+  const hit = await limiter.hit({
+    key: `register-ip#${sourceIp}`,
+    limit: maxPerIp,
+    windowSeconds,
+    nowEpochSeconds: nowEpochSeconds(clock),
+  });
+  if (!hit.ok) {
+    throw new DomainError("too_many_requests", "Too many registrations; try again later.", {
+      retryAfterSeconds: Math.max(1, hit.retryAfterSeconds),
+    });
+  }
+}
+
 export async function registerCustomer(
   deps: CustomerDeps,
   input: RegistrationInput,
@@ -171,6 +195,7 @@ export async function registerCustomer(
     );
   }
   requireContactFor(method, input.phoneNumber, input.email);
+  await limitRegistrations(deps, input.sourceIp);
 
   const phone = input.phoneNumber
     ? await proveContact(deps, "phone", input.phoneNumber, input.phoneVerificationCode)

@@ -85,15 +85,25 @@ export const DEFAULT_LOCKOUT_POLICY: LockoutPolicy = {
 };
 
 export interface PasswordPolicy {
-  /** Password attempts per username per window, whoever sends them (spraying many IPs). */
+  /**
+   * Password failures per username and source IP per window: a stranger's guesses lock the
+   * username out for that source only.
+   */
+  maxAttemptsPerUsernameAndIp: number;
+  /**
+   * Password failures per username per window, whoever sends them (spraying from many IPs): a
+   * ceiling well above the per-source limit, so that locking a user out takes many sources.
+   */
   maxAttemptsPerUsername: number;
-  /** Password attempts per source IP per window, whatever usernames (credential stuffing). */
+  /** Password failures per source IP per window, whatever usernames (credential stuffing). */
   maxAttemptsPerIp: number;
   windowSeconds: number;
 }
 
+/** Only failures count: a correct password is counted against no one (a NAT's many users). */
 export const DEFAULT_PASSWORD_POLICY: PasswordPolicy = {
-  maxAttemptsPerUsername: 20, // OWASP ASVS 5.0 V6.3.1: a few dozen attempts per hour at most
+  maxAttemptsPerUsernameAndIp: 20, // OWASP ASVS 5.0 V6.3.1: a few dozen attempts per hour at most
+  maxAttemptsPerUsername: 200,
   maxAttemptsPerIp: 100,
   windowSeconds: 10 * 60,
 };
@@ -116,3 +126,14 @@ export const DEFAULT_REFRESH_TOKEN_LIFETIME: RefreshTokenLifetime = {
 
 /** REFRESH_TOKEN_IDLE_DAYS: at least a day, at most the absolute lifetime. */
 export const REFRESH_TOKEN_IDLE_DAYS_BOUNDS = [1, 30] as const;
+
+export interface RegistrationPolicy {
+  /** Registrations per source IP per window, counted before any hash, taken usernames too. */
+  maxPerIp: number;
+  windowSeconds: number;
+}
+
+export const DEFAULT_REGISTRATION_POLICY: RegistrationPolicy = {
+  maxPerIp: 20, // an office's or a family's sign-ups in an hour; each costs an argon2id hash
+  windowSeconds: 60 * 60,
+};

@@ -20,6 +20,7 @@ import type { User } from "./users.js";
 import {
   type CodeDeps,
   type CodePurpose,
+  endResendCooldown,
   isWellFormedCode,
   verifyCode,
 } from "./verification-codes.js";
@@ -81,6 +82,7 @@ export async function attemptSecondFactor(
         checked.consumption.challengeId,
         nowEpochSeconds(deps.clock),
       );
+      if (consumed) await endResendCooldown(deps.codes, input.purpose, input.subject);
       outcome = consumed ? { ok: true } : { ok: false, reason: "missing" };
     } else {
       outcome = {

@@ -131,9 +131,12 @@ export interface PasswordCheckDeps {
 }
 
 /**
- * Username and password, checked alike whether or not the user exists. Every attempt counts
- * against its source IP and its username before any hash is computed, so online guessing and
- * credential stuffing are bounded, and neither costs an argon2id hash past the limit.
+ * Username and password, checked alike whether or not the user exists. Each attempt reserves
+ * a slot against its source IP, its username from that source, and its username from anywhere
+ * before any hash is computed, so online guessing and credential stuffing are bounded and cost
+ * no argon2id hash past the limit. Only failures keep their slots: a correct password gives
+ * them back, so a NAT's many users are not refused, and a stranger's guesses lock a username
+ * out for the stranger's source only, up to a much higher username-wide ceiling.
  */
 export async function authenticatePassword(
   deps: PasswordCheckDeps,
@@ -144,25 +147,32 @@ export async function authenticatePassword(
   const normalized = normalizeUsername(username);
   const { passwordPolicy: policy } = deps;
   const now = nowEpochSeconds(deps.clock);
-  const keys: [string, number][] = [[`password-user#${normalized}`, policy.maxAttemptsPerUsername]];
-  if (sourceIp !== undefined) keys.unshift([`password-ip#${sourceIp}`, policy.maxAttemptsPerIp]);
-  for (const [key, limit] of keys) {
-    const hit = await deps.limiter.hit({
-      key,
-      limit,
-      windowSeconds: policy.windowSeconds,
-      nowEpochSeconds: now,
-    });
+  const source = sourceIp ?? "unknown";
+  const limits: [string, number][] = [
+    [`password-ip#${source}`, policy.maxAttemptsPerIp],
+    [`password-user-ip#${normalized}#${source}`, policy.maxAttemptsPerUsernameAndIp],
+    [`password-user#${normalized}`, policy.maxAttemptsPerUsername],
+  ];
+  const window = { windowSeconds: policy.windowSeconds, nowEpochSeconds: now };
+  const reserved: string[] = [];
+  const giveBack = () =>
+    Promise.all(reserved.map((key) => deps.limiter.refund({ key, ...window })));
+  for (const [key, limit] of limits) {
+    const hit = await deps.limiter.hit({ key, limit, ...window });
     if (!hit.ok) {
+      // A refused attempt is no failure: it computed no hash and counts against nothing.
+      await giveBack();
       throw new DomainError("too_many_requests", "Too many login attempts; try again later.", {
         retryAfterSeconds: Math.max(1, hit.retryAfterSeconds),
       });
     }
+    reserved.push(key);
   }
   const user = await deps.users.findByUsername(normalized);
   const hash = user?.passwordHash ?? (await deps.passwords.dummyHash());
   const matches = await deps.passwords.verify(hash, password);
   if (!user || !matches) throw INVALID_GRANT();
+  await giveBack();
   return user;
 }
 

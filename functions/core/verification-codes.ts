@@ -66,6 +66,11 @@ export interface RateLimiter {
     cooldownSeconds?: number;
     nowEpochSeconds: number;
   }): Promise<LimitOutcome>;
+  /**
+   * Takes back one hit of `key` counted in the current window (none if the window is over or
+   * holds no hits): what a hit reserved a slot for turned out not to count.
+   */
+  refund(input: { key: string; windowSeconds: number; nowEpochSeconds: number }): Promise<void>;
 }
 
 export interface CodeDeps {
@@ -136,6 +141,27 @@ export function hitSmsBudget(
   });
 }
 
+function resendKey(purpose: CodePurpose, subject: string) {
+  return `resend#${purpose}#${subject}`;
+}
+
+/**
+ * Ends the resend cooldown of (purpose, subject) once its code is consumed: the cooldown stands
+ * for "the code sent moments ago is still valid", which a used code no longer is, so the next
+ * request gets a new code at once.
+ */
+export function endResendCooldown(
+  deps: Pick<CodeDeps, "clock" | "limiter" | "policy">,
+  purpose: CodePurpose,
+  subject: string,
+): Promise<void> {
+  return deps.limiter.refund({
+    key: resendKey(purpose, subject),
+    windowSeconds: deps.policy.resendCooldownSeconds,
+    nowEpochSeconds: nowEpochSeconds(deps.clock),
+  });
+}
+
 export function isWellFormedCode(code: unknown, digits: number): code is string {
   return typeof code === "string" && code.length === digits && /^[0-9]+$/.test(code);
 }
@@ -158,9 +184,10 @@ export async function issueCode(deps: CodeDeps, input: IssueCodeInput): Promise<
       return { sent: false, reason: "limit", retryAfterSeconds: byIp.retryAfterSeconds };
   }
   // The cooldown is per code (purpose and subject): a login code may follow the phone's
-  // verification code at once, but the same code is not re-sent within the cooldown.
+  // verification code at once, but the same code is not re-sent within the cooldown. It lasts
+  // while that code is unconsumed: `endResendCooldown` ends it when the code is used.
   const resend = await deps.limiter.hit({
-    key: `resend#${input.purpose}#${input.subject}`,
+    key: resendKey(input.purpose, input.subject),
     limit: 1,
     windowSeconds: policy.resendCooldownSeconds,
     nowEpochSeconds: now,

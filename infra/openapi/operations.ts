@@ -246,7 +246,7 @@ export const OPERATIONS: Record<string, OperationDeclaration> = {
       },
     },
     success: { status: 201, description: "The new user.", body: schema("User") },
-    errors: ["username_taken", ...CONTACTS],
+    errors: ["username_taken", "too_many_requests", ...CONTACTS],
   },
   "GET /v1/user": {
     operationId: "getUser",

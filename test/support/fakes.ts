@@ -153,6 +153,10 @@ export class MemoryRateLimiter implements RateLimiter {
     if (cooldownSeconds > 0) w.last = now;
     return { ok: true };
   }
+  async refund(input: Parameters<RateLimiter["refund"]>[0]): Promise<void> {
+    const w = this.windows.get(input.key);
+    if (w && w.start > input.nowEpochSeconds - input.windowSeconds && w.hits > 0) w.hits -= 1;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

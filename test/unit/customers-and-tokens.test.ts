@@ -14,6 +14,7 @@ import {
   DEFAULT_LOCKOUT_POLICY,
   DEFAULT_PASSWORD_POLICY,
   DEFAULT_REFRESH_TOKEN_LIFETIME,
+  DEFAULT_REGISTRATION_POLICY,
 } from "../../functions/core/policy.js";
 import type { SecondFactorDeps } from "../../functions/core/second-factor.js";
 import { passwordGrant, refreshGrant, type TokenDeps } from "../../functions/core/tokens.js";
@@ -32,6 +33,8 @@ import {
 import { refusal } from "../support/refusal.js";
 
 const PASSWORD = "long enough password";
+/** The address most registrations here come from; the registration limit has its own test. */
+const LAN = "192.0.2.1";
 
 function world(settings: AccountSettings = { defaultAuthMethod: "simple", requireTfa: false }) {
   const clock = new FakeClock();
@@ -72,7 +75,13 @@ function world(settings: AccountSettings = { defaultAuthMethod: "simple", requir
     refreshTokenLifetime: DEFAULT_REFRESH_TOKEN_LIFETIME,
     secondFactor,
   };
-  const customers = { users, passwords: plainPasswords, secondFactor, settings };
+  const customers = {
+    users,
+    passwords: plainPasswords,
+    secondFactor,
+    settings,
+    registrationPolicy: { ...DEFAULT_REGISTRATION_POLICY, maxPerIp: 1000 },
+  };
   const lastCode = () => {
     const event = events.published.at(-1);
     if (!event?.sealedCode) throw new Error("no code sent");
@@ -104,6 +113,7 @@ describe("registration (core)", () => {
     const w = world({ defaultAuthMethod: "tfa_sms", requireTfa: true });
     const error = await refusal(
       registerCustomer(w.customers, {
+        sourceIp: LAN,
         username: "joe",
         password: PASSWORD,
         authMethod: "simple",
@@ -118,6 +128,7 @@ describe("registration (core)", () => {
     const w = world({ defaultAuthMethod: "tfa_sms", requireTfa: false });
     const code = await w.verifiedPhone("+33612345678");
     const user = await registerCustomer(w.customers, {
+      sourceIp: LAN,
       username: "ann",
       password: PASSWORD,
       phoneNumber: "+33612345678",
@@ -133,6 +144,7 @@ describe("registration (core)", () => {
       (
         await refusal(
           registerCustomer(w.customers, {
+            sourceIp: LAN,
             username: "bob",
             password: PASSWORD,
             authMethod: "tfa_sms",
@@ -143,6 +155,7 @@ describe("registration (core)", () => {
     ).toBe("phoneNumber");
     const code = await w.verifiedPhone("+33612345670");
     await registerCustomer(w.customers, {
+      sourceIp: LAN,
       username: "bob",
       password: PASSWORD,
       authMethod: "tfa_sms",
@@ -152,6 +165,7 @@ describe("registration (core)", () => {
     });
     const again = await refusal(
       registerCustomer(w.customers, {
+        sourceIp: LAN,
         username: "bob2",
         password: PASSWORD,
         authMethod: "tfa_sms",
@@ -174,6 +188,7 @@ describe("registration (core)", () => {
       for (let i = 0; i < 5; i++) {
         const error = await refusal(
           registerCustomer(w.customers, {
+            sourceIp: LAN,
             username: `guess${round}${i}`,
             password: PASSWORD,
             phoneNumber: phone,
@@ -188,6 +203,7 @@ describe("registration (core)", () => {
     const code = w.lastCode();
     const error = await refusal(
       registerCustomer(w.customers, {
+        sourceIp: LAN,
         username: "guessright",
         password: PASSWORD,
         phoneNumber: phone,
@@ -199,9 +215,64 @@ describe("registration (core)", () => {
     expect(error.options.field).toBe("phoneVerificationCode");
   });
 
+  it("150 registrations from one address: refused past the per-IP limit before any hash", async () => {
+    const w = world();
+    let hashes = 0;
+    const counting = {
+      ...plainPasswords,
+      hash: async (p: string) => {
+        hashes++;
+        return plainPasswords.hash(p);
+      },
+    };
+    const deps = {
+      ...w.customers,
+      passwords: counting,
+      registrationPolicy: DEFAULT_REGISTRATION_POLICY,
+    };
+    const ip = "198.51.100.150";
+    const limit = DEFAULT_REGISTRATION_POLICY.maxPerIp;
+    const outcomes: string[] = [];
+    for (let i = 0; i < 150; i++) {
+      const attempt = registerCustomer(deps, {
+        username: `bulk${i}`,
+        password: PASSWORD,
+        locale: "en",
+        sourceIp: ip,
+      });
+      outcomes.push(
+        await attempt.then(
+          () => "created",
+          (e: { code: string }) => e.code,
+        ),
+      );
+    }
+    expect(outcomes.filter((o) => o === "created")).toHaveLength(limit);
+    expect(outcomes.slice(limit)).toEqual(Array(150 - limit).fill("too_many_requests"));
+    expect(hashes).toBe(limit);
+    // An existing username is rate-limited like the rest: past the limit, not `username_taken`.
+    const taken = await refusal(
+      registerCustomer(deps, { username: "bulk0", password: PASSWORD, locale: "en", sourceIp: ip }),
+    );
+    expect(taken.code).toBe("too_many_requests");
+    expect(taken.options.retryAfterSeconds).toBeGreaterThan(0);
+    // Another address still registers, and still learns that a username is taken.
+    const elsewhere = { password: PASSWORD, locale: "en", sourceIp: "192.0.2.44" } as const;
+    expect((await registerCustomer(deps, { ...elsewhere, username: "newcomer" })).username).toBe(
+      "newcomer",
+    );
+    expect((await refusal(registerCustomer(deps, { ...elsewhere, username: "bulk0" }))).code).toBe(
+      "username_taken",
+    );
+    w.clock.advanceSeconds(DEFAULT_REGISTRATION_POLICY.windowSeconds);
+    const later = { username: "later", password: PASSWORD, locale: "en", sourceIp: ip } as const;
+    expect((await registerCustomer(deps, later)).username).toBe("later");
+  });
+
   it("stores a password hash, never the password", async () => {
     const w = world();
     const user = await registerCustomer(w.customers, {
+      sourceIp: LAN,
       username: "cat",
       password: PASSWORD,
       locale: "en",
@@ -215,14 +286,24 @@ describe("registration (core)", () => {
     expect(
       (
         await refusal(
-          registerCustomer(w.customers, { username: "dan", password: "short", locale: "en" }),
+          registerCustomer(w.customers, {
+            sourceIp: LAN,
+            username: "dan",
+            password: "short",
+            locale: "en",
+          }),
         )
       ).options.field,
     ).toBe("password");
     expect(
       (
         await refusal(
-          registerCustomer(w.customers, { username: "a b", password: PASSWORD, locale: "en" }),
+          registerCustomer(w.customers, {
+            sourceIp: LAN,
+            username: "a b",
+            password: PASSWORD,
+            locale: "en",
+          }),
         )
       ).options.field,
     ).toBe("username");
@@ -234,6 +315,7 @@ describe("token grants (core)", () => {
     const w = world();
     const code = await w.verifiedPhone("+33612345671");
     await registerCustomer(w.customers, {
+      sourceIp: LAN,
       username: "eve",
       password: PASSWORD,
       authMethod: "tfa_sms",
@@ -272,40 +354,163 @@ describe("token grants (core)", () => {
     ).toBe("invalid_otp");
   });
 
-  it("refuses password attempts past the per-username limit before computing any hash", async () => {
+  it("a login right after a successful one gets a new code: a consumed code leaves no cooldown", async () => {
     const w = world();
-    await registerCustomer(w.customers, { username: "kim", password: PASSWORD, locale: "en" });
+    w.tokens.secondFactor.codes.policy = { ...DEFAULT_CODE_POLICY, resendCooldownSeconds: 30 };
+    const code = await w.verifiedPhone("+33612345672");
+    await registerCustomer(w.customers, {
+      sourceIp: LAN,
+      username: "ivy",
+      password: PASSWORD,
+      authMethod: "tfa_sms",
+      phoneNumber: "+33612345672",
+      phoneVerificationCode: code,
+      locale: "en",
+    });
+    const login = { username: "ivy", password: PASSWORD, locale: "en" } as const;
+    w.clock.advanceSeconds(31);
+    expect((await refusal(passwordGrant(w.tokens, login))).code).toBe("otp_required");
+    const first = w.lastCode();
+    expect((await passwordGrant(w.tokens, { ...login, otp: first })).token_type).toBe("bearer");
+    // A connector run started a few seconds later logs in again: a new code must arrive.
+    w.clock.advanceSeconds(3);
+    const sentBefore = w.events.published.length;
+    expect((await refusal(passwordGrant(w.tokens, login))).code).toBe("otp_required");
+    expect(w.events.published.length).toBe(sentBefore + 1);
+    expect(w.events.published.at(-1)?.type).toBe("user.tfa_code.created");
+    const second = w.lastCode();
+    expect((await passwordGrant(w.tokens, { ...login, otp: second })).token_type).toBe("bearer");
+    // While an unconsumed code is live, the cooldown still holds: nothing more is sent.
+    w.clock.advanceSeconds(3);
+    expect((await refusal(passwordGrant(w.tokens, login))).code).toBe("otp_required");
+    const live = w.events.published.length;
+    w.clock.advanceSeconds(3);
+    expect((await refusal(passwordGrant(w.tokens, login))).code).toBe("otp_required");
+    expect(w.events.published.length).toBe(live);
+  });
+
+  it("a NAT of 50 users logs in from one address: successes count against no one", async () => {
+    const w = world();
+    const nat = "203.0.113.50";
+    const people = Array.from({ length: 50 }, (_, i) => `office${i}`);
+    for (const username of people) {
+      await registerCustomer(w.customers, {
+        sourceIp: LAN,
+        username,
+        password: PASSWORD,
+        locale: "en",
+      });
+    }
+    // Two password checks per login with a second factor: the otp_required round and the OTP.
+    for (let round = 0; round < 3; round++) {
+      for (const username of people) {
+        const login = { username, password: PASSWORD, locale: "en", sourceIp: nat } as const;
+        expect((await passwordGrant(w.tokens, login)).token_type).toBe("bearer");
+      }
+    }
+    // A mistyped password still counts, and is answered as one, not refused.
+    const typo = {
+      username: "office1",
+      password: "typo typo typo",
+      locale: "en",
+      sourceIp: nat,
+    } as const;
+    expect((await refusal(passwordGrant(w.tokens, typo))).code).toBe("invalid_grant");
+  });
+
+  it("a stranger cannot keep a known username refused: the owner logs in from elsewhere", async () => {
+    const w = world();
+    await registerCustomer(w.customers, {
+      sourceIp: LAN,
+      username: "kim",
+      password: PASSWORD,
+      locale: "en",
+    });
     let hashes = 0;
     const counting = {
       ...plainPasswords,
-      verify: async (h: string, p: string) => (hashes++, plainPasswords.verify(h, p)),
+      verify: async (h: string, p: string) => {
+        hashes++;
+        return plainPasswords.verify(h, p);
+      },
     };
     const deps = { ...w.tokens, passwords: counting };
-    for (let i = 0; i < DEFAULT_PASSWORD_POLICY.maxAttemptsPerUsername; i++) {
-      await refusal(
-        passwordGrant(deps, {
-          username: "kim",
-          password: `guess number ${i}`,
-          locale: "en",
-          sourceIp: `198.51.100.${i}`,
-        }),
-      );
+    const stranger = "198.51.100.66";
+    const perPair = DEFAULT_PASSWORD_POLICY.maxAttemptsPerUsernameAndIp;
+    for (let i = 0; i < perPair; i++) {
+      const guess = {
+        username: "kim",
+        password: `guess ${i} nope`,
+        locale: "en",
+        sourceIp: stranger,
+      } as const;
+      expect((await refusal(passwordGrant(deps, guess))).code).toBe("invalid_grant");
     }
+    // The stranger's next guess is refused before any hash is computed...
     const limited = await refusal(
       passwordGrant(deps, {
         username: "KIM",
         password: PASSWORD,
         locale: "en",
-        sourceIp: "203.0.113.9",
+        sourceIp: stranger,
       }),
     );
     expect(limited.code).toBe("too_many_requests");
     expect(limited.options.retryAfterSeconds).toBeGreaterThan(0);
-    expect(hashes).toBe(DEFAULT_PASSWORD_POLICY.maxAttemptsPerUsername);
+    expect(hashes).toBe(perPair);
+    // ...while the owner, from their own address, is not.
+    const owner = {
+      username: "kim",
+      password: PASSWORD,
+      locale: "en",
+      sourceIp: "192.0.2.10",
+    } as const;
+    expect((await passwordGrant(deps, owner)).token_type).toBe("bearer");
+  });
+
+  it("refuses password failures past the username-wide ceiling, from any address, before any hash", async () => {
+    const w = world();
+    await registerCustomer(w.customers, {
+      sourceIp: LAN,
+      username: "lea",
+      password: PASSWORD,
+      locale: "en",
+    });
+    let hashes = 0;
+    const counting = {
+      ...plainPasswords,
+      verify: async (h: string, p: string) => {
+        hashes++;
+        return plainPasswords.verify(h, p);
+      },
+    };
+    const deps = { ...w.tokens, passwords: counting };
+    const ceiling = DEFAULT_PASSWORD_POLICY.maxAttemptsPerUsername;
+    expect(ceiling).toBeGreaterThanOrEqual(5 * DEFAULT_PASSWORD_POLICY.maxAttemptsPerUsernameAndIp);
+    for (let i = 0; i < ceiling; i++) {
+      const ip = `10.0.${i >> 8}.${i & 255}`;
+      await refusal(
+        passwordGrant(deps, { username: "lea", password: "nope nope", locale: "en", sourceIp: ip }),
+      );
+    }
+    const limited = await refusal(
+      passwordGrant(deps, {
+        username: "LEA",
+        password: PASSWORD,
+        locale: "en",
+        sourceIp: "192.0.2.9",
+      }),
+    );
+    expect(limited.code).toBe("too_many_requests");
+    expect(hashes).toBe(ceiling);
     w.clock.advanceSeconds(DEFAULT_PASSWORD_POLICY.windowSeconds);
-    expect(
-      (await passwordGrant(deps, { username: "kim", password: PASSWORD, locale: "en" })).token_type,
-    ).toBe("bearer");
+    const later = {
+      username: "lea",
+      password: PASSWORD,
+      locale: "en",
+      sourceIp: "192.0.2.9",
+    } as const;
+    expect((await passwordGrant(deps, later)).token_type).toBe("bearer");
   });
 
   it("refuses password attempts past the per-IP limit, whatever the usernames", async () => {
@@ -343,7 +548,12 @@ describe("token grants (core)", () => {
 
   it("answers wrong passwords and unknown users with the same error", async () => {
     const w = world();
-    await registerCustomer(w.customers, { username: "fay", password: PASSWORD, locale: "en" });
+    await registerCustomer(w.customers, {
+      sourceIp: LAN,
+      username: "fay",
+      password: PASSWORD,
+      locale: "en",
+    });
     const wrong = await refusal(
       passwordGrant(w.tokens, { username: "fay", password: "nope nope nope", locale: "en" }),
     );
@@ -358,6 +568,7 @@ describe("token grants (core)", () => {
     const w = world();
     const code = await w.verifiedPhone("+33612345672");
     await registerCustomer(w.customers, {
+      sourceIp: LAN,
       username: "gus",
       password: PASSWORD,
       authMethod: "tfa_sms",
@@ -409,7 +620,12 @@ describe("token grants (core)", () => {
 
   it("rotates refresh tokens and revokes the family when a rotated one comes back", async () => {
     const w = world();
-    await registerCustomer(w.customers, { username: "hal", password: PASSWORD, locale: "en" });
+    await registerCustomer(w.customers, {
+      sourceIp: LAN,
+      username: "hal",
+      password: PASSWORD,
+      locale: "en",
+    });
     const first = await passwordGrant(w.tokens, {
       username: "hal",
       password: PASSWORD,
@@ -424,7 +640,12 @@ describe("token grants (core)", () => {
 
   it("refuses a refresh token left unused past the idle timeout", async () => {
     const w = world();
-    await registerCustomer(w.customers, { username: "ida", password: PASSWORD, locale: "en" });
+    await registerCustomer(w.customers, {
+      username: "ida",
+      password: PASSWORD,
+      locale: "en",
+      sourceIp: LAN,
+    });
     const login = await passwordGrant(w.tokens, {
       username: "ida",
       password: PASSWORD,
@@ -441,7 +662,12 @@ describe("token grants (core)", () => {
 
   it("ends a session at its absolute lifetime from login, however often it is refreshed", async () => {
     const w = world();
-    await registerCustomer(w.customers, { username: "abe", password: PASSWORD, locale: "en" });
+    await registerCustomer(w.customers, {
+      username: "abe",
+      password: PASSWORD,
+      locale: "en",
+      sourceIp: LAN,
+    });
     let token = (
       await passwordGrant(w.tokens, { username: "abe", password: PASSWORD, locale: "en" })
     ).refresh_token;
@@ -463,6 +689,7 @@ describe("changing the second factor (core)", () => {
     const w = world();
     const code = await w.verifiedPhone("+33612345673");
     const user = await registerCustomer(w.customers, {
+      sourceIp: LAN,
       username: "ivy",
       password: PASSWORD,
       authMethod: "tfa_sms",
@@ -504,6 +731,7 @@ describe("changing the second factor (core)", () => {
     const w = world();
     const code = await w.verifiedPhone("+33612345676");
     const user = await registerCustomer(w.customers, {
+      sourceIp: LAN,
       username: "lou",
       password: PASSWORD,
       authMethod: "tfa_sms",
@@ -548,6 +776,7 @@ describe("changing the second factor (core)", () => {
     const w = world({ defaultAuthMethod: "tfa_sms", requireTfa: true });
     const code = await w.verifiedPhone("+33612345674");
     const user = await registerCustomer(w.customers, {
+      sourceIp: LAN,
       username: "jay",
       password: PASSWORD,
       phoneNumber: "+33612345674",
@@ -573,6 +802,7 @@ describe("changing a contact that receives security notices (core)", () => {
       phoneVerificationCode: phoneCode,
       ...(email ? { email, emailVerificationCode: emailCode } : {}),
       locale: "en",
+      sourceIp: LAN,
     });
     w.clock.advanceSeconds(2);
     return user;
@@ -655,6 +885,7 @@ describe("changing a contact that receives security notices (core)", () => {
       email: "first@example.com",
       emailVerificationCode: code,
       locale: "en",
+      sourceIp: LAN,
     });
     w.clock.advanceSeconds(2);
     const next = await w.verifiedEmail("second@example.com");

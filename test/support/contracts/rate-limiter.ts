@@ -72,6 +72,32 @@ export function rateLimiterContract(name: string, makeLimiter: () => RateLimiter
       expect([...outcomes, ...sequential].filter((o) => !o.ok)).toEqual([]);
     });
 
+    it("gives a refunded hit back to the window, and refunds nothing from a window that is over", async () => {
+      const limiter = makeLimiter();
+      const key = freshId("test#");
+      const now = testNow();
+      const hit = (at: number) =>
+        limiter.hit({ key, limit: 2, windowSeconds: 60, nowEpochSeconds: at });
+      expect(await hit(now)).toEqual({ ok: true });
+      expect(await hit(now + 1)).toEqual({ ok: true });
+      await limiter.refund({ key, windowSeconds: 60, nowEpochSeconds: now + 2 });
+      expect(await hit(now + 3)).toEqual({ ok: true });
+      expect(await hit(now + 4)).toEqual({ ok: false, reason: "limit", retryAfterSeconds: 56 });
+      // Refunds never make room beyond the limit, nor reach into the next window.
+      for (let i = 0; i < 3; i++) {
+        await limiter.refund({ key, windowSeconds: 60, nowEpochSeconds: now + 5 });
+      }
+      expect(await hit(now + 6)).toEqual({ ok: true });
+      expect(await hit(now + 7)).toEqual({ ok: true });
+      expect(await hit(now + 8)).toEqual({ ok: false, reason: "limit", retryAfterSeconds: 52 });
+      await limiter.refund({ key, windowSeconds: 60, nowEpochSeconds: now + 60 });
+      expect(await hit(now + 60)).toEqual({ ok: true });
+      expect(await hit(now + 61)).toEqual({ ok: true });
+      expect(await hit(now + 62)).toEqual({ ok: false, reason: "limit", retryAfterSeconds: 58 });
+      // A key never hit has nothing to refund.
+      await limiter.refund({ key: freshId("test#"), windowSeconds: 60, nowEpochSeconds: now });
+    });
+
     it("lets no more than the limit through a concurrent burst", async () => {
       const limiter = makeLimiter();
       const key = freshId("test#");
