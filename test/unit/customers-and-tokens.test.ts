@@ -36,6 +36,25 @@ const PASSWORD = "long enough password";
 /** The address most registrations here come from; the registration limit has its own test. */
 const LAN = "192.0.2.1";
 
+/** The plain test hasher, counting every hash and every check it makes. */
+function countingPasswords() {
+  let hashes = 0;
+  return {
+    passwords: {
+      ...plainPasswords,
+      hash: async (password: string) => {
+        hashes++;
+        return plainPasswords.hash(password);
+      },
+      verify: async (hash: string, password: string) => {
+        hashes++;
+        return plainPasswords.verify(hash, password);
+      },
+    },
+    hashes: () => hashes,
+  };
+}
+
 function world(settings: AccountSettings = { defaultAuthMethod: "simple", requireTfa: false }) {
   const clock = new FakeClock();
   const random = new SeededRandom(11);
@@ -217,17 +236,10 @@ describe("registration (core)", () => {
 
   it("150 registrations from one address: refused past the per-IP limit before any hash", async () => {
     const w = world();
-    let hashes = 0;
-    const counting = {
-      ...plainPasswords,
-      hash: async (p: string) => {
-        hashes++;
-        return plainPasswords.hash(p);
-      },
-    };
+    const counting = countingPasswords();
     const deps = {
       ...w.customers,
-      passwords: counting,
+      passwords: counting.passwords,
       registrationPolicy: DEFAULT_REGISTRATION_POLICY,
     };
     const ip = "198.51.100.150";
@@ -249,7 +261,7 @@ describe("registration (core)", () => {
     }
     expect(outcomes.filter((o) => o === "created")).toHaveLength(limit);
     expect(outcomes.slice(limit)).toEqual(Array(150 - limit).fill("too_many_requests"));
-    expect(hashes).toBe(limit);
+    expect(counting.hashes()).toBe(limit);
     // An existing username is rate-limited like the rest: past the limit, not `username_taken`.
     const taken = await refusal(
       registerCustomer(deps, { username: "bulk0", password: PASSWORD, locale: "en", sourceIp: ip }),
@@ -426,15 +438,8 @@ describe("token grants (core)", () => {
       password: PASSWORD,
       locale: "en",
     });
-    let hashes = 0;
-    const counting = {
-      ...plainPasswords,
-      verify: async (h: string, p: string) => {
-        hashes++;
-        return plainPasswords.verify(h, p);
-      },
-    };
-    const deps = { ...w.tokens, passwords: counting };
+    const counting = countingPasswords();
+    const deps = { ...w.tokens, passwords: counting.passwords };
     const stranger = "198.51.100.66";
     const perPair = DEFAULT_PASSWORD_POLICY.maxAttemptsPerUsernameAndIp;
     for (let i = 0; i < perPair; i++) {
@@ -457,7 +462,7 @@ describe("token grants (core)", () => {
     );
     expect(limited.code).toBe("too_many_requests");
     expect(limited.options.retryAfterSeconds).toBeGreaterThan(0);
-    expect(hashes).toBe(perPair);
+    expect(counting.hashes()).toBe(perPair);
     // ...while the owner, from their own address, is not.
     const owner = {
       username: "kim",
@@ -476,15 +481,8 @@ describe("token grants (core)", () => {
       password: PASSWORD,
       locale: "en",
     });
-    let hashes = 0;
-    const counting = {
-      ...plainPasswords,
-      verify: async (h: string, p: string) => {
-        hashes++;
-        return plainPasswords.verify(h, p);
-      },
-    };
-    const deps = { ...w.tokens, passwords: counting };
+    const counting = countingPasswords();
+    const deps = { ...w.tokens, passwords: counting.passwords };
     const ceiling = DEFAULT_PASSWORD_POLICY.maxAttemptsPerUsername;
     expect(ceiling).toBeGreaterThanOrEqual(5 * DEFAULT_PASSWORD_POLICY.maxAttemptsPerUsernameAndIp);
     for (let i = 0; i < ceiling; i++) {
@@ -502,7 +500,7 @@ describe("token grants (core)", () => {
       }),
     );
     expect(limited.code).toBe("too_many_requests");
-    expect(hashes).toBe(ceiling);
+    expect(counting.hashes()).toBe(ceiling);
     w.clock.advanceSeconds(DEFAULT_PASSWORD_POLICY.windowSeconds);
     const later = {
       username: "lea",
