@@ -74,6 +74,7 @@ export function readCodePolicy(): CodePolicy {
       d.maxSendsPerRecipient,
       b.maxSendsPerRecipient,
     ),
+    maxSendsPerUser: intFromEnv("CODE_MAX_SENDS_PER_USER", d.maxSendsPerUser, b.maxSendsPerUser),
     sendWindowSeconds: intFromEnv(
       "CODE_SEND_WINDOW_SECONDS",
       d.sendWindowSeconds,

@@ -99,8 +99,7 @@ export type CheckOutcome =
       attemptsLeft?: number;
     };
 
-export interface IssueCodeInput {
-  purpose: CodePurpose;
+interface IssueCodeCommon {
   subject: string;
   recipient: Recipient;
   eventType: EventType;
@@ -111,6 +110,16 @@ export interface IssueCodeInput {
   presetCode?: string;
   expiresAtEpochSeconds?: number;
 }
+
+/**
+ * What to send. A sign-in code's subject is the sign-in, so it names its user; a login or
+ * step-up code's subject is the user.
+ */
+export type IssueCodeInput = IssueCodeCommon &
+  (
+    | { purpose: "phone_verification" | "email_verification" | "login" | "step_up"; userId?: never }
+    | { purpose: "sign_in"; userId: string }
+  );
 
 export type IssueOutcome =
   | { sent: true; expiresAtEpochSeconds: number; eventId: string }
@@ -167,8 +176,30 @@ export function isWellFormedCode(code: unknown, digits: number): code is string 
 }
 
 /**
- * Creates, stores and sends a code, within the send limits: per source IP, per recipient
- * (cooldown and window) and, for SMS, the daily budget. The code is never returned.
+ * The send window a code counts in. Verification codes, which anyone may ask for to any phone
+ * or mailbox, count per recipient; a user's own codes count per user, in a window no one else
+ * can fill, so that strangers filling a phone's public window never block its owner's logins.
+ */
+function sendWindow(input: IssueCodeInput, policy: CodePolicy): { key: string; limit: number } {
+  switch (input.purpose) {
+    case "phone_verification":
+    case "email_verification":
+      return {
+        key: `to#${input.recipient.channel}#${input.recipient.to}`,
+        limit: policy.maxSendsPerRecipient,
+      };
+    case "login":
+    case "step_up":
+      return { key: `user-codes#${input.subject}`, limit: policy.maxSendsPerUser };
+    case "sign_in":
+      return { key: `user-codes#${input.userId}`, limit: policy.maxSendsPerUser };
+  }
+}
+
+/**
+ * Creates, stores and sends a code, within the send limits: per source IP, per code (cooldown),
+ * per recipient for verification codes or per user for a user's own codes, and, for SMS, the
+ * daily budget. The code is never returned.
  */
 export async function issueCode(deps: CodeDeps, input: IssueCodeInput): Promise<IssueOutcome> {
   const now = nowEpochSeconds(deps.clock);
@@ -195,13 +226,12 @@ export async function issueCode(deps: CodeDeps, input: IssueCodeInput): Promise<
   if (!resend.ok) {
     return { sent: false, reason: "cooldown", retryAfterSeconds: resend.retryAfterSeconds };
   }
-  const byRecipient = await deps.limiter.hit({
-    key: `to#${input.recipient.channel}#${input.recipient.to}`,
-    limit: policy.maxSendsPerRecipient,
+  const byWindow = await deps.limiter.hit({
+    ...sendWindow(input, policy),
     windowSeconds: policy.sendWindowSeconds,
     nowEpochSeconds: now,
   });
-  if (!byRecipient.ok) return { sent: false, ...byRecipient };
+  if (!byWindow.ok) return { sent: false, ...byWindow };
   if (input.recipient.channel === "sms") {
     const budget = await hitSmsBudget(deps, now, input.purpose === "phone_verification");
     if (!budget.ok) {

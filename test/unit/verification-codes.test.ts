@@ -153,6 +153,52 @@ describe("verification codes (core)", () => {
     expect(deps.events.published).toHaveLength(6);
   });
 
+  it("a stranger who fills a phone's public window does not block its owner's login codes", async () => {
+    const { deps } = setup();
+    // Anyone may ask for verification codes to any number: five fill its public window.
+    for (let i = 0; i < DEFAULT_CODE_POLICY.maxSendsPerRecipient; i++) {
+      await requestPhoneVerificationCode(deps, { phoneNumber: PHONE, locale: "en" });
+      deps.clock.advanceSeconds(31);
+    }
+    const stranger = await refusal(
+      requestPhoneVerificationCode(deps, { phoneNumber: PHONE, locale: "en" }),
+    );
+    expect(stranger.code).toBe("too_many_requests");
+    const recipient = { channel: "sms" as const, to: PHONE };
+    const base = { recipient, eventType: "user.tfa_code.created" as const, locale: "en" as const };
+    const login = await issueCode(deps, { ...base, purpose: "login", subject: "usr_1" });
+    const stepUp = await issueCode(deps, { ...base, purpose: "step_up", subject: "usr_1" });
+    const signIn = await issueCode(deps, {
+      ...base,
+      purpose: "sign_in",
+      subject: "sia_1",
+      userId: "usr_1",
+    });
+    expect([login.sent, stepUp.sent, signIn.sent]).toEqual([true, true, true]);
+  });
+
+  it("counts a user's login, step-up and sign-in codes in one window of their own", async () => {
+    const { deps } = setup({ maxSendsPerUser: 3 });
+    const recipient = { channel: "sms" as const, to: PHONE };
+    const base = { recipient, eventType: "user.tfa_code.created" as const, locale: "en" as const };
+    expect((await issueCode(deps, { ...base, purpose: "login", subject: "usr_1" })).sent).toBe(
+      true,
+    );
+    expect((await issueCode(deps, { ...base, purpose: "step_up", subject: "usr_1" })).sent).toBe(
+      true,
+    );
+    const signIn = (subject: string, userId: string) =>
+      issueCode(deps, { ...base, purpose: "sign_in", subject, userId });
+    expect((await signIn("sia_1", "usr_1")).sent).toBe(true);
+    // Each sign-in has its own cooldown, but all of them are the same user's.
+    expect(await signIn("sia_2", "usr_1")).toMatchObject({ sent: false, reason: "limit" });
+    // Another user of the same phone, and the phone's public verification, are not affected.
+    expect((await signIn("sia_3", "usr_2")).sent).toBe(true);
+    await requestPhoneVerificationCode(deps, { phoneNumber: PHONE, locale: "en" });
+    deps.clock.advanceSeconds(DEFAULT_CODE_POLICY.sendWindowSeconds);
+    expect((await signIn("sia_4", "usr_1")).sent).toBe(true);
+  });
+
   it("refuses SMS to a country outside the allowlist, and invalid numbers", async () => {
     const { deps } = setup({ smsAllowedCountries: ["FR"] });
     expect(
