@@ -21,6 +21,10 @@ export interface CodePolicy {
   smsAllowedCountries: readonly string[];
   /** SMS per UTC day to users' verified phones: login codes, sign-ins, notices. */
   smsDailyBudget: number;
+  /** A user's own SMS codes per UTC day, counted before `smsDailyBudget`. */
+  smsDailyPerUser: number;
+  /** Users' own SMS codes per phone per UTC day, whatever the accounts, before `smsDailyBudget`. */
+  smsDailyPerPhone: number;
   /**
    * SMS per UTC day to numbers being verified, which anyone may ask for: kept apart so that
    * pumping them cannot spend the budget that logins need.
@@ -63,6 +67,8 @@ export const DEFAULT_CODE_POLICY: CodePolicy = {
     "US",
   ],
   smsDailyBudget: 1000,
+  smsDailyPerUser: 50, // a day of logins and step-ups, far below the shared budget
+  smsDailyPerPhone: 100,
   smsDailyBudgetUnverified: 500,
   maxSendsPerIp: 20,
 };
@@ -77,6 +83,8 @@ export const CODE_POLICY_BOUNDS = {
   maxSendsPerUser: [1, 20],
   sendWindowSeconds: [60, 24 * 60 * 60],
   smsDailyBudget: [0, 1_000_000],
+  smsDailyPerUser: [1, 10_000],
+  smsDailyPerPhone: [1, 10_000],
   smsDailyBudgetUnverified: [0, 1_000_000],
   maxSendsPerIp: [1, 1000],
 } as const satisfies Partial<Record<keyof CodePolicy, readonly [number, number]>>;

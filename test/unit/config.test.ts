@@ -56,6 +56,16 @@ describe("configuration fails the cold start rather than open", () => {
     expect(() => readCodePolicy()).toThrow(ConfigError);
   });
 
+  it("reads the daily SMS shares per user and per phone, 50 and 100 by default", () => {
+    delete process.env.SMS_DAILY_PER_USER;
+    delete process.env.SMS_DAILY_PER_PHONE;
+    expect(readCodePolicy()).toMatchObject({ smsDailyPerUser: 50, smsDailyPerPhone: 100 });
+    process.env.SMS_DAILY_PER_USER = "20";
+    expect(readCodePolicy().smsDailyPerUser).toBe(20);
+    process.env.SMS_DAILY_PER_PHONE = "0";
+    expect(() => readCodePolicy()).toThrow(ConfigError);
+  });
+
   it("overrides one template and keeps the others", () => {
     process.env.NOTIFICATION_TEMPLATES = JSON.stringify({
       "user.tfa_code.created": { en: { subject: "Code", text: "Use {{code}}" } },

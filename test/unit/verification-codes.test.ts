@@ -199,6 +199,40 @@ describe("verification codes (core)", () => {
     expect((await signIn("sia_4", "usr_1")).sent).toBe(true);
   });
 
+  it("one account cannot spend the day's SMS budget for verified phones: each user and each phone has a daily share", async () => {
+    const { deps } = setup({ smsDailyPerUser: 3, smsDailyPerPhone: 4, smsDailyBudget: 100 });
+    const base = { eventType: "user.tfa_code.created" as const, locale: "en" as const };
+    const login = async (user: string, to: string) => {
+      const outcome = await issueCode(deps, {
+        ...base,
+        purpose: "login",
+        subject: user,
+        recipient: { channel: "sms", to },
+      });
+      deps.clock.advanceSeconds(DEFAULT_CODE_POLICY.sendWindowSeconds);
+      return outcome.sent;
+    };
+    // Windows of 10 minutes come and go; the day's share does not.
+    expect([await login("usr_1", PHONE), await login("usr_1", PHONE)]).toEqual([true, true]);
+    expect(await login("usr_1", PHONE)).toBe(true);
+    expect(await login("usr_1", PHONE)).toBe(false);
+    // A second account on the same phone gets what is left of the phone's share.
+    expect(await login("usr_2", PHONE)).toBe(true);
+    expect(await login("usr_2", PHONE)).toBe(false);
+    // Everybody else's login codes keep flowing, and email codes are not SMS.
+    expect(await login("usr_3", "+33612345679")).toBe(true);
+    const email = await issueCode(deps, {
+      ...base,
+      purpose: "login",
+      subject: "usr_1",
+      recipient: { channel: "email", to: "joe@example.com" },
+    });
+    expect(email.sent).toBe(true);
+    // The next UTC day brings a new share.
+    deps.clock.advanceSeconds(24 * 60 * 60);
+    expect(await login("usr_1", PHONE)).toBe(true);
+  });
+
   it("refuses SMS to a country outside the allowlist, and invalid numbers", async () => {
     const { deps } = setup({ smsAllowedCountries: ["FR"] });
     expect(
