@@ -74,6 +74,7 @@ export function readCodePolicy(): CodePolicy {
       d.maxSendsPerRecipient,
       b.maxSendsPerRecipient,
     ),
+    maxSendsPerUser: intFromEnv("CODE_MAX_SENDS_PER_USER", d.maxSendsPerUser, b.maxSendsPerUser),
     sendWindowSeconds: intFromEnv(
       "CODE_SEND_WINDOW_SECONDS",
       d.sendWindowSeconds,
@@ -81,6 +82,8 @@ export function readCodePolicy(): CodePolicy {
     ),
     smsAllowedCountries: listFromEnv("SMS_ALLOWED_COUNTRIES", d.smsAllowedCountries),
     smsDailyBudget: intFromEnv("SMS_DAILY_BUDGET", d.smsDailyBudget, b.smsDailyBudget),
+    smsDailyPerUser: intFromEnv("SMS_DAILY_PER_USER", d.smsDailyPerUser, b.smsDailyPerUser),
+    smsDailyPerPhone: intFromEnv("SMS_DAILY_PER_PHONE", d.smsDailyPerPhone, b.smsDailyPerPhone),
     smsDailyBudgetUnverified: intFromEnv(
       "SMS_DAILY_BUDGET_UNVERIFIED",
       d.smsDailyBudgetUnverified,

@@ -9,12 +9,22 @@ export interface CodePolicy {
   ttlSeconds: number;
   maxAttemptsPerCode: number;
   resendCooldownSeconds: number;
+  /** Verification codes (which anyone may request) per phone or mailbox per send window. */
   maxSendsPerRecipient: number;
+  /**
+   * A user's own codes (login, step-up, sign-in) per user per send window, whatever the
+   * destination: kept apart from the recipient's public window, which strangers can fill.
+   */
+  maxSendsPerUser: number;
   sendWindowSeconds: number;
   /** ISO 3166-1 alpha-2 codes an SMS may go to (against SMS pumping). */
   smsAllowedCountries: readonly string[];
   /** SMS per UTC day to users' verified phones: login codes, sign-ins, notices. */
   smsDailyBudget: number;
+  /** A user's own SMS codes per UTC day, counted before `smsDailyBudget`. */
+  smsDailyPerUser: number;
+  /** Users' own SMS codes per phone per UTC day, whatever the accounts, before `smsDailyBudget`. */
+  smsDailyPerPhone: number;
   /**
    * SMS per UTC day to numbers being verified, which anyone may ask for: kept apart so that
    * pumping them cannot spend the budget that logins need.
@@ -30,6 +40,7 @@ export const DEFAULT_CODE_POLICY: CodePolicy = {
   maxAttemptsPerCode: 5, // Twilio Verify: 5 checks per verification
   resendCooldownSeconds: 30, // Clerk: 30 s between sends
   maxSendsPerRecipient: 5, // Twilio Verify: 5 sends per recipient per 10 minutes
+  maxSendsPerUser: 5, // the same 5 per 10 minutes, in a window only the user can fill
   sendWindowSeconds: 10 * 60,
   smsAllowedCountries: [
     "AT",
@@ -56,6 +67,8 @@ export const DEFAULT_CODE_POLICY: CodePolicy = {
     "US",
   ],
   smsDailyBudget: 1000,
+  smsDailyPerUser: 50, // a day of logins and step-ups, far below the shared budget
+  smsDailyPerPhone: 100,
   smsDailyBudgetUnverified: 500,
   maxSendsPerIp: 20,
 };
@@ -67,8 +80,11 @@ export const CODE_POLICY_BOUNDS = {
   maxAttemptsPerCode: [1, 10],
   resendCooldownSeconds: [1, 10 * 60],
   maxSendsPerRecipient: [1, 20],
+  maxSendsPerUser: [1, 20],
   sendWindowSeconds: [60, 24 * 60 * 60],
   smsDailyBudget: [0, 1_000_000],
+  smsDailyPerUser: [1, 10_000],
+  smsDailyPerPhone: [1, 10_000],
   smsDailyBudgetUnverified: [0, 1_000_000],
   maxSendsPerIp: [1, 1000],
 } as const satisfies Partial<Record<keyof CodePolicy, readonly [number, number]>>;

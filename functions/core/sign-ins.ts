@@ -316,6 +316,7 @@ export async function prepareSignInSecondFactor(
   const sent = await issueCode(sf.codes, {
     purpose: "sign_in",
     subject: signIn.id,
+    userId: user.id,
     recipient,
     eventType: "user.tfa_code.created",
     locale: user.locale ?? input.locale,

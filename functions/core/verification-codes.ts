@@ -99,8 +99,7 @@ export type CheckOutcome =
       attemptsLeft?: number;
     };
 
-export interface IssueCodeInput {
-  purpose: CodePurpose;
+interface IssueCodeCommon {
   subject: string;
   recipient: Recipient;
   eventType: EventType;
@@ -111,6 +110,16 @@ export interface IssueCodeInput {
   presetCode?: string;
   expiresAtEpochSeconds?: number;
 }
+
+/**
+ * What to send. A sign-in code's subject is the sign-in, so it names its user; a login or
+ * step-up code's subject is the user.
+ */
+export type IssueCodeInput = IssueCodeCommon &
+  (
+    | { purpose: "phone_verification" | "email_verification" | "login" | "step_up"; userId?: never }
+    | { purpose: "sign_in"; userId: string }
+  );
 
 export type IssueOutcome =
   | { sent: true; expiresAtEpochSeconds: number; eventId: string }
@@ -166,9 +175,69 @@ export function isWellFormedCode(code: unknown, digits: number): code is string 
   return typeof code === "string" && code.length === digits && /^[0-9]+$/.test(code);
 }
 
+/** The user whose own factor a code is (login, step-up, sign-in); none for verification codes. */
+function codeOwner(input: IssueCodeInput): string | undefined {
+  switch (input.purpose) {
+    case "phone_verification":
+    case "email_verification":
+      return undefined;
+    case "login":
+    case "step_up":
+      return input.subject;
+    case "sign_in":
+      return input.userId;
+  }
+}
+
 /**
- * Creates, stores and sends a code, within the send limits: per source IP, per recipient
- * (cooldown and window) and, for SMS, the daily budget. The code is never returned.
+ * The send window a code counts in. Verification codes, which anyone may ask for to any phone
+ * or mailbox, count per recipient; a user's own codes count per user, in a window no one else
+ * can fill, so that strangers filling a phone's public window never block its owner's logins.
+ */
+function sendWindow(
+  input: IssueCodeInput,
+  owner: string | undefined,
+  policy: CodePolicy,
+): { key: string; limit: number } {
+  return owner === undefined
+    ? {
+        key: `to#${input.recipient.channel}#${input.recipient.to}`,
+        limit: policy.maxSendsPerRecipient,
+      }
+    : { key: `user-codes#${owner}`, limit: policy.maxSendsPerUser };
+}
+
+/**
+ * A user's SMS codes per UTC day, per user and per phone, counted before the day's shared
+ * budget: one account (or several on one phone) cannot spend what everybody's logins need.
+ */
+async function hitDailySmsShare(
+  deps: Pick<CodeDeps, "limiter" | "policy">,
+  owner: string,
+  to: string,
+  now: number,
+): Promise<LimitOutcome> {
+  const day = new Date(now * 1000).toISOString().slice(0, 10);
+  const windowSeconds = 24 * 60 * 60;
+  const byUser = await deps.limiter.hit({
+    key: `sms-day#user#${owner}#${day}`,
+    limit: deps.policy.smsDailyPerUser,
+    windowSeconds,
+    nowEpochSeconds: now,
+  });
+  if (!byUser.ok) return byUser;
+  return deps.limiter.hit({
+    key: `sms-day#to#${to}#${day}`,
+    limit: deps.policy.smsDailyPerPhone,
+    windowSeconds,
+    nowEpochSeconds: now,
+  });
+}
+
+/**
+ * Creates, stores and sends a code, within the send limits: per source IP, per code (cooldown),
+ * per recipient for verification codes or per user for a user's own codes, and, for SMS, a
+ * user's daily share (per user and per phone) and the day's budget. The code is never returned.
  */
 export async function issueCode(deps: CodeDeps, input: IssueCodeInput): Promise<IssueOutcome> {
   const now = nowEpochSeconds(deps.clock);
@@ -195,13 +264,17 @@ export async function issueCode(deps: CodeDeps, input: IssueCodeInput): Promise<
   if (!resend.ok) {
     return { sent: false, reason: "cooldown", retryAfterSeconds: resend.retryAfterSeconds };
   }
-  const byRecipient = await deps.limiter.hit({
-    key: `to#${input.recipient.channel}#${input.recipient.to}`,
-    limit: policy.maxSendsPerRecipient,
+  const owner = codeOwner(input);
+  const byWindow = await deps.limiter.hit({
+    ...sendWindow(input, owner, policy),
     windowSeconds: policy.sendWindowSeconds,
     nowEpochSeconds: now,
   });
-  if (!byRecipient.ok) return { sent: false, ...byRecipient };
+  if (!byWindow.ok) return { sent: false, ...byWindow };
+  if (input.recipient.channel === "sms" && owner !== undefined) {
+    const share = await hitDailySmsShare(deps, owner, input.recipient.to, now);
+    if (!share.ok) return { sent: false, ...share };
+  }
   if (input.recipient.channel === "sms") {
     const budget = await hitSmsBudget(deps, now, input.purpose === "phone_verification");
     if (!budget.ok) {

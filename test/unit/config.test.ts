@@ -3,6 +3,7 @@ import {
   booleanFromEnv,
   ConfigError,
   intFromEnv,
+  readCodePolicy,
   readRefreshTokenLifetime,
 } from "../../functions/adapters/config.js";
 import { readTemplates } from "../../functions/adapters/templates.js";
@@ -43,6 +44,26 @@ describe("configuration fails the cold start rather than open", () => {
     expect(readRefreshTokenLifetime().idleSeconds).toBe(7 * 86_400);
     process.env.REFRESH_TOKEN_IDLE_DAYS = "31";
     expect(() => readRefreshTokenLifetime()).toThrow(ConfigError);
+  });
+
+  it("reads a user's own code window apart from the recipient's, 5 each by default", () => {
+    delete process.env.CODE_MAX_SENDS_PER_USER;
+    delete process.env.CODE_MAX_SENDS_PER_RECIPIENT;
+    expect(readCodePolicy()).toMatchObject({ maxSendsPerUser: 5, maxSendsPerRecipient: 5 });
+    process.env.CODE_MAX_SENDS_PER_USER = "8";
+    expect(readCodePolicy()).toMatchObject({ maxSendsPerUser: 8, maxSendsPerRecipient: 5 });
+    process.env.CODE_MAX_SENDS_PER_USER = "0";
+    expect(() => readCodePolicy()).toThrow(ConfigError);
+  });
+
+  it("reads the daily SMS shares per user and per phone, 50 and 100 by default", () => {
+    delete process.env.SMS_DAILY_PER_USER;
+    delete process.env.SMS_DAILY_PER_PHONE;
+    expect(readCodePolicy()).toMatchObject({ smsDailyPerUser: 50, smsDailyPerPhone: 100 });
+    process.env.SMS_DAILY_PER_USER = "20";
+    expect(readCodePolicy().smsDailyPerUser).toBe(20);
+    process.env.SMS_DAILY_PER_PHONE = "0";
+    expect(() => readCodePolicy()).toThrow(ConfigError);
   });
 
   it("overrides one template and keeps the others", () => {

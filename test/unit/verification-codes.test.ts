@@ -153,6 +153,86 @@ describe("verification codes (core)", () => {
     expect(deps.events.published).toHaveLength(6);
   });
 
+  it("a stranger who fills a phone's public window does not block its owner's login codes", async () => {
+    const { deps } = setup();
+    // Anyone may ask for verification codes to any number: five fill its public window.
+    for (let i = 0; i < DEFAULT_CODE_POLICY.maxSendsPerRecipient; i++) {
+      await requestPhoneVerificationCode(deps, { phoneNumber: PHONE, locale: "en" });
+      deps.clock.advanceSeconds(31);
+    }
+    const stranger = await refusal(
+      requestPhoneVerificationCode(deps, { phoneNumber: PHONE, locale: "en" }),
+    );
+    expect(stranger.code).toBe("too_many_requests");
+    const recipient = { channel: "sms" as const, to: PHONE };
+    const base = { recipient, eventType: "user.tfa_code.created" as const, locale: "en" as const };
+    const login = await issueCode(deps, { ...base, purpose: "login", subject: "usr_1" });
+    const stepUp = await issueCode(deps, { ...base, purpose: "step_up", subject: "usr_1" });
+    const signIn = await issueCode(deps, {
+      ...base,
+      purpose: "sign_in",
+      subject: "sia_1",
+      userId: "usr_1",
+    });
+    expect([login.sent, stepUp.sent, signIn.sent]).toEqual([true, true, true]);
+  });
+
+  it("counts a user's login, step-up and sign-in codes in one window of their own", async () => {
+    const { deps } = setup({ maxSendsPerUser: 3 });
+    const recipient = { channel: "sms" as const, to: PHONE };
+    const base = { recipient, eventType: "user.tfa_code.created" as const, locale: "en" as const };
+    expect((await issueCode(deps, { ...base, purpose: "login", subject: "usr_1" })).sent).toBe(
+      true,
+    );
+    expect((await issueCode(deps, { ...base, purpose: "step_up", subject: "usr_1" })).sent).toBe(
+      true,
+    );
+    const signIn = (subject: string, userId: string) =>
+      issueCode(deps, { ...base, purpose: "sign_in", subject, userId });
+    expect((await signIn("sia_1", "usr_1")).sent).toBe(true);
+    // Each sign-in has its own cooldown, but all of them are the same user's.
+    expect(await signIn("sia_2", "usr_1")).toMatchObject({ sent: false, reason: "limit" });
+    // Another user of the same phone, and the phone's public verification, are not affected.
+    expect((await signIn("sia_3", "usr_2")).sent).toBe(true);
+    await requestPhoneVerificationCode(deps, { phoneNumber: PHONE, locale: "en" });
+    deps.clock.advanceSeconds(DEFAULT_CODE_POLICY.sendWindowSeconds);
+    expect((await signIn("sia_4", "usr_1")).sent).toBe(true);
+  });
+
+  it("one account cannot spend the day's SMS budget for verified phones: each user and each phone has a daily share", async () => {
+    const { deps } = setup({ smsDailyPerUser: 3, smsDailyPerPhone: 4, smsDailyBudget: 100 });
+    const base = { eventType: "user.tfa_code.created" as const, locale: "en" as const };
+    const login = async (user: string, to: string) => {
+      const outcome = await issueCode(deps, {
+        ...base,
+        purpose: "login",
+        subject: user,
+        recipient: { channel: "sms", to },
+      });
+      deps.clock.advanceSeconds(DEFAULT_CODE_POLICY.sendWindowSeconds);
+      return outcome.sent;
+    };
+    // Windows of 10 minutes come and go; the day's share does not.
+    expect([await login("usr_1", PHONE), await login("usr_1", PHONE)]).toEqual([true, true]);
+    expect(await login("usr_1", PHONE)).toBe(true);
+    expect(await login("usr_1", PHONE)).toBe(false);
+    // A second account on the same phone gets what is left of the phone's share.
+    expect(await login("usr_2", PHONE)).toBe(true);
+    expect(await login("usr_2", PHONE)).toBe(false);
+    // Everybody else's login codes keep flowing, and email codes are not SMS.
+    expect(await login("usr_3", "+33612345679")).toBe(true);
+    const email = await issueCode(deps, {
+      ...base,
+      purpose: "login",
+      subject: "usr_1",
+      recipient: { channel: "email", to: "joe@example.com" },
+    });
+    expect(email.sent).toBe(true);
+    // The next UTC day brings a new share.
+    deps.clock.advanceSeconds(24 * 60 * 60);
+    expect(await login("usr_1", PHONE)).toBe(true);
+  });
+
   it("refuses SMS to a country outside the allowlist, and invalid numbers", async () => {
     const { deps } = setup({ smsAllowedCountries: ["FR"] });
     expect(
