@@ -203,6 +203,20 @@ async function newAccount() {
   });
 }
 
+/** The run's wait for an SMS code, first attempt, with `token` as its task token. */
+function firstWait(accountId: string, runId: string, token: string) {
+  return waitForTwoFaCode(waitDeps(), {
+    accountId,
+    runId,
+    twoFaType: "sms",
+    retry: false,
+    attempt: 1,
+    maxAttempts: 3,
+    timeoutSeconds: 180,
+    taskToken: token,
+  });
+}
+
 /** A manual run up to the wait: login asked for 2FA, the wait stored its token. */
 async function waitingRun(token = "task-token-1") {
   const account = await newAccount();
@@ -212,16 +226,7 @@ async function waitingRun(token = "task-token-1") {
     twoFaType: "sms",
   });
   workflow.openTokens.add(token);
-  await waitForTwoFaCode(waitDeps(), {
-    accountId: account.id,
-    runId: run.id,
-    twoFaType: "sms",
-    retry: false,
-    attempt: 1,
-    maxAttempts: 3,
-    timeoutSeconds: 180,
-    taskToken: token,
-  });
+  await firstWait(account.id, run.id, token);
   return { account, run, token };
 }
 
@@ -629,16 +634,7 @@ describe("a new code", () => {
       await resendTwoFaCode(api(), { ownerId: OWNER, accountId: account.id });
       const token = `task-token-resent-${i}`;
       workflow.openTokens.add(token);
-      await waitForTwoFaCode(waitDeps(), {
-        accountId: account.id,
-        runId: run.id,
-        twoFaType: "sms",
-        retry: false,
-        attempt: 1,
-        maxAttempts: 3,
-        timeoutSeconds: 180,
-        taskToken: token,
-      });
+      await firstWait(account.id, run.id, token);
     }
     const stored = (await accounts.get(account.id)) as ConnectorAccount;
     expect(publicAccount(stored, clock.nowMs()).twoFa?.canResend).toBe(false);
