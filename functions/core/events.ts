@@ -1,6 +1,9 @@
 /**
  * Domain events. They travel on an SNS topic to the notifier, which turns each one into at most
  * one SMS or email. A code travels only sealed (AES-256-GCM, bound to the event id).
+ *
+ * An event about a user names them (`userId`) and, when a request caused it, where the request
+ * came from (`source`): these make up the user's security log and what webhooks deliver.
  */
 
 export const EVENT_TYPES = [
@@ -13,7 +16,18 @@ export const EVENT_TYPES = [
   "user.contact.changed",
   "user.backup_codes.regenerated",
   "user.locked",
+  "user.unlocked",
+  "user.login.succeeded",
+  "user.login.failed",
+  "user.backup_code.used",
+  "user.password.changed",
+  "user.session.created",
+  "user.session.revoked",
+  "user.passkey.added",
+  "user.passkey.removed",
+  "user.passkey.cloned",
   "account.twofa_needed",
+  "account.twofa_answered",
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -22,6 +36,12 @@ export type Locale = (typeof LOCALES)[number];
 const DEFAULT_LOCALE: Locale = "en";
 
 export type Channel = "sms" | "email";
+
+/** Where a request came from, as the API saw it. */
+export interface RequestSource {
+  ip?: string;
+  userAgent?: string;
+}
 
 export interface Recipient {
   channel: Channel;
@@ -34,6 +54,10 @@ export interface DomainEvent {
   type: EventType;
   occurredAt: string;
   locale: Locale;
+  /** The user the event is about, when there is one. */
+  userId?: string;
+  /** The request that caused it, when one did. */
+  source?: RequestSource;
   /** Who is told; events with no recipient are published for other subscribers only. */
   recipient?: Recipient;
   /** The one-time code, sealed with the encryption key and the event id as context. */
