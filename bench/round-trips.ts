@@ -10,13 +10,20 @@
  * counted.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import { randomUUID } from "node:crypto";
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { generateSync } from "otplib";
+import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { documentClient } from "../functions/adapters/dynamo.js";
 import { snsClient } from "../functions/adapters/event-publisher.js";
-import { createLambdaContext, type LambdaHandler, lazyHandler } from "../infra/local/lambda.js";
-import { type LocalStack, PROJECT_ROOT, startLocalStack } from "../infra/local/stack.js";
+import { startLocalStack } from "../infra/local/stack.js";
+import {
+  BENCH_PASSWORD,
+  event,
+  expectStatus,
+  invoke,
+  nextCode,
+  startSignIn,
+  totpAttempt,
+  userWithAuthenticatorApp,
+} from "./in-process.js";
 
 /** The issue's ceiling on sequential DynamoDB rounds for these operations. */
 export const ROUND_LIMIT = 3;
@@ -75,79 +82,6 @@ function countCalls(
   );
 }
 
-function event(
-  method: string,
-  path: string,
-  body: unknown,
-  { pathParameters = {}, token }: { pathParameters?: Record<string, string>; token?: string } = {},
-): APIGatewayProxyEventV2 {
-  const now = new Date();
-  return {
-    version: "2.0",
-    routeKey: `${method} ${path}`,
-    rawPath: path,
-    rawQueryString: "",
-    headers: {
-      "content-type": "application/json",
-      host: "127.0.0.1",
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    ...(Object.keys(pathParameters).length > 0 ? { pathParameters } : {}),
-    requestContext: {
-      accountId: "000000000000",
-      apiId: "local",
-      domainName: "127.0.0.1",
-      domainPrefix: "127",
-      http: { method, path, protocol: "HTTP/1.1", sourceIp: "127.0.0.9", userAgent: "bench" },
-      requestId: randomUUID(),
-      routeKey: `${method} ${path}`,
-      stage: "$default",
-      time: now.toISOString(),
-      timeEpoch: now.getTime(),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    isBase64Encoded: false,
-  };
-}
-
-const handlers = new Map<string, () => Promise<LambdaHandler>>();
-
-async function invoke(module: string, request: APIGatewayProxyEventV2, recorder?: Recorder) {
-  let load = handlers.get(module);
-  if (!load) {
-    load = lazyHandler(PROJECT_ROOT, module);
-    handlers.set(module, load);
-  }
-  const handler = await load();
-  const call = () =>
-    handler(
-      request as never,
-      createLambdaContext(module, 30_000),
-    ) as Promise<APIGatewayProxyStructuredResultV2>;
-  const result = recorder ? await scope.run(recorder, call) : await call();
-  return {
-    status: result.statusCode ?? 0,
-    body: result.body ? (JSON.parse(result.body) as unknown) : null,
-  };
-}
-
-/** The code in the first message to `to` after the `seen` ones, once the stand-in has it. */
-async function nextCode(stack: LocalStack, to: string, seen: number): Promise<string> {
-  for (let i = 0; i < 200; i++) {
-    const message = (await stack.messages()).filter((m) => m.to === to)[seen];
-    const code = message?.body.match(/(?<!\d)\d{6}(?!\d)/g)?.at(-1);
-    if (code) return code;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`no code reached ${to}`);
-}
-
-function expectStatus(what: string, got: { status: number; body: unknown }, want: number) {
-  if (got.status !== want) {
-    throw new Error(`${what}: ${got.status} ${JSON.stringify(got.body)}, expected ${want}`);
-  }
-}
-
 /** One measured request per operation, on a fresh in-memory stack. */
 export async function roundTrips() {
   const stack = await startLocalStack({ dataDir: null, port: 0 });
@@ -162,7 +96,8 @@ export async function roundTrips() {
       want: number,
     ) => {
       const recorder = new Recorder();
-      expectStatus(name, await invoke(module, request, recorder), want);
+      const around = <T>(call: () => Promise<T>) => scope.run(recorder, call);
+      expectStatus(name, await invoke(module, request, around), want);
       results[name] = recorder.summary();
     };
 
@@ -177,7 +112,7 @@ export async function roundTrips() {
     );
 
     const username = `bench_${tag}`;
-    const password = "bench password 123";
+    const password = BENCH_PASSWORD;
     const created = await invoke(
       "functions/api/create-customer",
       event("POST", "/v1/customers", {
@@ -209,55 +144,12 @@ export async function roundTrips() {
     );
 
     // A user with a linked authenticator app, then a sign-in finished with the app's code.
-    const appUser = `bench_app_${tag}`;
-    const customers = "functions/api/create-customer";
-    const body = { username: appUser, password };
-    expectStatus("app user", await invoke(customers, event("POST", "/v1/customers", body)), 201);
-    const signedIn = await invoke(
-      token,
-      event("POST", "/v1/token", { grant_type: "password", ...body }),
-    );
-    expectStatus("app user token", signedIn, 200);
-    const access = String((signedIn.body as { access_token: string }).access_token);
-    const setup = await invoke(
-      "functions/api/tfa-app-setup",
-      event("GET", "/api/2.0/settings/tfaapp/setup", undefined, { token: access }),
-    );
-    expectStatus("tfa app setup", setup, 200);
-    const key = (setup.body as { response: { manualEntryKey: string } }).response.manualEntryKey;
-    const secret = key.replace(/\s+/g, "");
-    // Link with the previous step's code, sign in with the current one (both accepted, ±1 step),
-    // away from the end of a step so that neither goes stale on the way.
-    if ((Date.now() / 1000) % 30 > 26) await new Promise((resolve) => setTimeout(resolve, 4_500));
-    const epoch = Math.floor(Date.now() / 1000);
-    expectStatus(
-      "tfa app validate",
-      await invoke(
-        "functions/api/tfa-app-validate",
-        event(
-          "POST",
-          "/api/2.0/settings/tfaapp/validate",
-          { code: generateSync({ secret, epoch: epoch - 30 }) },
-          { token: access },
-        ),
-      ),
-      200,
-    );
-    const started = await invoke(
-      "functions/api/create-sign-in",
-      event("POST", "/v1/sign_ins", { identifier: appUser, password }),
-    );
-    expectStatus("app user sign-in", started, 200);
-    const id = String((started.body as { id: string }).id);
+    const secret = await userWithAuthenticatorApp(`bench_app_${tag}`);
+    const id = await startSignIn(`bench_app_${tag}`);
     await measured(
       "attempt_second_factor (totp)",
       "functions/api/attempt-sign-in-second-factor",
-      event(
-        "POST",
-        `/v1/sign_ins/${id}/attempt_second_factor`,
-        { strategy: "totp", code: generateSync({ secret, epoch }) },
-        { pathParameters: { id } },
-      ),
+      totpAttempt(id, secret),
       200,
     );
     return results;

@@ -3,8 +3,11 @@
  *
  * 1. Cold start (`cold`): each Lambda entry point, bundled as on deploy, imported in a fresh Node
  *    process (module load and the per-cold-start composition), median of several runs.
- * 2. Latency and throughput of the hot paths over HTTP against a local stack started for the
- *    run (loopback only, bounded request counts, stops by itself).
+ * 2. Storage round trips (`rounds`): DynamoDB and SNS calls per operation (`round-trips.ts`).
+ * 3. CPU per operation (`cpu`): process CPU time over a bounded batch, with a profile
+ *    (`cpu.ts`).
+ * 4. Latency and throughput of the hot paths over HTTP (`http`) against a local stack started
+ *    for the run (loopback only, bounded request counts, stops by itself).
  *
  * Results go to stdout and `.bench/results.json`.
  */
@@ -15,6 +18,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { LINKABLES } from "../infra/routes.js";
 import { bundleHandler, entryPoints } from "../scripts/bundle.js";
+import { cpuPerOperation } from "./cpu.js";
 import { ROUND_LIMIT, roundTrips } from "./round-trips.js";
 
 const ROOT = join(import.meta.dirname, "..");
@@ -230,7 +234,7 @@ async function httpBench(apiUrl: string) {
 }
 
 /** `npm run bench [-- cold|http …]`: every part by default, or the named ones. */
-const PARTS = ["cold", "rounds", "http"] as const;
+const PARTS = ["cold", "rounds", "cpu", "http"] as const;
 
 async function main() {
   const asked = process.argv.slice(2);
@@ -261,6 +265,15 @@ async function main() {
         ]),
       ),
     );
+  }
+  if (wanted("cpu")) {
+    const cpu = await cpuPerOperation();
+    results.cpu = cpu;
+    console.log("CPU per request (user + system, this process), and where it goes");
+    for (const [name, r] of Object.entries(cpu)) {
+      console.log(`${name}: ${r.cpuMsPerRequest} ms CPU per request over ${r.requests}`);
+      console.table(r.profile);
+    }
   }
   if (wanted("http")) {
     const { apiUrl, child } = await startStack();
