@@ -507,7 +507,8 @@ export async function checkAccessToken(
 
 /**
  * The same, loading the user in the same round trip. With `enrollment`, an enrollment token is
- * accepted too (the factor-enrollment endpoints): it signs in its user with no session.
+ * accepted too (the factor-enrollment endpoints) while its user has no second factor: it signs
+ * in its user with no session.
  */
 export async function checkAccessTokenWithUser(
   deps: AccessCheckDeps & { users: Pick<UserStore, "get"> },
@@ -525,5 +526,7 @@ export async function checkAccessTokenWithUser(
   if (!options.enrollment) return null;
   const userId = await deps.signer.verifyEnrollment(token);
   if (userId === null) return null;
-  return { userId, user: await signedInUser(deps.users, userId) };
+  const user = await signedInUser(deps.users, userId);
+  // Its work is done once a second factor is on: from then on, the user logs in.
+  return user.authMethod === "simple" ? { userId, user } : null;
 }

@@ -387,6 +387,21 @@ describe("REQUIRE_TFA reaches password-only users", () => {
     expect((await w.login(FIREFOX, w.lastCode())).token_type).toBe("bearer");
   });
 
+  it("an enrollment token stops working once a second factor is on", async () => {
+    const w = world({}, { requireTfa: true });
+    const token = String((await refusal(w.login())).options.extra?.enrollment_token);
+    const deps = { ...w.access, users: w.users };
+    expect(await checkAccessTokenWithUser(deps, token, { enrollment: true })).not.toBeNull();
+    await requestPhoneVerificationCode(w.codes, { phoneNumber: PHONE, locale: "en" });
+    await updateUser(w.customers, w.user, {
+      authMethod: "tfa_sms",
+      phoneNumber: PHONE,
+      phoneVerificationCode: w.lastCode(),
+      locale: "en",
+    });
+    expect(await checkAccessTokenWithUser(deps, token, { enrollment: true })).toBeNull();
+  });
+
   it("a sign-in answers needs_enrollment with the enrollment token, and goes no further", async () => {
     const w = world({}, { requireTfa: true });
     const started = await createSignIn(w.signInStart, {
