@@ -214,7 +214,7 @@ export function composeAuthenticatorAppDeps(
   };
 }
 
-/** Starting a sign-in sends nothing: no event topic, no encryption key. */
+/** Starting a sign-in sends no code (no encryption key); its session goes to the events. */
 export function composeSignInStartDeps(): SignInStartDeps {
   const table = resources.tableName();
   return {

@@ -2,7 +2,8 @@
  * Clerk-style sign-ins: a password first, then a second factor prepared (SMS or email code) or
  * attempted directly (TOTP, backup code), then tokens — the same ones `/v1/token` issues. A
  * sign-in is bound to nothing but its unguessable id, lives 10 minutes, and is completed by
- * one conditional write, so concurrent correct attempts mint tokens once. Every evaluated
+ * one transaction that also writes its session, so concurrent correct attempts mint tokens
+ * once and a failed write leaves it open rather than complete without tokens. Every evaluated
  * attempt counts against the user's lockout, shared with the token endpoint.
  *
  * Strategies offered follow the user's method, as `/v1/token` does (no weaker factor is
@@ -95,7 +96,7 @@ export interface SignInStore {
   ): Promise<boolean>;
 }
 
-/** What starting a sign-in needs: no code is sent, so no event topic. */
+/** What starting a sign-in needs: no code is sent; the events are the security log's. */
 export interface SignInStartDeps extends TokenIssueDeps, PasswordCheckDeps {
   /** When true, a user without a second factor gets `needs_enrollment` and no tokens. */
   requireTfa: boolean;
