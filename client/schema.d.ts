@@ -118,6 +118,83 @@ export interface paths {
     patch: operations["updateUser"];
     trace?: never;
   };
+  "/v1/logout": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * End a session (RFC 7009 token revocation)
+     * @description Ends the session of `token`: a refresh token, or an access token (`token_type_hint`). 200 whatever the token, as RFC 7009 §2.2 has it.
+     */
+    post: operations["logout"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/user/sessions": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The signed-in user's sessions */
+    get: operations["listSessions"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/user/sessions/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * End one of the user's sessions
+     * @description Its refresh token and its access tokens stop working at once.
+     */
+    delete: operations["deleteSession"];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/user/password": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Change the password
+     * @description A wrong `currentPassword` counts as a failed login. Where TFA is on, a current second factor as `otp` (or `X-OTP`). Every other session ends, and the user is told.
+     */
+    put: operations["changePassword"];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/v1/sign_ins": {
     parameters: {
       query?: never;
@@ -491,6 +568,10 @@ export interface components {
     EmailVerificationCodeRequest: {
       email: string;
     };
+    LogoutRequest: {
+      token: string;
+      token_type_hint?: string;
+    };
     NewAccount: {
       connector: string;
       auth: {
@@ -506,6 +587,11 @@ export interface components {
       openapi: string;
       info: Record<string, never>;
       paths: Record<string, never>;
+    };
+    PasswordChange: {
+      currentPassword: string;
+      newPassword: string;
+      otp?: string;
     };
     PhoneVerificationCodeRequest: {
       phoneNumber: string;
@@ -523,6 +609,10 @@ export interface components {
       email?: string;
       emailVerificationCode?: string;
     };
+    RequestSource: {
+      ip: string | null;
+      userAgent: string | null;
+    };
     ResendRequested: {
       /** @constant */
       resending: true;
@@ -532,13 +622,33 @@ export interface components {
       /** @description Where a code goes, masked (`+*******4321`, `j*****e@example.com`). */
       safeIdentifier?: string;
     };
+    /** @description A session: a refresh-token family. `lastUsed*` is its last refresh (its creation until then). */
+    Session: {
+      id: string;
+      /** @description The session of the access token that asked. */
+      current: boolean;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      lastUsedAt: string;
+      /**
+       * Format: date-time
+       * @description When it ends unless refreshed before.
+       */
+      expiresAt: string;
+      createdFrom: components["schemas"]["RequestSource"];
+      lastUsedFrom: components["schemas"]["RequestSource"];
+    };
+    SessionList: {
+      sessions: components["schemas"]["Session"][];
+    };
     /** @description Clerk's SignIn object. `tokens` is present only on the response that completes it. */
     SignIn: {
       /** @constant */
       object: "sign_in";
       id: string;
       /** @enum {unknown} */
-      status: "needs_second_factor" | "complete";
+      status: "needs_second_factor" | "needs_enrollment" | "complete";
       supportedSecondFactors: components["schemas"]["SecondFactorOption"][];
       secondFactorVerification: {
         /** @enum {unknown} */
@@ -556,6 +666,8 @@ export interface components {
       /** Format: date-time */
       expireAt: string;
       tokens?: components["schemas"]["TokenResponse"];
+      /** @description With `needs_enrollment` only: authorizes the factor-enrollment endpoints, nothing else. */
+      enrollmentToken?: string;
     };
     SignInRequest: {
       identifier: string;
@@ -945,7 +1057,7 @@ export interface operations {
           "application/json": components["schemas"]["TokenResponse"];
         };
       };
-      /** @description Error: `invalid_json`, `invalid_request`, `invalid_grant`, `unsupported_grant_type`, `otp_required`, `invalid_otp`. */
+      /** @description Error: `invalid_json`, `invalid_request`, `invalid_grant`, `unsupported_grant_type`, `tfa_enrollment_required`, `otp_required`, `invalid_otp`. */
       400: {
         headers: {
           /** @description `required; auth_method=<method>`: which second factor to send. */
@@ -960,6 +1072,7 @@ export interface operations {
               | "invalid_request"
               | "invalid_grant"
               | "unsupported_grant_type"
+              | "tfa_enrollment_required"
               | "otp_required"
               | "invalid_otp";
             error_description: string;
@@ -969,6 +1082,9 @@ export interface operations {
             auth_method?: "tfa_sms" | "tfa_email" | "totp";
             /** @description Where the code went, masked (`+*******4321`); absent for `totp`. */
             otp_destination?: string;
+            /** @description Authorizes only the factor-enrollment endpoints (`PATCH /v1/user`, authenticator-app setup and validate). */
+            enrollment_token?: string;
+            expires_in?: number;
           };
         };
       };
@@ -1394,6 +1510,416 @@ export interface operations {
       };
     };
   };
+  logout: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["LogoutRequest"];
+        "application/x-www-form-urlencoded": components["schemas"]["LogoutRequest"];
+      };
+    };
+    responses: {
+      /** @description The token's session, if any, has ended. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Error: `invalid_json`, `invalid_request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_json" | "invalid_request";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+  listSessions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Live sessions. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["SessionList"];
+        };
+      };
+      /** @description Error: `invalid_json`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_json";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `invalid_token`. */
+      401: {
+        headers: {
+          /** @description RFC 6750's challenge. */
+          "WWW-Authenticate": string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_token";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+  deleteSession: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The session's id. */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The session has ended. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Error: `invalid_json`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_json";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `invalid_token`. */
+      401: {
+        headers: {
+          /** @description RFC 6750's challenge. */
+          "WWW-Authenticate": string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_token";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `not_found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "not_found";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+  changePassword: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The one-time password, instead of the `otp` field. */
+        "X-OTP"?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["PasswordChange"];
+      };
+    };
+    responses: {
+      /** @description The password has changed. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Error: `invalid_json`, `invalid_request`, `invalid_grant`, `otp_required`, `invalid_otp`. */
+      400: {
+        headers: {
+          /** @description `required; auth_method=<method>`: which second factor to send. */
+          "X-OTP"?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error:
+              | "invalid_json"
+              | "invalid_request"
+              | "invalid_grant"
+              | "otp_required"
+              | "invalid_otp";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+            /** @enum {unknown} */
+            auth_method?: "tfa_sms" | "tfa_email" | "totp";
+            /** @description Where the code went, masked (`+*******4321`); absent for `totp`. */
+            otp_destination?: string;
+          };
+        };
+      };
+      /** @description Error: `invalid_token`. */
+      401: {
+        headers: {
+          /** @description RFC 6750's challenge. */
+          "WWW-Authenticate": string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_token";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `second_factor_required`, `user_locked`. */
+      403: {
+        headers: {
+          /** @description Seconds until the caller may try again. */
+          "Retry-After"?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "second_factor_required" | "user_locked";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `conflict`. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "conflict";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `too_many_attempts`, `too_many_requests`, `resend_too_soon`. */
+      429: {
+        headers: {
+          /** @description Seconds until the caller may try again. */
+          "Retry-After"?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "too_many_attempts" | "too_many_requests" | "resend_too_soon";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `sms_budget_exceeded`. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "sms_budget_exceeded";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
   createSignIn: {
     parameters: {
       query?: never;
@@ -1605,7 +2131,7 @@ export interface operations {
           "application/json": components["schemas"]["SignIn"];
         };
       };
-      /** @description Error: `invalid_json`, `invalid_request`, `verification_expired`, `verification_already_verified`, `verification_strategy_invalid`, `strategy_for_user_invalid`, `no_second_factors`. */
+      /** @description Error: `invalid_json`, `invalid_request`, `verification_expired`, `verification_already_verified`, `verification_strategy_invalid`, `strategy_for_user_invalid`, `no_second_factors`, `tfa_enrollment_required`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1620,10 +2146,14 @@ export interface operations {
               | "verification_already_verified"
               | "verification_strategy_invalid"
               | "strategy_for_user_invalid"
-              | "no_second_factors";
+              | "no_second_factors"
+              | "tfa_enrollment_required";
             error_description: string;
             /** @description The request field at fault. */
             field?: string;
+            /** @description Authorizes only the factor-enrollment endpoints (`PATCH /v1/user`, authenticator-app setup and validate). */
+            enrollment_token?: string;
+            expires_in?: number;
           };
         };
       };
@@ -1748,7 +2278,7 @@ export interface operations {
           "application/json": components["schemas"]["SignIn"];
         };
       };
-      /** @description Error: `invalid_json`, `invalid_request`, `verification_failed`, `verification_missing`, `verification_expired`, `verification_already_verified`, `verification_strategy_invalid`, `strategy_for_user_invalid`, `no_second_factors`. */
+      /** @description Error: `invalid_json`, `invalid_request`, `verification_failed`, `verification_missing`, `verification_expired`, `verification_already_verified`, `verification_strategy_invalid`, `strategy_for_user_invalid`, `no_second_factors`, `tfa_enrollment_required`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1765,10 +2295,14 @@ export interface operations {
               | "verification_already_verified"
               | "verification_strategy_invalid"
               | "strategy_for_user_invalid"
-              | "no_second_factors";
+              | "no_second_factors"
+              | "tfa_enrollment_required";
             error_description: string;
             /** @description The request field at fault. */
             field?: string;
+            /** @description Authorizes only the factor-enrollment endpoints (`PATCH /v1/user`, authenticator-app setup and validate). */
+            enrollment_token?: string;
+            expires_in?: number;
           };
         };
       };

@@ -59,12 +59,38 @@ export const ROUTES: readonly Route[] = [
     link: ["Table", "SigningKey"],
   },
   { method: "PATCH", path: "/v1/user", handler: "functions/api/update-user", link: AUTH },
-  // Sign-ins (Clerk): starting one mints tokens for users without TFA but sends no code.
+  // Sessions: each is a refresh-token family; ending one ends its access tokens at once.
+  {
+    method: "POST",
+    path: "/v1/logout",
+    handler: "functions/api/logout",
+    link: ["Table", "Events", "SigningKey", "CodeHashKey"],
+  },
+  {
+    method: "GET",
+    path: "/v1/user/sessions",
+    handler: "functions/api/list-sessions",
+    link: ["Table", "SigningKey"],
+  },
+  {
+    method: "DELETE",
+    path: "/v1/user/sessions/{id}",
+    handler: "functions/api/delete-session",
+    link: ["Table", "Events", "SigningKey"],
+  },
+  {
+    method: "PUT",
+    path: "/v1/user/password",
+    handler: "functions/api/change-password",
+    link: AUTH,
+  },
+  // Sign-ins (Clerk): starting one mints tokens for users without TFA but sends no code;
+  // the session it creates goes to the security log (Events).
   {
     method: "POST",
     path: "/v1/sign_ins",
     handler: "functions/api/create-sign-in",
-    link: ["Table", "SigningKey", "CodeHashKey"],
+    link: ["Table", "Events", "SigningKey", "CodeHashKey"],
   },
   {
     method: "GET",

@@ -4,15 +4,17 @@
  */
 import type { AuthenticatorAppDeps, AuthenticatorAppSetupDeps } from "../core/authenticator-app.js";
 import type { AccountSettings, CustomerDeps } from "../core/customers.js";
+import type { PasswordChangeDeps } from "../core/password-change.js";
 import type { SecondFactorDeps } from "../core/second-factor.js";
+import type { SessionDeps } from "../core/sessions.js";
 import type { SignInAttemptDeps, SignInPrepareDeps, SignInStartDeps } from "../core/sign-ins.js";
-import type { TokenDeps } from "../core/tokens.js";
 import {
-  SELECTABLE_AUTH_METHODS,
-  type SelectableAuthMethod,
-  signedInUser,
-  type User,
-} from "../core/users.js";
+  checkAccessToken,
+  checkAccessTokenWithUser,
+  type SignedIn,
+  type TokenDeps,
+} from "../core/tokens.js";
+import { SELECTABLE_AUTH_METHODS, type SelectableAuthMethod, type User } from "../core/users.js";
 import type { CodeDeps } from "../core/verification-codes.js";
 import { dynamoAttemptGuard } from "./attempt-guard.js";
 import { dynamoAuthenticatorAppStore } from "./authenticator-app-store.js";
@@ -96,11 +98,51 @@ function composePasswordLogin(table: string) {
     refreshTokens: dynamoRefreshTokenStore(table),
     refreshTokenLifetime: readRefreshTokenLifetime(),
     hashKey: keyFromSecret("CodeHashKey"),
+    events: snsEventPublisher(resources.eventsTopicArn()),
+    requireTfa: readAccountSettings().requireTfa,
   };
 }
 
 export function composeTokenDeps(secondFactor = composeSecondFactorDeps()): TokenDeps {
   return { ...composePasswordLogin(resources.tableName()), secondFactor };
+}
+
+/** Ending sessions: the refresh-token store and the security log's events. */
+export function composeSessionDeps(): SessionDeps {
+  return {
+    clock: systemClock,
+    random: systemRandom,
+    events: snsEventPublisher(resources.eventsTopicArn()),
+    refreshTokens: dynamoRefreshTokenStore(resources.tableName()),
+  };
+}
+
+/** Listing sessions: the store alone. */
+export function composeSessionListDeps(): Pick<SessionDeps, "clock" | "refreshTokens"> {
+  return { clock: systemClock, refreshTokens: dynamoRefreshTokenStore(resources.tableName()) };
+}
+
+/** Logout: a refresh token's hash or an access token's signature finds the session. */
+export function composeLogoutDeps() {
+  return {
+    ...composeSessionDeps(),
+    signer: hs256Signer(keyFromSecret("SigningKey")),
+    hashKey: keyFromSecret("CodeHashKey"),
+  };
+}
+
+export function composePasswordChangeDeps(
+  secondFactor = composeSecondFactorDeps(),
+): PasswordChangeDeps {
+  const table = resources.tableName();
+  return {
+    ...composeSessionDeps(),
+    users: dynamoUserStore(table),
+    limiter: dynamoRateLimiter(table),
+    passwordPolicy: readPasswordPolicy(),
+    passwords: passwordCheckingHasher(),
+    secondFactor,
+  };
 }
 
 export function composeCustomerDeps(secondFactor = composeSecondFactorDeps()): CustomerDeps {
@@ -110,23 +152,34 @@ export function composeCustomerDeps(secondFactor = composeSecondFactorDeps()): C
     secondFactor,
     settings: readAccountSettings(),
     registrationPolicy: readRegistrationPolicy(),
+    sessions: composeSessionDeps(),
   };
 }
 
-/** The bearer-token check of user endpoints; needs only the signing key. */
-export function composeAuthenticate(): (token: string) => Promise<string | null> {
-  const signer = hs256Signer(keyFromSecret("SigningKey"));
-  return (token) => signer.verify(token);
+function composeAccessCheck() {
+  return {
+    clock: systemClock,
+    signer: hs256Signer(keyFromSecret("SigningKey")),
+    refreshTokens: dynamoRefreshTokenStore(resources.tableName()),
+  };
 }
 
-/** The bearer-token check of endpoints that act on the user: the token, then its user. */
-export function composeSignedInUser(): (token: string) => Promise<User | null> {
-  const authenticate = composeAuthenticate();
-  const users = dynamoUserStore(resources.tableName());
-  return async (token) => {
-    const userId = await authenticate(token);
-    return userId === null ? null : signedInUser(users, userId);
-  };
+/** The bearer-token check of user endpoints: the signature, then the token's session is live. */
+export function composeAuthenticate(): (token: string) => Promise<SignedIn | null> {
+  const deps = composeAccessCheck();
+  return (token) => checkAccessToken(deps, token);
+}
+
+/**
+ * The bearer-token check of endpoints that act on the user: the token, then its user and its
+ * session, read at once. `enrollment`: the factor-enrollment endpoints, which also take the
+ * enrollment token that a password-only user gets where TFA is required.
+ */
+export function composeSignedInUser(
+  options: { enrollment?: boolean } = {},
+): (token: string) => Promise<(SignedIn & { user: User }) | null> {
+  const deps = { ...composeAccessCheck(), users: dynamoUserStore(resources.tableName()) };
+  return (token) => checkAccessTokenWithUser(deps, token, options);
 }
 
 /** The issuer authenticator apps show; a colon would split their label in the wrong place. */
@@ -157,10 +210,11 @@ export function composeAuthenticatorAppDeps(
     secondFactor,
     backupCodeHashKey: keyFromSecret("CodeHashKey"),
     requireTfa: readAccountSettings().requireTfa,
+    sessions: composeSessionDeps(),
   };
 }
 
-/** Starting a sign-in sends nothing: no event topic, no encryption key. */
+/** Starting a sign-in sends no code (no encryption key); its session goes to the events. */
 export function composeSignInStartDeps(): SignInStartDeps {
   const table = resources.tableName();
   return {
@@ -196,5 +250,6 @@ export function composeSignInAttemptDeps(
     refreshTokens: dynamoRefreshTokenStore(table),
     refreshTokenLifetime: readRefreshTokenLifetime(),
     hashKey: keyFromSecret("CodeHashKey"),
+    events: secondFactor.events,
   };
 }

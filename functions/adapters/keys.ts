@@ -8,12 +8,12 @@
  *                            TOTP_PENDING     an authenticator-app enrollment until validated
  *                            BACKUP#<hash>    one backup code (usedAt once spent)
  *                            BACKUP_REVEAL    fresh backup codes, sealed, for one read
+ *                            SESSION#<id>     a session: a refresh-token family
  * UNIQUE#<kind>#<value>      UNIQUE           a claim on a username, phone or email
  * CODE#<purpose>#<subject>   CODE             a verification or login code
  * RATE#<key>                 RATE             a rate-limit window
  * SIGNIN#<id>                SIGNIN           a sign-in
  * REFRESH#<hash>             REFRESH          a refresh token
- * REFRESH_FAMILY#<id>        FAMILY           a refresh-token family (a session)
  * DELIVERY#<event id>        DELIVERY         a notification's delivery record
  * CONNECTOR_ACCOUNT#<id>     ACCOUNT          a connector account (gsi1: OWNER#<user id>)
  * CONNECTOR_RUN#<id>         RUN              a connector run
@@ -79,8 +79,19 @@ export function refreshTokenKey(tokenHash: string): ItemKey {
   return { pk: `REFRESH#${tokenHash}`, sk: "REFRESH" };
 }
 
-export function refreshFamilyKey(familyId: string): ItemKey {
-  return { pk: `REFRESH_FAMILY#${familyId}`, sk: "FAMILY" };
+const SESSION_PREFIX = "SESSION#";
+
+/** A session (a refresh-token family) lives in its user's partition, to be listed there. */
+export function sessionKey(userId: string, sessionId: string): ItemKey {
+  return { pk: userPartition(userId), sk: `${SESSION_PREFIX}${sessionId}` };
+}
+
+/** The key condition of a query for every session of a user. */
+export function sessionsQuery(userId: string) {
+  return {
+    KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+    ExpressionAttributeValues: { ":pk": userPartition(userId), ":prefix": SESSION_PREFIX },
+  };
 }
 
 export function deliveryKey(eventId: string): ItemKey {

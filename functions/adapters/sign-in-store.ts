@@ -1,13 +1,15 @@
 /**
  * Sign-ins in DynamoDB: one item `SIGNIN#id / SIGNIN` with a TTL. Starting a verification and
  * completing the sign-in are conditional writes that also check expiry (TTL deletion is late),
- * so a sign-in completes once.
+ * so a sign-in completes once; completing it writes the session it creates in the same
+ * transaction, so it is never complete without one.
  */
-import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { Strategy } from "../core/second-factor.js";
 import type { SignIn, SignInStore, StoredVerification } from "../core/sign-ins.js";
-import { documentClient, updateIfConditionHolds } from "./dynamo.js";
+import { documentClient, ifConditionHolds, updateIfConditionHolds } from "./dynamo.js";
 import { signInKey } from "./keys.js";
+import { newSessionItems } from "./token-store.js";
 
 function toVerification(value: unknown): StoredVerification | null {
   if (!value || typeof value !== "object") return null;
@@ -46,9 +48,9 @@ export function dynamoSignInStore(table: string): SignInStore {
   const db = documentClient();
 
   return {
-    async create(signIn) {
-      await db.send(
-        new PutCommand({
+    async create(signIn, session) {
+      const put = {
+        Put: {
           TableName: table,
           Item: {
             ...signInKey(signIn.id),
@@ -62,6 +64,11 @@ export function dynamoSignInStore(table: string): SignInStore {
             expiresAt: signIn.expiresAtEpochSeconds,
           },
           ConditionExpression: "attribute_not_exists(pk)",
+        },
+      };
+      await db.send(
+        new TransactWriteCommand({
+          TransactItems: [put, ...(session ? newSessionItems(table, session) : [])],
         }),
       );
     },
@@ -106,21 +113,38 @@ export function dynamoSignInStore(table: string): SignInStore {
       });
     },
 
-    complete(id, verification, sessionId, now) {
-      return updateIfConditionHolds({
-        TableName: table,
-        Key: signInKey(id),
-        UpdateExpression: "SET #status = :complete, createdSessionId = :session, verification = :v",
-        ConditionExpression: "attribute_exists(pk) AND #status = :needs AND expiresAt > :now",
-        ExpressionAttributeNames: { "#status": "status" },
-        ExpressionAttributeValues: {
-          ":complete": "complete",
-          ":session": sessionId,
-          ":v": verificationItem(verification),
-          ":needs": "needs_second_factor",
-          ":now": now,
+    complete(id, verification, session, now) {
+      return ifConditionHolds(
+        async () => {
+          await db.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                {
+                  Update: {
+                    TableName: table,
+                    Key: signInKey(id),
+                    UpdateExpression:
+                      "SET #status = :complete, createdSessionId = :session, verification = :v",
+                    ConditionExpression:
+                      "attribute_exists(pk) AND #status = :needs AND expiresAt > :now",
+                    ExpressionAttributeNames: { "#status": "status" },
+                    ExpressionAttributeValues: {
+                      ":complete": "complete",
+                      ":session": session.token.familyId,
+                      ":v": verificationItem(verification),
+                      ":needs": "needs_second_factor",
+                      ":now": now,
+                    },
+                  },
+                },
+                ...newSessionItems(table, session),
+              ],
+            }),
+          );
+          return true;
         },
-      });
+        () => false,
+      );
     },
   };
 }

@@ -4,12 +4,19 @@
  */
 import { composeSignInAttemptDeps } from "../adapters/compose.js";
 import { attemptSignInSecondFactor } from "../core/sign-ins.js";
+import { requestSource } from "../core/tokens.js";
 import { apiHandler } from "./http.js";
 import { AttemptRequest } from "./schemas.js";
 
 const deps = composeSignInAttemptDeps();
 
-export const handler = apiHandler({ body: AttemptRequest }, async ({ body, pathParameters }) => {
-  const { signIn, tokens } = await attemptSignInSecondFactor(deps, pathParameters.id ?? "", body);
-  return { status: 200, body: tokens ? { ...signIn, tokens } : signIn };
-});
+export const handler = apiHandler(
+  { body: AttemptRequest },
+  async ({ body, pathParameters, sourceIp, userAgent }) => {
+    const { signIn, tokens } = await attemptSignInSecondFactor(deps, pathParameters.id ?? "", {
+      ...body,
+      source: requestSource({ sourceIp, userAgent }),
+    });
+    return { status: 200, body: tokens ? { ...signIn, tokens } : signIn };
+  },
+);

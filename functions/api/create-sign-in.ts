@@ -1,6 +1,7 @@
 /**
  * `POST /v1/sign_ins` `{identifier, password}`: a Clerk-style SignIn. A user without TFA is
- * signed in at once (`complete`, with `tokens`); others get `needs_second_factor`.
+ * signed in at once (`complete`, with `tokens`); others get `needs_second_factor`. Where TFA
+ * is required, a user without it gets `needs_enrollment` and an `enrollmentToken`.
  */
 import { composeSignInStartDeps } from "../adapters/compose.js";
 import { createSignIn } from "../core/sign-ins.js";
@@ -9,7 +10,15 @@ import { SignInRequest } from "./schemas.js";
 
 const deps = composeSignInStartDeps();
 
-export const handler = apiHandler({ body: SignInRequest }, async ({ body, sourceIp }) => {
-  const { signIn, tokens } = await createSignIn(deps, { ...body, sourceIp });
-  return { status: 200, body: tokens ? { ...signIn, tokens } : signIn };
-});
+export const handler = apiHandler(
+  { body: SignInRequest },
+  async ({ body, sourceIp, userAgent }) => {
+    const { signIn, tokens, enrollmentToken } = await createSignIn(deps, {
+      ...body,
+      sourceIp,
+      userAgent,
+    });
+    if (tokens) return { status: 200, body: { ...signIn, tokens } };
+    return { status: 200, body: enrollmentToken ? { ...signIn, enrollmentToken } : signIn };
+  },
+);

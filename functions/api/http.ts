@@ -32,6 +32,10 @@ export interface ApiRequest<Body, SignedInUser = undefined> {
   requestId: string;
   /** The signed-in user's id, on handlers built with `authenticate`; "" elsewhere. */
   userId: string;
+  /** The session of the bearer access token; undefined for an enrollment token and elsewhere. */
+  sessionId: string | undefined;
+  /** The caller's User-Agent, as sessions and the security log record it. */
+  userAgent: string;
   /** The signed-in user, on handlers whose `authenticate` loads it. */
   user: SignedInUser;
 }
@@ -68,7 +72,7 @@ export interface HandlerOptions<
 
 type BodyOf<S> = S extends v.GenericSchema ? v.InferOutput<S> : undefined;
 type UserOf<A> = A extends (token: string) => Promise<infer R>
-  ? Exclude<R, null> extends User
+  ? Exclude<R, null> extends { user: User }
     ? User
     : undefined
   : undefined;
@@ -104,6 +108,8 @@ export function apiHandler<
         locale: localeFromAcceptLanguage(headers["accept-language"]),
         requestId: context.awsRequestId,
         userId: context.signedIn?.userId ?? "",
+        sessionId: context.signedIn?.sessionId,
+        userAgent: event.requestContext.http.userAgent ?? headers["user-agent"] ?? "",
         user: context.signedIn?.user as UserOf<A>,
       },
       context,

@@ -102,3 +102,16 @@ export const TfaAppValidateRequest = /*@__PURE__*/ v.object({
 export const StepUpRequest = /*@__PURE__*/ v.object({
   otp: /*@__PURE__*/ v.optional(/*@__PURE__*/ codeText()),
 });
+
+/** `POST /v1/logout` (RFC 7009 field names; form-encoded or JSON). */
+export const LogoutRequest = /*@__PURE__*/ v.object({
+  token: /*@__PURE__*/ text(2048),
+  token_type_hint: /*@__PURE__*/ v.optional(/*@__PURE__*/ text(64)),
+});
+
+/** `PUT /v1/user/password`: `otp` is the current second factor where TFA is on. */
+export const PasswordChange = /*@__PURE__*/ v.object({
+  currentPassword: /*@__PURE__*/ text(256),
+  newPassword: /*@__PURE__*/ text(256),
+  otp: /*@__PURE__*/ v.optional(/*@__PURE__*/ codeText()),
+});

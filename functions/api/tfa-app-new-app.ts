@@ -12,9 +12,15 @@ const deps = composeAuthenticatorAppDeps();
 
 export const handler = apiHandler(
   { body: StepUpRequest, authenticate: composeSignedInUser(), errorEnvelope: docspaceEnvelope },
-  async ({ body, user, headers, locale, sourceIp }) => {
+  async ({ body, user, headers, locale, sourceIp, userAgent, sessionId }) => {
     const otp = body.otp ?? headers["x-otp"];
-    await unlinkAuthenticatorApp(deps, user, { otp, locale, sourceIp });
+    await unlinkAuthenticatorApp(deps, user, {
+      otp,
+      locale,
+      sourceIp,
+      userAgent,
+      ...(sessionId === undefined ? {} : { sessionId }),
+    });
     return docspace(true);
   },
 );

@@ -10,7 +10,7 @@ import { apiHandler, docspace, docspaceEnvelope } from "./http.js";
 
 const deps = composeAuthenticatorAppSetupDeps();
 export const handler = apiHandler(
-  { authenticate: composeSignedInUser(), errorEnvelope: docspaceEnvelope },
+  { authenticate: composeSignedInUser({ enrollment: true }), errorEnvelope: docspaceEnvelope },
   async ({ user }) => {
     const setup = await setupAuthenticatorApp(deps, user);
     return docspace({

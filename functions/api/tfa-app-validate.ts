@@ -14,15 +14,17 @@ const deps = composeAuthenticatorAppDeps();
 export const handler = apiHandler(
   {
     body: TfaAppValidateRequest,
-    authenticate: composeSignedInUser(),
+    authenticate: composeSignedInUser({ enrollment: true }),
     errorEnvelope: docspaceEnvelope,
   },
-  async ({ body, user, headers, locale, sourceIp }) => {
+  async ({ body, user, headers, locale, sourceIp, userAgent, sessionId }) => {
     const linked = await validateAuthenticatorApp(deps, user, {
       code: body.code,
       otp: body.otp ?? headers["x-otp"],
       locale,
       sourceIp,
+      userAgent,
+      ...(sessionId === undefined ? {} : { sessionId }),
     });
     return docspace(linked);
   },

@@ -4,7 +4,7 @@
  */
 import { composeTokenDeps } from "../adapters/compose.js";
 import { DomainError } from "../core/errors.js";
-import { passwordGrant, refreshGrant } from "../core/tokens.js";
+import { passwordGrant, refreshGrant, requestSource } from "../core/tokens.js";
 import { apiHandler } from "./http.js";
 import { TokenRequest } from "./schemas.js";
 
@@ -19,7 +19,7 @@ function required(value: string | undefined, field: string): string {
 
 export const handler = apiHandler(
   { body: TokenRequest, acceptForm: true },
-  async ({ body, headers, locale, sourceIp }) => {
+  async ({ body, headers, locale, sourceIp, userAgent }) => {
     if (body.grant_type === "password") {
       const otp = body.otp ?? headers["x-otp"];
       const tokens = await passwordGrant(deps, {
@@ -28,13 +28,18 @@ export const handler = apiHandler(
         ...(otp === undefined ? {} : { otp }),
         locale,
         sourceIp,
+        userAgent,
       });
       return { status: 200, body: tokens };
     }
     if (body.grant_type === "refresh_token") {
       return {
         status: 200,
-        body: await refreshGrant(deps, required(body.refresh_token, "refresh_token")),
+        body: await refreshGrant(
+          deps,
+          required(body.refresh_token, "refresh_token"),
+          requestSource({ sourceIp, userAgent }),
+        ),
       };
     }
     throw new DomainError("unsupported_grant_type", "Supported grants: password, refresh_token.", {

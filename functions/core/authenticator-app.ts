@@ -18,7 +18,8 @@ import { DomainError } from "./errors.js";
 import type { Locale, Recipient } from "./events.js";
 import { type Clock, nowEpochSeconds, type Random } from "./ports.js";
 import { notifyLocked, type SecondFactorDeps, tellUser } from "./second-factor.js";
-import { checkLoginOtp, lockedError, otpFailure, requireOtp } from "./tokens.js";
+import { revokeOtherSessions, type SessionDeps } from "./sessions.js";
+import { checkLoginOtp, lockedError, otpFailure, requestSource, requireOtp } from "./tokens.js";
 import {
   createTotpKeyUri,
   createTotpSecret,
@@ -118,6 +119,8 @@ export interface AuthenticatorAppDeps extends AuthenticatorAppSetupDeps {
   backupCodeHashKey: Uint8Array;
   /** When every customer must keep a TFA method, unlinking may not fall back to `simple`. */
   requireTfa: boolean;
+  /** Linking or unlinking an app ends the user's other sessions. */
+  sessions: SessionDeps;
 }
 
 export interface AuthenticatorAppSetup {
@@ -132,6 +135,9 @@ export interface StepUpInput {
   otp?: string | undefined;
   locale: Locale;
   sourceIp?: string;
+  userAgent?: string;
+  /** The session that asks (none for an enrollment token): the one a factor change keeps. */
+  sessionId?: string;
 }
 
 const notSetUp = () =>
@@ -233,6 +239,7 @@ export async function validateAuthenticatorApp(
     },
   });
   if (!linked) throw changedMeanwhile();
+  await revokeOtherSessions(deps.sessions, user.id, input.sessionId, requestSource(input));
   await tellUser(deps.secondFactor, next, "user.tfa.enabled", recipientFor(current), {
     method: "totp",
   });
@@ -312,6 +319,7 @@ export async function unlinkAuthenticatorApp(
   delete next.totp;
   delete next.previousAuthMethod;
   if (!(await deps.store.unlink(current, next))) throw changedMeanwhile();
+  await revokeOtherSessions(deps.sessions, user.id, input.sessionId, requestSource(input));
   const recipient = recipientFor(current);
   if (restored === "simple") {
     await tellUser(deps.secondFactor, next, "user.tfa.disabled", recipient);

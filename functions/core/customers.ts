@@ -13,7 +13,14 @@ import type { RegistrationPolicy } from "./policy.js";
 import { nowEpochSeconds } from "./ports.js";
 import { parseEmail, parsePhoneNumber } from "./recipients.js";
 import { type SecondFactorDeps, tellUser } from "./second-factor.js";
-import { checkLoginOtp, otpFailure, type PasswordHasher, requireOtp } from "./tokens.js";
+import { revokeOtherSessions, type SessionDeps } from "./sessions.js";
+import {
+  checkLoginOtp,
+  otpFailure,
+  type PasswordHasher,
+  requestSource,
+  requireOtp,
+} from "./tokens.js";
 import {
   normalizeUsername,
   type SelectableAuthMethod,
@@ -44,6 +51,8 @@ export interface CustomerDeps {
   secondFactor: SecondFactorDeps;
   settings: AccountSettings;
   registrationPolicy: RegistrationPolicy;
+  /** A change of second factor ends the user's other sessions. */
+  sessions: SessionDeps;
 }
 
 const PASSWORD_MIN_LENGTH = 8; // NIST SP 800-63B §5.1.1.1
@@ -107,12 +116,13 @@ async function proveContact(
   return { value, consumption: outcome.consumption, code };
 }
 
-function checkPassword(password: string) {
+/** The password policy, for registration and password changes alike. */
+export function checkPassword(password: string, field = "password") {
   if (password.length < PASSWORD_MIN_LENGTH || password.length > PASSWORD_MAX_LENGTH) {
     throw new DomainError(
       "invalid_request",
       `Passwords are ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters long.`,
-      { field: "password" },
+      { field },
     );
   }
 }
@@ -239,6 +249,9 @@ export interface UserUpdateInput {
   otp?: string;
   locale: Locale;
   sourceIp?: string;
+  userAgent?: string;
+  /** The session that asks (none for an enrollment token): the one a factor change keeps. */
+  sessionId?: string;
 }
 
 /**
@@ -311,6 +324,16 @@ export async function updateUser(
   const written = await deps.users.update(user, change);
   if (!written.ok) throw userWriteError(written.reason);
   const updated = written.user;
+
+  // A second factor added, moved or removed: whoever held a session before keeps none.
+  const nextDestination = codeDestination(updated);
+  if (
+    updated.authMethod !== user.authMethod ||
+    nextDestination?.channel !== current?.channel ||
+    nextDestination?.to !== current?.to
+  ) {
+    await revokeOtherSessions(deps.sessions, user.id, input.sessionId, requestSource(input));
+  }
 
   // Tell the user, on the channel they had before the change.
   const oldChannel = current

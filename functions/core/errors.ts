@@ -26,6 +26,7 @@ export const ERROR_MESSAGES = {
   phone_number_taken: "This phone number belongs to another account.",
   email_taken: "This email address belongs to another account.",
   tfa_required: "Two-factor authentication is required on this service.",
+  tfa_enrollment_required: "Two-factor authentication is required: enroll a second factor first.",
   second_factor_required: "This change needs a current second factor.",
   // OAuth2 (RFC 6749 §5.2)
   invalid_grant: "The grant is invalid, expired or revoked.",

@@ -123,6 +123,16 @@ export const DEFAULT_TEMPLATES: TemplateSet = {
       text: "Un élément de votre compte {{service}} a été modifié : {{what}}. Si ce n'était pas vous, contactez le support.",
     },
   },
+  "user.password.changed": {
+    en: {
+      subject: "Your password changed",
+      text: "The password of your {{service}} account was changed and your other sessions were ended. If this was not you, contact support.",
+    },
+    fr: {
+      subject: "Votre mot de passe a changé",
+      text: "Le mot de passe de votre compte {{service}} a été modifié et vos autres sessions ont été fermées. Si ce n'était pas vous, contactez le support.",
+    },
+  },
   "user.backup_codes.regenerated": {
     en: {
       subject: "New backup codes",

@@ -2,7 +2,8 @@
  * Clerk-style sign-ins: a password first, then a second factor prepared (SMS or email code) or
  * attempted directly (TOTP, backup code), then tokens — the same ones `/v1/token` issues. A
  * sign-in is bound to nothing but its unguessable id, lives 10 minutes, and is completed by
- * one conditional write, so concurrent correct attempts mint tokens once. Every evaluated
+ * one transaction that also writes its session, so concurrent correct attempts mint tokens
+ * once and a failed write leaves it open rather than complete without tokens. Every evaluated
  * attempt counts against the user's lockout, shared with the token endpoint.
  *
  * Strategies offered follow the user's method, as `/v1/token` does (no weaker factor is
@@ -13,7 +14,7 @@ import type { AuthenticatorAppStore } from "./authenticator-app.js";
 import { maskEmail, maskPhoneNumber } from "./contacts.js";
 import { randomId } from "./crypto.js";
 import { DomainError } from "./errors.js";
-import type { Locale } from "./events.js";
+import type { Locale, RequestSource } from "./events.js";
 import type { AttemptGuard } from "./lockout.js";
 import type { LockoutPolicy } from "./policy.js";
 import { type Clock, nowEpochSeconds } from "./ports.js";
@@ -26,9 +27,14 @@ import {
 } from "./second-factor.js";
 import {
   authenticatePassword,
-  issueTokens,
+  enrollmentToken,
+  mintSession,
+  type NewSession,
+  needsEnrollment,
   type PasswordCheckDeps,
   type PasswordHasher,
+  requestSource,
+  sessionTokens,
   type TokenIssueDeps,
   type TokenResponse,
 } from "./tokens.js";
@@ -41,7 +47,7 @@ const SIGN_IN_ID_PREFIX = "sia_";
 /** `sia_` + 128 random bits in base64url (22 characters). */
 export const SIGN_IN_ID_PATTERN = /^sia_[A-Za-z0-9_-]{22}$/;
 
-type SignInStatus = "needs_second_factor" | "complete";
+type SignInStatus = "needs_second_factor" | "needs_enrollment" | "complete";
 
 interface SecondFactorOption {
   strategy: Strategy;
@@ -69,26 +75,31 @@ export interface SignIn {
 }
 
 export interface SignInStore {
-  create(signIn: SignIn): Promise<void>;
+  /** Stores the sign-in; a complete one with the session it created, in one transaction. */
+  create(signIn: SignIn, session?: NewSession): Promise<void>;
   get(id: string): Promise<SignIn | null>;
   /** Replaces the verification while the sign-in needs a second factor and is live. */
   startVerification(id: string, verification: StoredVerification, now: number): Promise<boolean>;
   /** Counts one failed attempt of `strategy`; `failed` marks the verification failed. */
   countFailure(id: string, strategy: Strategy, failed: boolean): Promise<void>;
   /**
-   * Marks the sign-in complete with `verification` (the verified one), if it still needs a
-   * second factor and is live: true for exactly one caller, whatever strategies race.
+   * Marks the sign-in complete with `verification` (the verified one) and writes the session
+   * it creates, in one transaction, if it still needs a second factor and is live: true for
+   * exactly one caller, whatever strategies race. A failed write leaves neither, so a sign-in
+   * is never complete without its tokens.
    */
   complete(
     id: string,
     verification: StoredVerification,
-    sessionId: string,
+    session: NewSession,
     now: number,
   ): Promise<boolean>;
 }
 
-/** What starting a sign-in needs: no code is sent, so no event topic. */
+/** What starting a sign-in needs: no code is sent; the events are the security log's. */
 export interface SignInStartDeps extends TokenIssueDeps, PasswordCheckDeps {
+  /** When true, a user without a second factor gets `needs_enrollment` and no tokens. */
+  requireTfa: boolean;
   users: UserStore;
   passwords: PasswordHasher;
   signIns: SignInStore;
@@ -128,6 +139,8 @@ export interface SignInWithTokens {
   signIn: PublicSignIn;
   /** Present only on the response that completes the sign-in. */
   tokens?: TokenResponse;
+  /** With `needs_enrollment`: the token for the factor-enrollment endpoints only. */
+  enrollmentToken?: string;
 }
 
 const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString();
@@ -205,7 +218,7 @@ function isStrategy(value: string): value is Strategy {
  */
 export async function createSignIn(
   deps: SignInStartDeps,
-  input: { identifier: string; password: string; sourceIp?: string },
+  input: { identifier: string; password: string; sourceIp?: string; userAgent?: string },
 ): Promise<SignInWithTokens> {
   const user = await authenticatePassword(deps, input.identifier, input.password, input.sourceIp);
   const now = nowEpochSeconds(deps.clock);
@@ -219,12 +232,18 @@ export async function createSignIn(
     createdAtEpochSeconds: now,
     expiresAtEpochSeconds: now + SIGN_IN_TTL_SECONDS,
   };
+  if (needsEnrollment(deps, user)) {
+    const enrolling: SignIn = { ...signIn, status: "needs_enrollment" };
+    await deps.signIns.create(enrolling);
+    const { token } = await enrollmentToken(deps, user.id);
+    return { signIn: publicSignIn(enrolling, now), enrollmentToken: token };
+  }
   if (user.authMethod === "simple") {
-    const sessionId = randomId(deps.random, "rtf_");
-    const tokens = await issueTokens(deps, user.id, sessionId);
+    const minted = mintSession(deps, user.id, requestSource(input));
+    const sessionId = minted.session.token.familyId;
     const complete: SignIn = { ...signIn, status: "complete", createdSessionId: sessionId };
-    await deps.signIns.create(complete);
-    return { signIn: publicSignIn(complete, now), tokens };
+    await deps.signIns.create(complete, minted.session);
+    return { signIn: publicSignIn(complete, now), tokens: await sessionTokens(deps, minted) };
   }
   const lockedFor = await deps.guard.lockedFor(user.id, now, deps.lockout);
   if (lockedFor > 0) throw userLocked(lockedFor);
@@ -264,6 +283,12 @@ async function openSignIn(
   if (!signIn) throw notFound();
   if (signIn.status === "complete") throw alreadyVerified();
   if (signIn.expiresAtEpochSeconds <= now) throw signInExpired();
+  if (signIn.status === "needs_enrollment") {
+    throw new DomainError(
+      "tfa_enrollment_required",
+      "This account has no second factor yet: enroll one with the enrollment token.",
+    );
+  }
   if (!isStrategy(rawStrategy)) {
     throw new DomainError(
       "verification_strategy_invalid",
@@ -351,7 +376,7 @@ export async function prepareSignInSecondFactor(
 export async function attemptSignInSecondFactor(
   deps: SignInAttemptDeps,
   id: string,
-  input: { strategy: string; code: unknown },
+  input: { strategy: string; code: unknown; source?: RequestSource },
 ): Promise<SignInWithTokens> {
   const sf = deps.secondFactor;
   const now = nowEpochSeconds(sf.clock);
@@ -391,7 +416,8 @@ export async function attemptSignInSecondFactor(
 
   const outcome = await attemptSecondFactor(sf, user, attempt);
   if (outcome.ok) {
-    const sessionId = randomId(sf.random, "rtf_");
+    const minted = mintSession(deps, user.id, input.source);
+    const sessionId = minted.session.token.familyId;
     const before = signIn.verification;
     const verified: StoredVerification = {
       strategy,
@@ -399,10 +425,10 @@ export async function attemptSignInSecondFactor(
       attempts: before?.strategy === strategy ? before.attempts + 1 : 1,
       expiresAtEpochSeconds: before?.expiresAtEpochSeconds ?? signIn.expiresAtEpochSeconds,
     };
-    if (!(await deps.signIns.complete(signIn.id, verified, sessionId, now))) {
+    if (!(await deps.signIns.complete(signIn.id, verified, minted.session, now))) {
       throw await closedError(deps.signIns, signIn.id);
     }
-    const tokens = await issueTokens(deps, user.id, sessionId);
+    const tokens = await sessionTokens(deps, minted);
     const complete: SignIn = {
       ...signIn,
       status: "complete",

@@ -8,7 +8,7 @@
 import { codeDestination } from "./contacts.js";
 import { keyedHash, randomId } from "./crypto.js";
 import { DomainError } from "./errors.js";
-import type { Locale } from "./events.js";
+import type { EventPublisher, Locale, RequestSource } from "./events.js";
 import type { PasswordPolicy, RefreshTokenLifetime } from "./policy.js";
 import { type Clock, nowEpochSeconds, type Random } from "./ports.js";
 import {
@@ -16,16 +16,26 @@ import {
   attemptSecondFactor,
   type SecondFactorDeps,
 } from "./second-factor.js";
-import { normalizeUsername, type User, type UserStore } from "./users.js";
+import { normalizeUsername, signedInUser, type User, type UserStore } from "./users.js";
 import { issueCode, type RateLimiter } from "./verification-codes.js";
 
 const ACCESS_TOKEN_TTL_SECONDS = 15 * 60; // short-lived: NIST SP 800-63B §7.1 reauth bounds
 const REFRESH_TOKEN_BYTES = 32;
 
+/** What an access token says: whose it is and which session (refresh-token family) minted it. */
+interface AccessTokenClaims {
+  userId: string;
+  sessionId: string;
+}
+
 export interface AccessTokenSigner {
-  sign(userId: string, ttlSeconds: number): Promise<string>;
-  /** The user id of a valid, unexpired token; null otherwise. */
-  verify(token: string): Promise<string | null>;
+  sign(claims: AccessTokenClaims, ttlSeconds: number): Promise<string>;
+  /** The claims of a valid, unexpired access token; null otherwise (enrollment tokens too). */
+  verify(token: string): Promise<AccessTokenClaims | null>;
+  /** A token that authorizes only the factor-enrollment endpoints, for `userId`. */
+  signEnrollment(userId: string, ttlSeconds: number): Promise<string>;
+  /** The user id of a valid, unexpired enrollment token; null otherwise (access tokens too). */
+  verifyEnrollment(token: string): Promise<string | null>;
 }
 
 export interface RefreshTokenRecord {
@@ -38,6 +48,30 @@ export interface RefreshTokenRecord {
   familyExpiresAtEpochSeconds: number;
 }
 
+/** A session as it begins: its refresh-token family and first token, written together. */
+export interface NewSession {
+  token: RefreshTokenRecord;
+  createdAtEpochSeconds: number;
+  /** Where the login came from, as API Gateway saw it. */
+  source: RequestSource;
+}
+
+/** A session (a refresh-token family) as stored. */
+export interface Session {
+  id: string;
+  userId: string;
+  createdAtEpochSeconds: number;
+  createdFrom: RequestSource;
+  /** The last refresh (its creation until then): access tokens are not tracked one by one. */
+  lastUsedAtEpochSeconds: number;
+  lastUsedFrom: RequestSource;
+  /** Its absolute end, fixed at login. */
+  expiresAtEpochSeconds: number;
+  /** When its latest refresh token stops working if unused. */
+  idleExpiresAtEpochSeconds: number;
+  revoked: boolean;
+}
+
 /** A successor token: its idle deadline, which the store caps at its family's end. */
 export interface NextRefreshToken {
   tokenHash: string;
@@ -45,18 +79,32 @@ export interface NextRefreshToken {
 }
 
 export type RotateOutcome =
-  | { ok: true; userId: string }
+  | { ok: true; userId: string; sessionId: string }
   | { ok: false; reason: "unknown" | "expired" | "reused" | "revoked" };
 
 export interface RefreshTokenStore {
-  create(record: RefreshTokenRecord): Promise<void>;
+  /** Writes the session and its first refresh token in one transaction. */
+  create(session: NewSession): Promise<void>;
   /**
    * Marks `tokenHash` used and stores `next` in one transaction, if the token is before its own
    * deadline, its family before its absolute end (both checked in the write's condition, not
-   * left to TTL deletion) and not revoked. `next` expires at its deadline or at the family's
-   * end, whichever comes first. A token used before revokes its whole family.
+   * left to TTL deletion) and not revoked; the session records the use (`now`, `source`).
+   * `next` expires at its deadline or at the family's end, whichever comes first. A token used
+   * before revokes its whole family.
    */
-  rotate(tokenHash: string, next: NextRefreshToken, now: number): Promise<RotateOutcome>;
+  rotate(
+    tokenHash: string,
+    next: NextRefreshToken,
+    now: number,
+    source?: RequestSource,
+  ): Promise<RotateOutcome>;
+  /** The session a refresh token belongs to, used or not; null for an unknown token. */
+  sessionOf(tokenHash: string): Promise<{ userId: string; sessionId: string } | null>;
+  /** Every session of the user still stored (revoked and expired ones included). */
+  listSessions(userId: string): Promise<Session[]>;
+  getSession(userId: string, sessionId: string): Promise<Session | null>;
+  /** Revokes the session; true when this call revoked it, false when it was gone or revoked. */
+  revokeSession(userId: string, sessionId: string): Promise<boolean>;
 }
 
 export interface PasswordHasher {
@@ -75,7 +123,11 @@ export interface TokenDeps extends PasswordCheckDeps {
   refreshTokens: RefreshTokenStore;
   refreshTokenLifetime: RefreshTokenLifetime;
   hashKey: Uint8Array;
+  /** Where `user.session.created` goes (for the security log; it tells nobody). */
+  events: EventPublisher;
   secondFactor: SecondFactorDeps;
+  /** When true, a user without a second factor gets an enrollment token, never tokens. */
+  requireTfa: boolean;
 }
 
 export interface TokenResponse {
@@ -88,37 +140,124 @@ export interface TokenResponse {
 const INVALID_GRANT = () =>
   new DomainError("invalid_grant", "The username or password is incorrect.");
 
-function refreshTokenHash(deps: Pick<TokenDeps, "hashKey">, token: string) {
+export function refreshTokenHash(deps: Pick<TokenDeps, "hashKey">, token: string) {
   return keyedHash(deps.hashKey, "refresh_token", token);
 }
 
 /** What minting tokens needs: sign-ins complete with the same tokens as the token endpoint. */
 export type TokenIssueDeps = Pick<
   TokenDeps,
-  "clock" | "random" | "signer" | "refreshTokens" | "refreshTokenLifetime" | "hashKey"
+  "clock" | "random" | "signer" | "refreshTokens" | "refreshTokenLifetime" | "hashKey" | "events"
 >;
 
+/** A session not yet written, and the refresh token only its caller will see. */
+export interface MintedSession {
+  session: NewSession;
+  refreshToken: string;
+}
+
+/**
+ * Mints a session and its first refresh token without writing them: the token endpoint writes
+ * them alone, a sign-in in the same transaction that completes it.
+ */
+export function mintSession(
+  deps: TokenIssueDeps,
+  userId: string,
+  source: RequestSource = {},
+): MintedSession {
+  const refreshToken = Buffer.from(deps.random.bytes(REFRESH_TOKEN_BYTES)).toString("base64url");
+  const now = nowEpochSeconds(deps.clock);
+  const { absoluteSeconds, idleSeconds } = deps.refreshTokenLifetime;
+  return {
+    refreshToken,
+    session: {
+      token: {
+        tokenHash: refreshTokenHash(deps, refreshToken),
+        userId,
+        familyId: randomId(deps.random, "rtf_"),
+        expiresAtEpochSeconds: now + Math.min(idleSeconds, absoluteSeconds),
+        familyExpiresAtEpochSeconds: now + absoluteSeconds,
+      },
+      createdAtEpochSeconds: now,
+      source,
+    },
+  };
+}
+
+/** The tokens of a session just written; its creation goes to the user's security log. */
+export async function sessionTokens(
+  deps: TokenIssueDeps,
+  minted: MintedSession,
+): Promise<TokenResponse> {
+  const { userId, familyId } = minted.session.token;
+  await publishSessionEvent(deps, "user.session.created", userId, familyId, minted.session.source);
+  return {
+    access_token: await deps.signer.sign({ userId, sessionId: familyId }, ACCESS_TOKEN_TTL_SECONDS),
+    token_type: "bearer",
+    expires_in: ACCESS_TOKEN_TTL_SECONDS,
+    refresh_token: minted.refreshToken,
+  };
+}
+
+/** A session event for the user's security log and webhooks: it names no recipient. */
+export function publishSessionEvent(
+  deps: Pick<TokenIssueDeps, "events" | "random" | "clock">,
+  type: "user.session.created" | "user.session.revoked",
+  userId: string,
+  sessionId: string,
+  source: RequestSource = {},
+): Promise<void> {
+  return deps.events.publish({
+    id: randomId(deps.random, "evt_"),
+    type,
+    occurredAt: new Date(deps.clock.nowMs()).toISOString(),
+    locale: "en",
+    userId,
+    source,
+    data: { userId, sessionId },
+  });
+}
+
+/** A new session for the user, written at once, and its tokens. */
 async function issueTokens(
   deps: TokenIssueDeps,
   userId: string,
-  familyId = randomId(deps.random, "rtf_"),
+  source: RequestSource = {},
 ): Promise<TokenResponse> {
-  const refresh = Buffer.from(deps.random.bytes(REFRESH_TOKEN_BYTES)).toString("base64url");
-  const now = nowEpochSeconds(deps.clock);
-  const { absoluteSeconds, idleSeconds } = deps.refreshTokenLifetime;
-  await deps.refreshTokens.create({
-    tokenHash: refreshTokenHash(deps, refresh),
-    userId,
-    familyId,
-    expiresAtEpochSeconds: now + Math.min(idleSeconds, absoluteSeconds),
-    familyExpiresAtEpochSeconds: now + absoluteSeconds,
-  });
+  const minted = mintSession(deps, userId, source);
+  await deps.refreshTokens.create(minted.session);
+  return sessionTokens(deps, minted);
+}
+
+/** An enrollment token lives long enough to verify a phone or email, or to scan a QR code. */
+const ENROLLMENT_TOKEN_TTL_SECONDS = 10 * 60;
+
+/**
+ * Where every customer must use a second factor, a password-only user gets, for a correct
+ * password, no tokens but a short-lived token for the factor-enrollment endpoints only.
+ */
+export async function enrollmentToken(
+  deps: Pick<TokenDeps, "signer">,
+  userId: string,
+): Promise<{ token: string; expiresIn: number }> {
   return {
-    access_token: await deps.signer.sign(userId, ACCESS_TOKEN_TTL_SECONDS),
-    token_type: "bearer",
-    expires_in: ACCESS_TOKEN_TTL_SECONDS,
-    refresh_token: refresh,
+    token: await deps.signer.signEnrollment(userId, ENROLLMENT_TOKEN_TTL_SECONDS),
+    expiresIn: ENROLLMENT_TOKEN_TTL_SECONDS,
   };
+}
+
+/** Whether a password-only user must enroll a second factor before getting tokens. */
+export function needsEnrollment(deps: { requireTfa: boolean }, user: User): boolean {
+  return deps.requireTfa && user.authMethod === "simple";
+}
+
+async function enrollmentRequired(deps: Pick<TokenDeps, "signer">, user: User): Promise<never> {
+  const { token, expiresIn } = await enrollmentToken(deps, user.id);
+  throw new DomainError(
+    "tfa_enrollment_required",
+    "Two-factor authentication is required: enroll a second factor with the enrollment token.",
+    { extra: { enrollment_token: token, expires_in: expiresIn } },
+  );
 }
 
 /** What checking a password needs: the users, the hasher, and the limits on guessing. */
@@ -261,16 +400,35 @@ export function otpFailure(outcome: Exclude<AttemptOutcome, { ok: true }>): Doma
 
 export async function passwordGrant(
   deps: TokenDeps,
-  input: { username: string; password: string; otp?: string; locale: Locale; sourceIp?: string },
+  input: {
+    username: string;
+    password: string;
+    otp?: string;
+    locale: Locale;
+    sourceIp?: string;
+    userAgent?: string;
+  },
 ): Promise<TokenResponse> {
   const user = await authenticatePassword(deps, input.username, input.password, input.sourceIp);
-  if (user.authMethod === "simple") return issueTokens(deps, user.id);
+  const source = requestSource(input);
+  if (needsEnrollment(deps, user)) return enrollmentRequired(deps, user);
+  if (user.authMethod === "simple") return issueTokens(deps, user.id, source);
   if (input.otp === undefined || input.otp === "") {
     return requireOtp(deps.secondFactor, user, input.locale, input.sourceIp);
   }
   const outcome = await checkLoginOtp(deps.secondFactor, user, input.otp);
   if (!outcome.ok) throw otpFailure(outcome);
-  return issueTokens(deps, user.id);
+  return issueTokens(deps, user.id, source);
+}
+
+/** A request's source as events and sessions record it. */
+export function requestSource(input: { sourceIp?: string; userAgent?: string }): RequestSource {
+  return {
+    ...(input.sourceIp === undefined ? {} : { ip: input.sourceIp }),
+    ...(input.userAgent === undefined || input.userAgent === ""
+      ? {}
+      : { userAgent: input.userAgent.slice(0, 512) }),
+  };
 }
 
 /**
@@ -278,7 +436,11 @@ export async function passwordGrant(
  * past its absolute end fixed at login: a token unused for longer, or presented after that end,
  * answers `invalid_grant` whether or not TTL deletion has removed it yet.
  */
-export async function refreshGrant(deps: TokenDeps, refreshToken: string): Promise<TokenResponse> {
+export async function refreshGrant(
+  deps: TokenDeps,
+  refreshToken: string,
+  source: RequestSource = {},
+): Promise<TokenResponse> {
   const next = Buffer.from(deps.random.bytes(REFRESH_TOKEN_BYTES)).toString("base64url");
   const now = nowEpochSeconds(deps.clock);
   const rotated = await deps.refreshTokens.rotate(
@@ -288,16 +450,83 @@ export async function refreshGrant(deps: TokenDeps, refreshToken: string): Promi
       expiresAtEpochSeconds: now + deps.refreshTokenLifetime.idleSeconds,
     },
     now,
+    source,
   );
   if (!rotated.ok) {
     throw new DomainError("invalid_grant", "The refresh token is invalid, expired or revoked.");
   }
   return {
-    access_token: await deps.signer.sign(rotated.userId, ACCESS_TOKEN_TTL_SECONDS),
+    access_token: await deps.signer.sign(
+      { userId: rotated.userId, sessionId: rotated.sessionId },
+      ACCESS_TOKEN_TTL_SECONDS,
+    ),
     token_type: "bearer",
     expires_in: ACCESS_TOKEN_TTL_SECONDS,
     refresh_token: next,
   };
 }
 
-export { issueTokens };
+/** Whether a session still lets its access tokens through: not revoked, before its end. */
+async function sessionIsLive(
+  deps: { refreshTokens: Pick<RefreshTokenStore, "getSession">; clock: Clock },
+  claims: AccessTokenClaims,
+): Promise<boolean> {
+  const session = await deps.refreshTokens.getSession(claims.userId, claims.sessionId);
+  return (
+    session !== null &&
+    !session.revoked &&
+    session.expiresAtEpochSeconds > nowEpochSeconds(deps.clock)
+  );
+}
+
+/** Who an access token signs in: its user and session, while the session is live. */
+export interface SignedIn {
+  userId: string;
+  /** Absent for an enrollment token, which belongs to no session. */
+  sessionId?: string;
+}
+
+export interface AccessCheckDeps {
+  clock: Clock;
+  signer: AccessTokenSigner;
+  refreshTokens: Pick<RefreshTokenStore, "getSession">;
+}
+
+/**
+ * An access token's user and session. The token's session is read on every request, so a
+ * revoked session's access tokens stop working at once, not when they expire.
+ */
+export async function checkAccessToken(
+  deps: AccessCheckDeps,
+  token: string,
+): Promise<SignedIn | null> {
+  const claims = await deps.signer.verify(token);
+  if (claims === null || !(await sessionIsLive(deps, claims))) return null;
+  return claims;
+}
+
+/**
+ * The same, loading the user in the same round trip. With `enrollment`, an enrollment token is
+ * accepted too (the factor-enrollment endpoints) while its user has no second factor: it signs
+ * in its user with no session.
+ */
+export async function checkAccessTokenWithUser(
+  deps: AccessCheckDeps & { users: Pick<UserStore, "get"> },
+  token: string,
+  options: { enrollment?: boolean } = {},
+): Promise<(SignedIn & { user: User }) | null> {
+  const claims = await deps.signer.verify(token);
+  if (claims !== null) {
+    const [user, live] = await Promise.all([
+      signedInUser(deps.users, claims.userId),
+      sessionIsLive(deps, claims),
+    ]);
+    return live ? { ...claims, user } : null;
+  }
+  if (!options.enrollment) return null;
+  const userId = await deps.signer.verifyEnrollment(token);
+  if (userId === null) return null;
+  const user = await signedInUser(deps.users, userId);
+  // Its work is done once a second factor is on: from then on, the user logs in.
+  return user.authMethod === "simple" ? { userId, user } : null;
+}

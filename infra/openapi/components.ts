@@ -79,7 +79,7 @@ export const SCHEMAS: Record<string, JsonSchema> = {
     properties: {
       object: { const: "sign_in" },
       id: { type: "string", pattern: "^sia_[A-Za-z0-9_-]{22}$" },
-      status: { enum: ["needs_second_factor", "complete"] },
+      status: { enum: ["needs_second_factor", "needs_enrollment", "complete"] },
       supportedSecondFactors: { type: "array", items: ref("SecondFactorOption") },
       secondFactorVerification: nullable({
         type: "object",
@@ -100,7 +100,51 @@ export const SCHEMAS: Record<string, JsonSchema> = {
       createdSessionId: nullable({ type: "string" }),
       expireAt: isoDateTime,
       tokens: ref("TokenResponse"),
+      enrollmentToken: {
+        type: "string",
+        description:
+          "With `needs_enrollment` only: authorizes the factor-enrollment endpoints, nothing else.",
+      },
     },
+    additionalProperties: false,
+  },
+  Session: {
+    type: "object",
+    description:
+      "A session: a refresh-token family. `lastUsed*` is its last refresh (its creation until then).",
+    required: [
+      "id",
+      "current",
+      "createdAt",
+      "lastUsedAt",
+      "expiresAt",
+      "createdFrom",
+      "lastUsedFrom",
+    ],
+    properties: {
+      id: { type: "string", pattern: "^rtf_[A-Za-z0-9_-]{22}$" },
+      current: { type: "boolean", description: "The session of the access token that asked." },
+      createdAt: isoDateTime,
+      lastUsedAt: isoDateTime,
+      expiresAt: { ...isoDateTime, description: "When it ends unless refreshed before." },
+      createdFrom: ref("RequestSource"),
+      lastUsedFrom: ref("RequestSource"),
+    },
+    additionalProperties: false,
+  },
+  RequestSource: {
+    type: "object",
+    required: ["ip", "userAgent"],
+    properties: {
+      ip: nullable({ type: "string" }),
+      userAgent: nullable({ type: "string" }),
+    },
+    additionalProperties: false,
+  },
+  SessionList: {
+    type: "object",
+    required: ["sessions"],
+    properties: { sessions: { type: "array", items: ref("Session") } },
     additionalProperties: false,
   },
   Delivery: {
@@ -257,9 +301,20 @@ export function oauthError(codes: readonly string[]): JsonSchema {
       error_description: { type: "string" },
       field: { type: "string", description: "The request field at fault." },
       ...(codes.includes("otp_required") ? OTP_REQUIRED_MEMBERS : {}),
+      ...(codes.includes("tfa_enrollment_required") ? ENROLLMENT_MEMBERS : {}),
     },
   };
 }
+
+/** What `tfa_enrollment_required` adds: the token for the factor-enrollment endpoints. */
+const ENROLLMENT_MEMBERS = {
+  enrollment_token: {
+    type: "string",
+    description:
+      "Authorizes only the factor-enrollment endpoints (`PATCH /v1/user`, authenticator-app setup and validate).",
+  },
+  expires_in: { type: "integer", minimum: 1 },
+};
 
 /** What `otp_required` adds: which second factor to send, and where a code went. */
 const OTP_REQUIRED_MEMBERS = {

@@ -22,6 +22,7 @@ const TAG_NAMES: Record<keyof typeof TAGS, string> = {
   verification: "Verification codes",
   users: "Users",
   signIns: "Sign-ins",
+  sessions: "Sessions",
   authenticatorApps: "Authenticator apps",
   connectors: "Connectors",
   meta: "API description",

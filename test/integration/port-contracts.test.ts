@@ -37,6 +37,9 @@ authenticatorAppStoreContract(DYNAMO, () => ({
   users: dynamoUserStore(table),
   apps: dynamoAuthenticatorAppStore(table),
 }));
-signInStoreContract(DYNAMO, () => dynamoSignInStore(table));
+signInStoreContract(DYNAMO, () => ({
+  signIns: dynamoSignInStore(table),
+  refreshTokens: dynamoRefreshTokenStore(table),
+}));
 refreshTokenStoreContract(DYNAMO, () => dynamoRefreshTokenStore(table));
 deliveryStoreContract(DYNAMO, () => dynamoDeliveryStore(table));

@@ -17,7 +17,7 @@ import {
   type AuthenticatorAppCodeDeps,
   spendBackupCode,
 } from "../../functions/core/authenticator-app-codes.js";
-import type { DomainEvent, EventPublisher } from "../../functions/core/events.js";
+import type { DomainEvent, EventPublisher, RequestSource } from "../../functions/core/events.js";
 import type { AttemptGuard, ReserveAttemptOutcome } from "../../functions/core/lockout.js";
 import type { DeliveryRecord, DeliveryStore } from "../../functions/core/notifications.js";
 import {
@@ -29,6 +29,7 @@ import {
 } from "../../functions/core/policy.js";
 import type { Clock, Random } from "../../functions/core/ports.js";
 import type { SecondFactorDeps } from "../../functions/core/second-factor.js";
+import type { SessionDeps } from "../../functions/core/sessions.js";
 import type {
   SignIn,
   SignInAttemptDeps,
@@ -38,11 +39,13 @@ import type {
 } from "../../functions/core/sign-ins.js";
 import type {
   AccessTokenSigner,
+  NewSession,
   NextRefreshToken,
   PasswordHasher,
   RefreshTokenRecord,
   RefreshTokenStore,
   RotateOutcome,
+  Session,
 } from "../../functions/core/tokens.js";
 import type {
   UniqueClaim,
@@ -282,44 +285,103 @@ export const plainPasswords: PasswordHasher = {
   dummyHash: async () => "plain:\u0000nobody",
 };
 
+/** Tokens in the clear: `at.<user>.<session>` for access, `et.<user>` for enrollment. */
 export const fakeSigner: AccessTokenSigner = {
-  sign: async (userId) => `at.${userId}`,
-  verify: async (token) => (token.startsWith("at.") ? token.slice(3) : null),
+  sign: async ({ userId, sessionId }) => `at.${userId}.${sessionId}`,
+  verify: async (token) => {
+    const [kind, userId, sessionId, ...rest] = token.split(".");
+    return kind === "at" && userId && sessionId && rest.length === 0 ? { userId, sessionId } : null;
+  },
+  signEnrollment: async (userId) => `et.${userId}`,
+  verifyEnrollment: async (token) => {
+    const [kind, userId, ...rest] = token.split(".");
+    return kind === "et" && userId && rest.length === 0 ? userId : null;
+  },
 };
 
 export class MemoryRefreshTokens implements RefreshTokenStore {
-  /** Every record created, in order (the first of each family). */
+  /** Every first token of a session, in order. */
   readonly records: RefreshTokenRecord[] = [];
   readonly tokens = new Map<string, RefreshTokenRecord & { used: boolean }>();
-  readonly revoked = new Set<string>();
-  async create(record: RefreshTokenRecord) {
-    this.records.push(record);
-    this.tokens.set(record.tokenHash, { ...record, used: false });
+  readonly sessions = new Map<string, Session>();
+  /** Ids of revoked sessions. */
+  get revoked(): Set<string> {
+    return new Set([...this.sessions.values()].filter((s) => s.revoked).map((s) => s.id));
   }
-  async rotate(hash: string, next: NextRefreshToken, now: number): Promise<RotateOutcome> {
+  async create(session: NewSession) {
+    this.apply(session);
+  }
+  /** Writes a session and its first token at once, as the adapter's transaction does. */
+  apply(session: NewSession) {
+    const { token } = session;
+    if (this.sessions.has(token.familyId)) throw new Error("exists");
+    const tokenEnd = Math.min(token.expiresAtEpochSeconds, token.familyExpiresAtEpochSeconds);
+    this.records.push(token);
+    this.tokens.set(token.tokenHash, { ...token, expiresAtEpochSeconds: tokenEnd, used: false });
+    this.sessions.set(token.familyId, {
+      id: token.familyId,
+      userId: token.userId,
+      createdAtEpochSeconds: session.createdAtEpochSeconds,
+      createdFrom: { ...session.source },
+      lastUsedAtEpochSeconds: session.createdAtEpochSeconds,
+      lastUsedFrom: { ...session.source },
+      expiresAtEpochSeconds: token.familyExpiresAtEpochSeconds,
+      idleExpiresAtEpochSeconds: tokenEnd,
+      revoked: false,
+    });
+  }
+  async rotate(
+    hash: string,
+    next: NextRefreshToken,
+    now: number,
+    source: RequestSource = {},
+  ): Promise<RotateOutcome> {
     const token = this.tokens.get(hash);
     if (!token) return { ok: false, reason: "unknown" };
     if (token.expiresAtEpochSeconds <= now || token.familyExpiresAtEpochSeconds <= now) {
       return { ok: false, reason: "expired" };
     }
+    const session = this.sessions.get(token.familyId);
     if (token.used) {
-      this.revoked.add(token.familyId);
+      if (session) session.revoked = true;
       return { ok: false, reason: "reused" };
     }
-    if (this.revoked.has(token.familyId)) return { ok: false, reason: "revoked" };
+    if (!session || session.revoked || session.expiresAtEpochSeconds <= now) {
+      return { ok: false, reason: "revoked" };
+    }
     token.used = true;
+    const nextEnd = Math.min(next.expiresAtEpochSeconds, token.familyExpiresAtEpochSeconds);
     this.tokens.set(next.tokenHash, {
       tokenHash: next.tokenHash,
-      expiresAtEpochSeconds: Math.min(
-        next.expiresAtEpochSeconds,
-        token.familyExpiresAtEpochSeconds,
-      ),
+      expiresAtEpochSeconds: nextEnd,
       familyExpiresAtEpochSeconds: token.familyExpiresAtEpochSeconds,
       userId: token.userId,
       familyId: token.familyId,
       used: false,
     });
-    return { ok: true, userId: token.userId };
+    session.lastUsedAtEpochSeconds = now;
+    session.lastUsedFrom = { ...source };
+    session.idleExpiresAtEpochSeconds = nextEnd;
+    return { ok: true, userId: token.userId, sessionId: token.familyId };
+  }
+  async sessionOf(hash: string) {
+    const token = this.tokens.get(hash);
+    return token ? { userId: token.userId, sessionId: token.familyId } : null;
+  }
+  async listSessions(userId: string) {
+    return [...this.sessions.values()]
+      .filter((session) => session.userId === userId)
+      .map((session) => structuredClone(session));
+  }
+  async getSession(userId: string, sessionId: string) {
+    const session = this.sessions.get(sessionId);
+    return session?.userId === userId ? structuredClone(session) : null;
+  }
+  async revokeSession(userId: string, sessionId: string) {
+    const session = this.sessions.get(sessionId);
+    if (session?.userId !== userId || session.revoked) return false;
+    session.revoked = true;
+    return true;
   }
 }
 
@@ -439,8 +501,13 @@ export class MemoryAuthenticatorAppStore implements AuthenticatorAppStore {
 
 export class MemorySignInStore implements SignInStore {
   readonly items = new Map<string, SignIn>();
-  async create(signIn: SignIn) {
+  /** Set to make the next completing transaction fail as a whole, as a DynamoDB error would. */
+  failNextComplete = false;
+  /** Where the sessions that sign-ins create are written, in the same step. */
+  constructor(readonly refreshTokens = new MemoryRefreshTokens()) {}
+  async create(signIn: SignIn, session?: NewSession) {
     if (this.items.has(signIn.id)) throw new Error("exists");
+    if (session) this.refreshTokens.apply(session);
     this.items.set(signIn.id, structuredClone(signIn));
   }
   async get(id: string) {
@@ -462,13 +529,18 @@ export class MemorySignInStore implements SignInStore {
     item.verification.attempts += 1;
     if (failed) item.verification.status = "failed";
   }
-  async complete(id: string, verification: StoredVerification, sessionId: string, now: number) {
+  async complete(id: string, verification: StoredVerification, session: NewSession, now: number) {
+    if (this.failNextComplete) {
+      this.failNextComplete = false;
+      throw new Error("TransactionCanceledException: injected failure");
+    }
     const item = this.items.get(id);
     if (item?.status !== "needs_second_factor" || item.expiresAtEpochSeconds <= now) {
       return false;
     }
+    this.refreshTokens.apply(session);
     item.status = "complete";
-    item.createdSessionId = sessionId;
+    item.createdSessionId = session.token.familyId;
     item.verification = { ...verification };
     return true;
   }
@@ -542,6 +614,8 @@ export function memoryWorld(seed = 11) {
     codes,
     authenticatorApp: authenticatorAppCodes,
   };
+  const refreshTokens = new MemoryRefreshTokens();
+  const sessions: SessionDeps = { clock, random, events, refreshTokens };
   const authenticatorApp: AuthenticatorAppDeps = {
     clock,
     random,
@@ -552,8 +626,8 @@ export function memoryWorld(seed = 11) {
     secondFactor,
     backupCodeHashKey: HASH_KEY,
     requireTfa: false,
+    sessions,
   };
-  const refreshTokens = new MemoryRefreshTokens();
   const issue = {
     clock,
     random,
@@ -561,14 +635,16 @@ export function memoryWorld(seed = 11) {
     refreshTokens,
     refreshTokenLifetime: DEFAULT_REFRESH_TOKEN_LIFETIME,
     hashKey: HASH_KEY,
+    events,
   };
-  const signIns = new MemorySignInStore();
+  const signIns = new MemorySignInStore(refreshTokens);
   const signInStart: SignInStartDeps = {
     ...issue,
     users,
     passwords: plainPasswords,
     limiter: new MemoryRateLimiter(),
     passwordPolicy: DEFAULT_PASSWORD_POLICY,
+    requireTfa: false,
     signIns,
     guard,
     lockout: DEFAULT_LOCKOUT_POLICY,
@@ -603,6 +679,7 @@ export function memoryWorld(seed = 11) {
     secondFactor,
     authenticatorApp,
     refreshTokens,
+    sessions,
     issue,
     spendBackupCode: spendUserBackupCode,
   };

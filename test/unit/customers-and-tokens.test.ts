@@ -92,7 +92,9 @@ function world(settings: AccountSettings = { defaultAuthMethod: "simple", requir
     refreshTokens,
     hashKey: new Uint8Array(32).fill(7),
     refreshTokenLifetime: DEFAULT_REFRESH_TOKEN_LIFETIME,
+    events,
     secondFactor,
+    requireTfa: settings.requireTfa,
   };
   const customers = {
     users,
@@ -100,6 +102,7 @@ function world(settings: AccountSettings = { defaultAuthMethod: "simple", requir
     secondFactor,
     settings,
     registrationPolicy: { ...DEFAULT_REGISTRATION_POLICY, maxPerIp: 1000 },
+    sessions: { clock, random, events, refreshTokens },
   };
   const lastCode = () => {
     const event = events.published.at(-1);

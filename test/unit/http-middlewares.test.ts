@@ -200,14 +200,15 @@ describe("validation", () => {
 
 describe("authentication", () => {
   const user = { id: "usr_1", username: "bob" } as User;
-  const byId = async (token: string) => (token === "good" ? "usr_1" : null);
-  const byUser = async (token: string) => (token === "good" ? user : null);
+  const session = { userId: "usr_1", sessionId: "rtf_1" };
+  const byId = async (token: string) => (token === "good" ? session : null);
+  const byUser = async (token: string) => (token === "good" ? { userId: user.id, user } : null);
 
   it("takes the Bearer scheme in any case", async () => {
     for (const scheme of ["Bearer", "bearer", "BEARER"]) {
       const { call, seen } = echo(authentication(byId));
       await call(event({ headers: { authorization: `${scheme} good` } }));
-      expect(seen.signedIn).toEqual({ userId: "usr_1" });
+      expect(seen.signedIn).toEqual({ userId: "usr_1", sessionId: "rtf_1" });
     }
   });
 

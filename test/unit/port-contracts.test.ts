@@ -35,6 +35,9 @@ authenticatorAppStoreContract(FAKE, () => {
   const users = new MemoryUserStore();
   return { users, apps: new MemoryAuthenticatorAppStore(users) };
 });
-signInStoreContract(FAKE, () => new MemorySignInStore());
+signInStoreContract(FAKE, () => {
+  const refreshTokens = new MemoryRefreshTokens();
+  return { signIns: new MemorySignInStore(refreshTokens), refreshTokens };
+});
 refreshTokenStoreContract(FAKE, () => new MemoryRefreshTokens());
 deliveryStoreContract(FAKE, () => new MemoryDeliveryStore());

@@ -5,11 +5,13 @@
  * token is unusable with `Bearer error="invalid_token"` (RFC 6750 §3.1).
  */
 import { DomainError } from "../../core/errors.js";
-import type { User } from "../../core/users.js";
-import type { ApiMiddleware } from "./types.js";
+import type { ApiMiddleware, SignedIn } from "./types.js";
 
-/** A verified token's user id, or its user when the verifier loads it; `null` when invalid. */
-export type Authenticate = (accessToken: string) => Promise<string | User | null>;
+/**
+ * Who a token signs in (user id, session, and the user when the verifier loads it); `null` when
+ * the token is invalid, expired, or its session has ended.
+ */
+export type Authenticate = (accessToken: string) => Promise<SignedIn | null>;
 
 const BEARER = /^bearer +([A-Za-z0-9._~+/-]+=*) *$/i;
 
@@ -28,8 +30,7 @@ export function authentication(authenticate: Authenticate): ApiMiddleware {
           challenge: { kind: "bearer", error: "invalid_token" },
         });
       }
-      context.signedIn =
-        typeof found === "string" ? { userId: found } : { userId: found.id, user: found };
+      context.signedIn = found;
     },
   };
 }

@@ -35,6 +35,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   phone_number_taken: 409,
   email_taken: 409,
   tfa_required: 400,
+  tfa_enrollment_required: 400,
   second_factor_required: 403,
   invalid_grant: 400,
   unsupported_grant_type: 400,

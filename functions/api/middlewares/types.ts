@@ -10,9 +10,13 @@ import type { User } from "../../core/users.js";
 /** API Gateway's event, whose body the parsing middleware replaces with the parsed value. */
 export type ApiEvent = Omit<APIGatewayProxyEventV2, "body"> & { body?: unknown };
 
-/** Who the authentication middleware found: the user id, and the user when it was loaded. */
-interface SignedIn {
+/**
+ * Who the authentication middleware found: the user id, the session of the access token (none
+ * for an enrollment token), and the user when it was loaded.
+ */
+export interface SignedIn {
   userId: string;
+  sessionId?: string;
   user?: User;
 }
 

@@ -1,7 +1,22 @@
 /** The contract of `SignInStore`, run against the fake and against DynamoDB Local. */
 import { describe, expect, it } from "vitest";
 import type { SignIn, SignInStore, StoredVerification } from "../../../functions/core/sign-ins.js";
+import type { RefreshTokenStore } from "../../../functions/core/tokens.js";
 import { freshId, testNow } from "./common.js";
+import { sessionOf } from "./refresh-token-store.js";
+
+function newSession(userId: string, now: number) {
+  return sessionOf(
+    {
+      tokenHash: freshId("rt_"),
+      userId,
+      familyId: freshId("rtf_"),
+      expiresAtEpochSeconds: now + 3600,
+      familyExpiresAtEpochSeconds: now + 3600,
+    },
+    now,
+  );
+}
 
 function pendingSignIn(now: number): SignIn {
   return {
@@ -26,7 +41,11 @@ function verification(now: number, overrides: Partial<StoredVerification> = {}) 
   } satisfies StoredVerification;
 }
 
-export function signInStoreContract(name: string, makeStore: () => SignInStore) {
+export function signInStoreContract(
+  name: string,
+  makeStores: () => { signIns: SignInStore; refreshTokens: RefreshTokenStore },
+) {
+  const makeStore = () => makeStores().signIns;
   describe(`${name}: SignInStore contract`, () => {
     it("stores a sign-in as it was given, once", async () => {
       const store = makeStore();
@@ -69,24 +88,46 @@ export function signInStoreContract(name: string, makeStore: () => SignInStore) 
     });
 
     it("completes a sign-in once, whatever races, and only while it is live", async () => {
-      const store = makeStore();
+      const { signIns: store, refreshTokens } = makeStores();
       const now = testNow();
       const signIn = pendingSignIn(now);
       await store.create(signIn);
       const verified = verification(now, { status: "verified", attempts: 1 });
-      expect(
-        await store.complete(signIn.id, verified, "rtf_late", signIn.expiresAtEpochSeconds),
-      ).toBe(false);
+      const late = newSession(signIn.userId, now);
+      expect(await store.complete(signIn.id, verified, late, signIn.expiresAtEpochSeconds)).toBe(
+        false,
+      );
+      const sessions = [1, 2, 3].map(() => newSession(signIn.userId, now));
       const results = await Promise.all(
-        ["rtf_a", "rtf_b", "rtf_c"].map((session) =>
-          store.complete(signIn.id, verified, session, now),
-        ),
+        sessions.map((session) => store.complete(signIn.id, verified, session, now)),
       );
       expect(results.filter(Boolean)).toHaveLength(1);
       const done = await store.get(signIn.id);
       expect(done).toMatchObject({ status: "complete", verification: verified });
-      expect(["rtf_a", "rtf_b", "rtf_c"]).toContain(done?.createdSessionId);
+      const ids = sessions.map((session) => session.token.familyId);
+      expect(ids).toContain(done?.createdSessionId);
       expect(await store.startVerification(signIn.id, verification(now), now)).toBe(false);
+      // Only the winner's session was written, in the same transaction as the completion.
+      const written = await refreshTokens.listSessions(signIn.userId);
+      expect(written.map((session) => session.id)).toEqual([done?.createdSessionId]);
+    });
+
+    it("stores a sign-in complete at once together with its session", async () => {
+      const { signIns: store, refreshTokens } = makeStores();
+      const now = testNow();
+      const session = newSession(freshId("usr_"), now);
+      const signIn: SignIn = {
+        ...pendingSignIn(now),
+        userId: session.token.userId,
+        status: "complete",
+        createdSessionId: session.token.familyId,
+      };
+      await store.create(signIn, session);
+      expect(await store.get(signIn.id)).toEqual(signIn);
+      expect(await refreshTokens.sessionOf(session.token.tokenHash)).toEqual({
+        userId: signIn.userId,
+        sessionId: session.token.familyId,
+      });
     });
   });
 }
