@@ -972,6 +972,21 @@ export interface operations {
           };
         };
       };
+      /** @description Error: `second_factor_disabled`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "second_factor_disabled";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
       /** @description Error: `payload_too_large`. */
       413: {
         headers: {
@@ -1298,7 +1313,7 @@ export interface operations {
           };
         };
       };
-      /** @description Error: `second_factor_required`, `user_locked`. */
+      /** @description Error: `second_factor_required`, `user_locked`, `second_factor_disabled`. */
       403: {
         headers: {
           /** @description Seconds until the caller may try again. */
@@ -1308,7 +1323,7 @@ export interface operations {
         content: {
           "application/json": {
             /** @enum {unknown} */
-            error: "second_factor_required" | "user_locked";
+            error: "second_factor_required" | "user_locked" | "second_factor_disabled";
             error_description: string;
             /** @description The request field at fault. */
             field?: string;
@@ -1627,7 +1642,7 @@ export interface operations {
           };
         };
       };
-      /** @description Error: `user_locked`. */
+      /** @description Error: `user_locked`, `second_factor_disabled`. */
       403: {
         headers: {
           /** @description Seconds until the caller may try again. */
@@ -1637,7 +1652,7 @@ export interface operations {
         content: {
           "application/json": {
             /** @enum {unknown} */
-            error: "user_locked";
+            error: "user_locked" | "second_factor_disabled";
             error_description: string;
             /** @description The request field at fault. */
             field?: string;
@@ -1772,7 +1787,7 @@ export interface operations {
           };
         };
       };
-      /** @description Error: `user_locked`. */
+      /** @description Error: `user_locked`, `second_factor_disabled`. */
       403: {
         headers: {
           /** @description Seconds until the caller may try again. */
@@ -1782,7 +1797,7 @@ export interface operations {
         content: {
           "application/json": {
             /** @enum {unknown} */
-            error: "user_locked";
+            error: "user_locked" | "second_factor_disabled";
             error_description: string;
             /** @description The request field at fault. */
             field?: string;
@@ -2059,7 +2074,7 @@ export interface operations {
           };
         };
       };
-      /** @description Error: `second_factor_required`, `user_locked`. */
+      /** @description Error: `second_factor_required`, `user_locked`, `second_factor_disabled`. */
       403: {
         headers: {
           /** @description Seconds until the caller may try again. */
@@ -2071,7 +2086,7 @@ export interface operations {
             error: {
               message: string;
               /** @enum {unknown} */
-              type: "second_factor_required" | "user_locked";
+              type: "second_factor_required" | "user_locked" | "second_factor_disabled";
               field?: string;
             };
             /** @constant */
@@ -2373,7 +2388,7 @@ export interface operations {
           };
         };
       };
-      /** @description Error: `second_factor_required`, `user_locked`. */
+      /** @description Error: `second_factor_required`, `user_locked`, `second_factor_disabled`. */
       403: {
         headers: {
           /** @description Seconds until the caller may try again. */
@@ -2385,7 +2400,7 @@ export interface operations {
             error: {
               message: string;
               /** @enum {unknown} */
-              type: "second_factor_required" | "user_locked";
+              type: "second_factor_required" | "user_locked" | "second_factor_disabled";
               field?: string;
             };
             /** @constant */
@@ -2580,7 +2595,7 @@ export interface operations {
           };
         };
       };
-      /** @description Error: `second_factor_required`, `user_locked`. */
+      /** @description Error: `second_factor_required`, `user_locked`, `second_factor_disabled`. */
       403: {
         headers: {
           /** @description Seconds until the caller may try again. */
@@ -2592,7 +2607,7 @@ export interface operations {
             error: {
               message: string;
               /** @enum {unknown} */
-              type: "second_factor_required" | "user_locked";
+              type: "second_factor_required" | "user_locked" | "second_factor_disabled";
               field?: string;
             };
             /** @constant */

@@ -96,6 +96,7 @@ const STEP_UP: readonly ErrorCode[] = [
   "sms_budget_exceeded",
   "second_factor_required",
   "user_locked",
+  "second_factor_disabled",
 ];
 const SENDING: readonly ErrorCode[] = [
   "resend_too_soon",
@@ -221,6 +222,7 @@ export const OPERATIONS: Record<string, OperationDeclaration> = {
       "too_many_requests",
       "resend_too_soon",
       "sms_budget_exceeded",
+      "second_factor_disabled",
     ],
   },
   "POST /v1/customers": {
@@ -323,6 +325,7 @@ export const OPERATIONS: Record<string, OperationDeclaration> = {
       "strategy_for_user_invalid",
       "no_second_factors",
       "user_locked",
+      "second_factor_disabled",
       ...SENDING,
     ],
   },
@@ -373,6 +376,7 @@ export const OPERATIONS: Record<string, OperationDeclaration> = {
       "strategy_for_user_invalid",
       "no_second_factors",
       "user_locked",
+      "second_factor_disabled",
     ],
   },
   "GET /api/2.0/settings/tfaapp/setup": {

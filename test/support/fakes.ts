@@ -18,7 +18,12 @@ import {
   spendBackupCode,
 } from "../../functions/core/authenticator-app-codes.js";
 import type { DomainEvent, EventPublisher } from "../../functions/core/events.js";
-import type { AttemptGuard, ReserveAttemptOutcome } from "../../functions/core/lockout.js";
+import {
+  type AttemptGuard,
+  type LockoutRecord,
+  type ReserveAttemptOutcome,
+  refusalSeconds,
+} from "../../functions/core/lockout.js";
 import type { DeliveryRecord, DeliveryStore } from "../../functions/core/notifications.js";
 import {
   DEFAULT_CODE_POLICY,
@@ -242,33 +247,54 @@ export class MemoryUserStore implements UserStore {
 }
 
 export class MemoryAttemptGuard implements AttemptGuard {
-  readonly entries = new Map<string, { failures: number; lastAttemptAt: number }>();
+  readonly entries = new Map<string, LockoutRecord>();
   async reserve(
     userId: string,
     now: number,
     policy: LockoutPolicy,
+    factor = "unspecified",
   ): Promise<ReserveAttemptOutcome> {
-    const entry = this.entries.get(userId) ?? { failures: 0, lastAttemptAt: 0 };
-    if (entry.failures >= policy.maxConsecutiveFailures) {
-      if (entry.lastAttemptAt > now - policy.lockSeconds) {
-        return { ok: false, retryAfterSeconds: entry.lastAttemptAt + policy.lockSeconds - now };
-      }
-      entry.failures = 0;
-    }
-    entry.failures += 1;
-    entry.lastAttemptAt = now;
-    this.entries.set(userId, entry);
-    return { ok: true, failuresIncludingThis: entry.failures };
+    const entry = this.entries.get(userId) ?? {
+      failures: 0,
+      total: 0,
+      locks: 0,
+      lastAttemptAt: 0,
+      failedFactors: [],
+    };
+    const wait = refusalSeconds(entry, now, policy, factor);
+    if (wait > 0) return { ok: false, retryAfterSeconds: wait };
+    const newRound =
+      entry.failures >= policy.maxConsecutiveFailures && entry.total < policy.hardCapFailures;
+    const next: LockoutRecord = {
+      failures: newRound ? 1 : entry.failures + 1,
+      total: entry.total + 1,
+      locks: newRound ? entry.locks + 1 : entry.locks,
+      lastAttemptAt: now,
+      failedFactors: entry.failedFactors.includes(factor)
+        ? entry.failedFactors
+        : [...entry.failedFactors, factor],
+    };
+    this.entries.set(userId, next);
+    return {
+      ok: true,
+      failuresIncludingThis: next.failures,
+      consecutiveIncludingThis: next.total,
+      locks: next.locks,
+    };
   }
   async reset(userId: string) {
     const entry = this.entries.get(userId);
-    if (entry) entry.failures = 0;
-    else this.entries.set(userId, { failures: 0, lastAttemptAt: 0 });
+    this.entries.set(userId, {
+      failures: 0,
+      total: 0,
+      locks: 0,
+      lastAttemptAt: entry?.lastAttemptAt ?? 0,
+      failedFactors: [],
+    });
   }
-  async lockedFor(userId: string, now: number, policy: LockoutPolicy) {
+  async lockedFor(userId: string, now: number, policy: LockoutPolicy, factor?: string) {
     const entry = this.entries.get(userId);
-    if (!entry || entry.failures < policy.maxConsecutiveFailures) return 0;
-    return Math.max(0, entry.lastAttemptAt + policy.lockSeconds - now);
+    return entry ? refusalSeconds(entry, now, policy, factor) : 0;
   }
   failures(userId: string) {
     return this.entries.get(userId)?.failures ?? 0;
@@ -460,6 +486,7 @@ export class MemorySignInStore implements SignInStore {
     if (!item?.verification || item.verification.strategy !== strategy) return;
     if (item.status !== "needs_second_factor") return;
     item.verification.attempts += 1;
+    item.failures = (item.failures ?? 0) + 1;
     if (failed) item.verification.status = "failed";
   }
   async complete(id: string, verification: StoredVerification, sessionId: string, now: number) {
