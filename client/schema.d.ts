@@ -716,7 +716,7 @@ export interface operations {
           };
         };
       };
-      /** @description Error: `sms_budget_exceeded`. */
+      /** @description Error: `sms_budget_exceeded`, `delivery_unavailable`. */
       503: {
         headers: {
           [name: string]: unknown;
@@ -724,7 +724,7 @@ export interface operations {
         content: {
           "application/json": {
             /** @enum {unknown} */
-            error: "sms_budget_exceeded";
+            error: "sms_budget_exceeded" | "delivery_unavailable";
             error_description: string;
             /** @description The request field at fault. */
             field?: string;
@@ -817,7 +817,7 @@ export interface operations {
           };
         };
       };
-      /** @description Error: `sms_budget_exceeded`. */
+      /** @description Error: `sms_budget_exceeded`, `delivery_unavailable`. */
       503: {
         headers: {
           [name: string]: unknown;
@@ -825,7 +825,7 @@ export interface operations {
         content: {
           "application/json": {
             /** @enum {unknown} */
-            error: "sms_budget_exceeded";
+            error: "sms_budget_exceeded" | "delivery_unavailable";
             error_description: string;
             /** @description The request field at fault. */
             field?: string;
@@ -1034,7 +1034,7 @@ export interface operations {
           };
         };
       };
-      /** @description Error: `sms_budget_exceeded`. */
+      /** @description Error: `sms_budget_exceeded`, `delivery_unavailable`. */
       503: {
         headers: {
           [name: string]: unknown;
@@ -1042,7 +1042,7 @@ export interface operations {
         content: {
           "application/json": {
             /** @enum {unknown} */
-            error: "sms_budget_exceeded";
+            error: "sms_budget_exceeded" | "delivery_unavailable";
             error_description: string;
             /** @description The request field at fault. */
             field?: string;
@@ -1392,7 +1392,7 @@ export interface operations {
           };
         };
       };
-      /** @description Error: `sms_budget_exceeded`. */
+      /** @description Error: `sms_budget_exceeded`, `delivery_unavailable`. */
       503: {
         headers: {
           [name: string]: unknown;
@@ -1400,7 +1400,7 @@ export interface operations {
         content: {
           "application/json": {
             /** @enum {unknown} */
-            error: "sms_budget_exceeded";
+            error: "sms_budget_exceeded" | "delivery_unavailable";
             error_description: string;
             /** @description The request field at fault. */
             field?: string;
@@ -1721,7 +1721,7 @@ export interface operations {
           };
         };
       };
-      /** @description Error: `sms_budget_exceeded`. */
+      /** @description Error: `sms_budget_exceeded`, `delivery_unavailable`. */
       503: {
         headers: {
           [name: string]: unknown;
@@ -1729,7 +1729,7 @@ export interface operations {
         content: {
           "application/json": {
             /** @enum {unknown} */
-            error: "sms_budget_exceeded";
+            error: "sms_budget_exceeded" | "delivery_unavailable";
             error_description: string;
             /** @description The request field at fault. */
             field?: string;
@@ -2178,7 +2178,7 @@ export interface operations {
           };
         };
       };
-      /** @description Error: `sms_budget_exceeded`. */
+      /** @description Error: `sms_budget_exceeded`, `delivery_unavailable`. */
       503: {
         headers: {
           [name: string]: unknown;
@@ -2188,7 +2188,7 @@ export interface operations {
             error: {
               message: string;
               /** @enum {unknown} */
-              type: "sms_budget_exceeded";
+              type: "sms_budget_exceeded" | "delivery_unavailable";
               field?: string;
             };
             /** @constant */
@@ -2492,7 +2492,7 @@ export interface operations {
           };
         };
       };
-      /** @description Error: `sms_budget_exceeded`. */
+      /** @description Error: `sms_budget_exceeded`, `delivery_unavailable`. */
       503: {
         headers: {
           [name: string]: unknown;
@@ -2502,7 +2502,7 @@ export interface operations {
             error: {
               message: string;
               /** @enum {unknown} */
-              type: "sms_budget_exceeded";
+              type: "sms_budget_exceeded" | "delivery_unavailable";
               field?: string;
             };
             /** @constant */
@@ -2699,7 +2699,7 @@ export interface operations {
           };
         };
       };
-      /** @description Error: `sms_budget_exceeded`. */
+      /** @description Error: `sms_budget_exceeded`, `delivery_unavailable`. */
       503: {
         headers: {
           [name: string]: unknown;
@@ -2709,7 +2709,7 @@ export interface operations {
             error: {
               message: string;
               /** @enum {unknown} */
-              type: "sms_budget_exceeded";
+              type: "sms_budget_exceeded" | "delivery_unavailable";
               field?: string;
             };
             /** @constant */

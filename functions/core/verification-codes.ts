@@ -141,13 +141,17 @@ export function hitSmsBudget(
   nowEpochSeconds: number,
   unverified: boolean,
 ): Promise<LimitOutcome> {
-  const day = new Date(nowEpochSeconds * 1000).toISOString().slice(0, 10);
   return deps.limiter.hit({
-    key: `sms-budget#${unverified ? "unverified" : "verified"}#${day}`,
+    key: smsBudgetKey(nowEpochSeconds, unverified),
     limit: unverified ? deps.policy.smsDailyBudgetUnverified : deps.policy.smsDailyBudget,
     windowSeconds: 24 * 60 * 60,
     nowEpochSeconds,
   });
+}
+
+function smsBudgetKey(nowEpochSeconds: number, unverified: boolean): string {
+  const day = new Date(nowEpochSeconds * 1000).toISOString().slice(0, 10);
+  return `sms-budget#${unverified ? "unverified" : "verified"}#${day}`;
 }
 
 function resendKey(purpose: CodePurpose, subject: string) {
@@ -207,26 +211,60 @@ function sendWindow(
     : { key: `user-codes#${owner}`, limit: policy.maxSendsPerUser };
 }
 
+/** A hit counted for a send, to take back if nothing is sent after all. */
+interface Charge {
+  key: string;
+  windowSeconds: number;
+}
+
+/**
+ * Counts one hit and remembers it in `charged`: a send refused further on, or whose publish
+ * fails, takes its hits back, so that no cooldown or window stays charged for a code that was
+ * never sent.
+ */
+async function charge(
+  deps: Pick<CodeDeps, "limiter">,
+  charged: Charge[],
+  input: Parameters<RateLimiter["hit"]>[0],
+): Promise<LimitOutcome> {
+  const outcome = await deps.limiter.hit(input);
+  if (outcome.ok) charged.push({ key: input.key, windowSeconds: input.windowSeconds });
+  return outcome;
+}
+
+async function refundCharges(
+  deps: Pick<CodeDeps, "limiter">,
+  charged: readonly Charge[],
+  now: number,
+): Promise<void> {
+  await Promise.all(
+    charged.map((c) =>
+      deps.limiter.refund({ key: c.key, windowSeconds: c.windowSeconds, nowEpochSeconds: now }),
+    ),
+  );
+}
+
 /**
  * A user's SMS codes per UTC day, per user and per phone, counted before the day's shared
  * budget: one account (or several on one phone) cannot spend what everybody's logins need.
  */
 async function hitDailySmsShare(
   deps: Pick<CodeDeps, "limiter" | "policy">,
+  charged: Charge[],
   owner: string,
   to: string,
   now: number,
 ): Promise<LimitOutcome> {
   const day = new Date(now * 1000).toISOString().slice(0, 10);
   const windowSeconds = 24 * 60 * 60;
-  const byUser = await deps.limiter.hit({
+  const byUser = await charge(deps, charged, {
     key: `sms-day#user#${owner}#${day}`,
     limit: deps.policy.smsDailyPerUser,
     windowSeconds,
     nowEpochSeconds: now,
   });
   if (!byUser.ok) return byUser;
-  return deps.limiter.hit({
+  return charge(deps, charged, {
     key: `sms-day#to#${to}#${day}`,
     limit: deps.policy.smsDailyPerPhone,
     windowSeconds,
@@ -238,12 +276,18 @@ async function hitDailySmsShare(
  * Creates, stores and sends a code, within the send limits: per source IP, per code (cooldown),
  * per recipient for verification codes or per user for a user's own codes, and, for SMS, a
  * user's daily share (per user and per phone) and the day's budget. The code is never returned.
+ *
+ * Nothing stays charged for a code that is not sent: a send refused by a later limit takes
+ * back the earlier hits (the source IP's excepted: refusals are counted against their
+ * source), and a failed publish takes back every hit and deletes the code, then answers
+ * `delivery_unavailable` (503): a retry sends at once.
  */
 export async function issueCode(deps: CodeDeps, input: IssueCodeInput): Promise<IssueOutcome> {
   const now = nowEpochSeconds(deps.clock);
   const { policy } = deps;
+  const byIpCharge: Charge[] = [];
   if (input.sourceIp !== undefined) {
-    const byIp = await deps.limiter.hit({
+    const byIp = await charge(deps, byIpCharge, {
       key: `ip#${input.sourceIp}`,
       limit: policy.maxSendsPerIp,
       windowSeconds: policy.sendWindowSeconds,
@@ -252,10 +296,11 @@ export async function issueCode(deps: CodeDeps, input: IssueCodeInput): Promise<
     if (!byIp.ok)
       return { sent: false, reason: "limit", retryAfterSeconds: byIp.retryAfterSeconds };
   }
+  const charged: Charge[] = [];
   // The cooldown is per code (purpose and subject): a login code may follow the phone's
   // verification code at once, but the same code is not re-sent within the cooldown. It lasts
   // while that code is unconsumed: `endResendCooldown` ends it when the code is used.
-  const resend = await deps.limiter.hit({
+  const resend = await charge(deps, charged, {
     key: resendKey(input.purpose, input.subject),
     limit: 1,
     windowSeconds: policy.resendCooldownSeconds,
@@ -265,21 +310,32 @@ export async function issueCode(deps: CodeDeps, input: IssueCodeInput): Promise<
     return { sent: false, reason: "cooldown", retryAfterSeconds: resend.retryAfterSeconds };
   }
   const owner = codeOwner(input);
-  const byWindow = await deps.limiter.hit({
+  const byWindow = await charge(deps, charged, {
     ...sendWindow(input, owner, policy),
     windowSeconds: policy.sendWindowSeconds,
     nowEpochSeconds: now,
   });
-  if (!byWindow.ok) return { sent: false, ...byWindow };
+  if (!byWindow.ok) {
+    await refundCharges(deps, charged, now);
+    return { sent: false, ...byWindow };
+  }
   if (input.recipient.channel === "sms" && owner !== undefined) {
-    const share = await hitDailySmsShare(deps, owner, input.recipient.to, now);
-    if (!share.ok) return { sent: false, ...share };
+    const share = await hitDailySmsShare(deps, charged, owner, input.recipient.to, now);
+    if (!share.ok) {
+      await refundCharges(deps, charged, now);
+      return { sent: false, ...share };
+    }
   }
   if (input.recipient.channel === "sms") {
     const budget = await hitSmsBudget(deps, now, input.purpose === "phone_verification");
     if (!budget.ok) {
+      await refundCharges(deps, charged, now);
       throw new DomainError("sms_budget_exceeded", "SMS sending is paused; try email or later.");
     }
+    charged.push({
+      key: smsBudgetKey(now, input.purpose === "phone_verification"),
+      windowSeconds: 24 * 60 * 60,
+    });
   }
 
   const code = input.presetCode ?? randomDigits(deps.random, policy.digits);
@@ -307,7 +363,14 @@ export async function issueCode(deps: CodeDeps, input: IssueCodeInput): Promise<
     sealedCode: seal(deps.encryptionKey, code, eventId, deps.random),
     data: { minutes: Math.round((expiresAtEpochSeconds - now) / 60), ...input.data },
   };
-  await deps.events.publish(event);
+  try {
+    await deps.events.publish(event);
+  } catch {
+    // Nobody can have received this code: it goes, and so do the hits it took.
+    await deps.store.consume(target.purpose, target.subject, challengeId, now);
+    await refundCharges(deps, [...byIpCharge, ...charged], now);
+    throw new DomainError("delivery_unavailable");
+  }
   return { sent: true, expiresAtEpochSeconds, eventId };
 }
 

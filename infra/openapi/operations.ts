@@ -94,6 +94,7 @@ const STEP_UP: readonly ErrorCode[] = [
   "too_many_requests",
   "resend_too_soon",
   "sms_budget_exceeded",
+  "delivery_unavailable",
   "second_factor_required",
   "user_locked",
   "second_factor_disabled",
@@ -102,6 +103,7 @@ const SENDING: readonly ErrorCode[] = [
   "resend_too_soon",
   "too_many_requests",
   "sms_budget_exceeded",
+  "delivery_unavailable",
 ];
 const CONTACTS: readonly ErrorCode[] = [
   "invalid_phone_number",
@@ -222,6 +224,7 @@ export const OPERATIONS: Record<string, OperationDeclaration> = {
       "too_many_requests",
       "resend_too_soon",
       "sms_budget_exceeded",
+      "delivery_unavailable",
       "second_factor_disabled",
     ],
   },

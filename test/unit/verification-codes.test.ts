@@ -319,3 +319,73 @@ describe("verification codes (core)", () => {
     }
   });
 });
+
+/** An event topic that is down for the next `failures` publishes. */
+class FlakyEvents extends MemoryEvents {
+  constructor(public failures = 1) {
+    super();
+  }
+  override async publish(event: Parameters<MemoryEvents["publish"]>[0]) {
+    if (this.failures > 0) {
+      this.failures -= 1;
+      throw new Error("the topic is unavailable");
+    }
+    return super.publish(event);
+  }
+}
+
+describe("a code that is sent, or not charged", () => {
+  const cases = [
+    { purpose: "login", subject: "usr_1" },
+    { purpose: "step_up", subject: "usr_1" },
+    { purpose: "sign_in", subject: "sia_1", userId: "usr_1" },
+    { purpose: "phone_verification", subject: PHONE },
+  ] as const;
+  for (const target of cases) {
+    it(`a failed publish of a ${target.purpose} code charges nothing and leaves no code: 503 delivery_unavailable, and the retry sends at once`, async () => {
+      // Every limit at one: a hit left charged would refuse the retry.
+      const { deps, lastCode } = setup({
+        maxSendsPerUser: 1,
+        maxSendsPerRecipient: 1,
+        maxSendsPerIp: 1,
+        smsDailyPerUser: 1,
+        smsDailyPerPhone: 1,
+        smsDailyBudget: 1,
+        smsDailyBudgetUnverified: 1,
+      });
+      const events = new FlakyEvents(1);
+      const flaky = { ...deps, events };
+      const input = {
+        ...target,
+        recipient: { channel: "sms" as const, to: PHONE },
+        eventType: "user.tfa_code.created" as const,
+        locale: "en" as const,
+        sourceIp: "203.0.113.9",
+      };
+      const error = await refusal(issueCode(flaky, input));
+      expect(error.code).toBe("delivery_unavailable");
+      expect(deps.store.items.size).toBe(0);
+      const retried = await issueCode(flaky, input);
+      expect(retried.sent).toBe(true);
+      deps.events.published.push(...events.published);
+      const checked = await checkAndConsumeCode(deps, target.purpose, target.subject, lastCode());
+      expect(checked.ok).toBe(true);
+    });
+  }
+
+  it("a send refused by a later limit leaves no cooldown behind", async () => {
+    const { deps } = setup({ smsDailyPerUser: 1 });
+    const base = {
+      recipient: { channel: "sms" as const, to: PHONE },
+      eventType: "user.tfa_code.created" as const,
+      locale: "en" as const,
+    };
+    expect((await issueCode(deps, { ...base, purpose: "login", subject: "usr_1" })).sent).toBe(
+      true,
+    );
+    // The step-up code is over the user's daily share: refused, and its cooldown not started.
+    const refused = await issueCode(deps, { ...base, purpose: "step_up", subject: "usr_1" });
+    expect(refused).toMatchObject({ sent: false, reason: "limit" });
+    expect(deps.limiter.windows.get("resend#step_up#usr_1")?.hits ?? 0).toBe(0);
+  });
+});
