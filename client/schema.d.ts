@@ -520,8 +520,10 @@ export interface components {
       authMethod?: "simple" | "tfa_sms" | "tfa_email";
       phoneNumber?: string;
       phoneVerificationCode?: string;
+      phoneVerificationId?: string;
       email?: string;
       emailVerificationCode?: string;
+      emailVerificationId?: string;
     };
     ResendRequested: {
       /** @constant */
@@ -615,8 +617,10 @@ export interface components {
       authMethod?: "simple" | "tfa_sms" | "tfa_email";
       phoneNumber?: string;
       phoneVerificationCode?: string;
+      phoneVerificationId?: string;
       email?: string;
       emailVerificationCode?: string;
+      emailVerificationId?: string;
       otp?: string;
     };
   };
@@ -646,6 +650,8 @@ export interface operations {
         headers: {
           /** @description The id of the message's delivery, to follow at `GET /v1/deliveries/{id}`. */
           "X-Delivery-Id": string;
+          /** @description The code's handle, for its requester alone: sent back as `phoneVerificationId` or `emailVerificationId` with the code, it spends the code's own checks, which guesses sent without it cannot spend. */
+          "X-Verification-Id"?: string;
           [name: string]: unknown;
         };
         content?: never;
@@ -751,6 +757,8 @@ export interface operations {
         headers: {
           /** @description The id of the message's delivery, to follow at `GET /v1/deliveries/{id}`. */
           "X-Delivery-Id": string;
+          /** @description The code's handle, for its requester alone: sent back as `phoneVerificationId` or `emailVerificationId` with the code, it spends the code's own checks, which guesses sent without it cannot spend. */
+          "X-Verification-Id"?: string;
           [name: string]: unknown;
         };
         content?: never;

@@ -94,7 +94,10 @@ export async function attemptSecondFactor(
     } else {
       outcome = {
         ok: false,
-        reason: checked.reason === "malformed" ? "incorrect" : checked.reason,
+        reason:
+          checked.reason === "malformed" || checked.reason === "other_handle"
+            ? "incorrect"
+            : checked.reason,
       };
     }
   } else {

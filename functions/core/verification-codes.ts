@@ -23,14 +23,29 @@ export interface StoredCode {
   subject: string;
   challengeId: string;
   codeHash: string;
+  /** Checks counted: by the holder of the code's handle, or by anyone for a user's own codes. */
   attempts: number;
   maxAttempts: number;
   expiresAtEpochSeconds: number;
+  /**
+   * Verification codes only: the keyed hash of the handle (`verificationId`) that only their
+   * requester received, and the separate budget of checks sent without it.
+   */
+  handleHash?: string;
+  anonymousAttempts?: number;
+  maxAnonymousAttempts?: number;
 }
+
+/**
+ * Whose budget a check spends: the handle holder's (`attempts`, if the handle is the code's),
+ * or the anonymous one of a verification code (`anonymousAttempts`). Without one, `attempts`.
+ */
+export type AttemptBudget = { handleHash: string } | "anonymous";
 
 export type ReserveOutcome =
   | { ok: true; code: StoredCode }
-  | { ok: false; reason: "missing" | "expired" | "exhausted" };
+  /** `other_handle`: the code is not the one this handle was given for; nothing was counted. */
+  | { ok: false; reason: "missing" | "expired" | "exhausted" | "other_handle" };
 
 export interface CodeStore {
   /** Stores a code, replacing any earlier one of the same purpose and subject. */
@@ -43,6 +58,7 @@ export interface CodeStore {
     purpose: CodePurpose,
     subject: string,
     nowEpochSeconds: number,
+    budget?: AttemptBudget,
   ): Promise<ReserveOutcome>;
   /** Deletes the code if it is still `challengeId` and live: true for exactly one caller. */
   consume(
@@ -95,7 +111,7 @@ export type CheckOutcome =
   | { ok: true; consumption: CodeConsumption }
   | {
       ok: false;
-      reason: "malformed" | "missing" | "expired" | "exhausted" | "incorrect";
+      reason: "malformed" | "missing" | "expired" | "exhausted" | "incorrect" | "other_handle";
       attemptsLeft?: number;
     };
 
@@ -122,11 +138,38 @@ export type IssueCodeInput = IssueCodeCommon &
   );
 
 export type IssueOutcome =
-  | { sent: true; expiresAtEpochSeconds: number; eventId: string }
+  | {
+      sent: true;
+      expiresAtEpochSeconds: number;
+      eventId: string;
+      /** Verification codes: the handle only the requester gets (`vrf_` + 128 random bits). */
+      verificationId?: string;
+    }
   | { sent: false; reason: "cooldown" | "limit"; retryAfterSeconds: number };
 
 function hashCode(deps: Pick<CodeDeps, "codeHashKey">, c: CodeConsumption, code: string): string {
   return keyedHash(deps.codeHashKey, "code", c.purpose, c.subject, c.challengeId, code);
+}
+
+const VERIFICATION_ID_PREFIX = "vrf_";
+/** `vrf_` + 128 random bits in base64url (22 characters). */
+export const VERIFICATION_ID_PATTERN = /^vrf_[A-Za-z0-9_-]{22}$/;
+
+/**
+ * Codes anyone may ask for to any phone or mailbox: each gets a handle for its requester, and
+ * checks sent without it spend a budget of their own.
+ */
+function isVerification(purpose: CodePurpose): boolean {
+  return purpose === "phone_verification" || purpose === "email_verification";
+}
+
+function handleHash(
+  deps: Pick<CodeDeps, "codeHashKey">,
+  purpose: CodePurpose,
+  subject: string,
+  verificationId: string,
+): string {
+  return keyedHash(deps.codeHashKey, "handle", purpose, subject, verificationId);
 }
 
 /**
@@ -346,12 +389,22 @@ export async function issueCode(deps: CodeDeps, input: IssueCodeInput): Promise<
     subject: input.subject,
     challengeId,
   };
+  const verificationId = isVerification(input.purpose)
+    ? randomId(deps.random, VERIFICATION_ID_PREFIX)
+    : undefined;
   await deps.store.put({
     ...target,
     codeHash: hashCode(deps, target, code),
     attempts: 0,
     maxAttempts: policy.maxAttemptsPerCode,
     expiresAtEpochSeconds,
+    ...(verificationId === undefined
+      ? {}
+      : {
+          handleHash: handleHash(deps, input.purpose, input.subject, verificationId),
+          anonymousAttempts: 0,
+          maxAnonymousAttempts: policy.maxAttemptsPerCode,
+        }),
   });
   const eventId = randomId(deps.random, "evt_");
   const event: DomainEvent = {
@@ -371,29 +424,98 @@ export async function issueCode(deps: CodeDeps, input: IssueCodeInput): Promise<
     await refundCharges(deps, [...byIpCharge, ...charged], now);
     throw new DomainError("delivery_unavailable");
   }
-  return { sent: true, expiresAtEpochSeconds, eventId };
+  return {
+    sent: true,
+    expiresAtEpochSeconds,
+    eventId,
+    ...(verificationId === undefined ? {} : { verificationId }),
+  };
 }
 
 /**
  * Checks `code` for (purpose, subject) without consuming it: one attempt is spent first, then
  * the code is compared in constant time. A malformed code spends nothing. The caller consumes
  * the code with `consumeCode` or inside its own transaction.
+ *
+ * A verification code's check spends its handle holder's budget when `verificationId` is the
+ * code's handle (another handle: `other_handle`, nothing spent), else the anonymous budget.
  */
 export async function verifyCode(
   deps: Pick<CodeDeps, "clock" | "store" | "codeHashKey" | "policy">,
   purpose: CodePurpose,
   subject: string,
   code: unknown,
+  verificationId?: string,
 ): Promise<CheckOutcome> {
   if (!isWellFormedCode(code, deps.policy.digits)) return { ok: false, reason: "malformed" };
-  const reserved = await deps.store.reserveAttempt(purpose, subject, nowEpochSeconds(deps.clock));
+  let budget: AttemptBudget | undefined;
+  if (isVerification(purpose)) {
+    budget =
+      verificationId !== undefined && VERIFICATION_ID_PATTERN.test(verificationId)
+        ? { handleHash: handleHash(deps, purpose, subject, verificationId) }
+        : "anonymous";
+    if (verificationId !== undefined && budget === "anonymous") {
+      return { ok: false, reason: "other_handle" };
+    }
+  }
+  const reserved = await deps.store.reserveAttempt(
+    purpose,
+    subject,
+    nowEpochSeconds(deps.clock),
+    budget,
+  );
   if (!reserved.ok) return { ok: false, reason: reserved.reason };
   const stored = reserved.code;
   const consumption = { purpose, subject, challengeId: stored.challengeId };
   if (!constantTimeEqual(stored.codeHash, hashCode(deps, consumption, code))) {
-    return { ok: false, reason: "incorrect", attemptsLeft: stored.maxAttempts - stored.attempts };
+    const attemptsLeft =
+      budget === "anonymous"
+        ? (stored.maxAnonymousAttempts ?? 0) - (stored.anonymousAttempts ?? 0)
+        : stored.maxAttempts - stored.attempts;
+    return { ok: false, reason: "incorrect", attemptsLeft };
   }
   return { ok: true, consumption };
+}
+
+/**
+ * Checks the verification code of a phone or email being proven (registration, a contact
+ * change). With the handle its requester received, the check spends that code's own budget,
+ * which nobody else can reach; without it (or with another code's), the anonymous budgets:
+ * the code's, and one per phone or email across codes, since anyone may ask for new codes.
+ * Guesses by others never spend the requester's checks, and a code allows at most
+ * `maxAttemptsPerCode` checks of each kind.
+ */
+export async function checkContactCode(
+  deps: Pick<CodeDeps, "clock" | "store" | "codeHashKey" | "policy" | "limiter">,
+  kind: "phone" | "email",
+  value: string,
+  code: string,
+  verificationId: string | undefined,
+  field: string,
+): Promise<Extract<CheckOutcome, { ok: true }>> {
+  const purpose = kind === "phone" ? "phone_verification" : "email_verification";
+  if (verificationId !== undefined) {
+    const held = await verifyCode(deps, purpose, value, code, verificationId);
+    if (held.ok) return held;
+    if (held.reason !== "other_handle") throw verificationCodeError(held, field);
+  }
+  if (isWellFormedCode(code, deps.policy.digits)) {
+    const budget = await deps.limiter.hit({
+      key: `verify#${purpose}#${value}`,
+      limit: 2 * deps.policy.maxAttemptsPerCode,
+      windowSeconds: deps.policy.sendWindowSeconds,
+      nowEpochSeconds: nowEpochSeconds(deps.clock),
+    });
+    if (!budget.ok) {
+      throw new DomainError("too_many_attempts", "Too many codes were tried for this contact.", {
+        field,
+        retryAfterSeconds: Math.max(1, budget.retryAfterSeconds),
+      });
+    }
+  }
+  const anonymous = await verifyCode(deps, purpose, value, code);
+  if (!anonymous.ok) throw verificationCodeError(anonymous, field);
+  return anonymous;
 }
 
 /** Verifies and consumes: true for exactly one caller holding the right code. */

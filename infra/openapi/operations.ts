@@ -83,6 +83,11 @@ const DELIVERY_ID = header(
   true,
   { type: "string", pattern: "^evt_[A-Za-z0-9_-]{22}$" },
 );
+const VERIFICATION_ID = header(
+  "The code's handle, for its requester alone: sent back as `phoneVerificationId` or `emailVerificationId` with the code, it spends the code's own checks, which guesses sent without it cannot spend.",
+  false,
+  { type: "string", pattern: "^vrf_[A-Za-z0-9_-]{22}$" },
+);
 const NO_STORE = header("Token responses are never cached.", true, { const: "no-store" });
 const LOCATION = (what: string) => header(`The ${what}'s URL.`, true);
 
@@ -148,7 +153,7 @@ export const OPERATIONS: Record<string, OperationDeclaration> = {
     success: {
       status: 204,
       description: "The code is on its way.",
-      headers: { "X-Delivery-Id": DELIVERY_ID },
+      headers: { "X-Delivery-Id": DELIVERY_ID, "X-Verification-Id": VERIFICATION_ID },
     },
     errors: ["invalid_phone_number", "country_not_allowed", ...SENDING],
   },
@@ -161,7 +166,7 @@ export const OPERATIONS: Record<string, OperationDeclaration> = {
     success: {
       status: 204,
       description: "The code is on its way.",
-      headers: { "X-Delivery-Id": DELIVERY_ID },
+      headers: { "X-Delivery-Id": DELIVERY_ID, "X-Verification-Id": VERIFICATION_ID },
     },
     errors: ["invalid_email", ...SENDING],
   },

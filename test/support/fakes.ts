@@ -58,6 +58,7 @@ import type {
   UserWriteRefusal,
 } from "../../functions/core/users.js";
 import type {
+  AttemptBudget,
   CodeDeps,
   CodePurpose,
   CodeStore,
@@ -118,10 +119,21 @@ export class MemoryCodeStore implements CodeStore {
     purpose: CodePurpose,
     subject: string,
     now: number,
+    budget?: AttemptBudget,
   ): Promise<ReserveOutcome> {
     const item = this.items.get(this.key(purpose, subject));
     if (!item) return { ok: false, reason: "missing" };
+    if (typeof budget === "object" && item.handleHash !== budget.handleHash) {
+      return { ok: false, reason: "other_handle" };
+    }
     if (item.expiresAtEpochSeconds <= now) return { ok: false, reason: "expired" };
+    if (budget === "anonymous") {
+      if ((item.anonymousAttempts ?? 0) >= (item.maxAnonymousAttempts ?? 0)) {
+        return { ok: false, reason: "exhausted" };
+      }
+      item.anonymousAttempts = (item.anonymousAttempts ?? 0) + 1;
+      return { ok: true, code: { ...item } };
+    }
     if (item.attempts >= item.maxAttempts) return { ok: false, reason: "exhausted" };
     item.attempts += 1;
     return { ok: true, code: { ...item } };
