@@ -61,7 +61,7 @@ export interface AttemptGuard {
 }
 
 /** How long the lock after `locks` earlier locks (in the same run of failures) lasts. */
-export function lockSecondsAfter(policy: LockoutPolicy, locks: number): number {
+function lockSecondsAfter(policy: LockoutPolicy, locks: number): number {
   return Math.min(policy.lockSeconds * 2 ** Math.min(locks, 30), policy.maxLockSeconds);
 }
 

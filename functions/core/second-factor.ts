@@ -142,7 +142,7 @@ export async function settleAttempt(
  * Tells the user, on the channel their second factor uses (else the other one), that their
  * account is locked and until when, or that a factor is disabled.
  */
-export async function notifyLocked(
+async function notifyLocked(
   deps: Pick<SecondFactorDeps, "events" | "random" | "clock" | "lockout">,
   user: User,
   started: Exclude<LockStarted, { kind: "none" }> = {

@@ -153,7 +153,7 @@ function hashCode(deps: Pick<CodeDeps, "codeHashKey">, c: CodeConsumption, code:
 
 const VERIFICATION_ID_PREFIX = "vrf_";
 /** `vrf_` + 128 random bits in base64url (22 characters). */
-export const VERIFICATION_ID_PATTERN = /^vrf_[A-Za-z0-9_-]{22}$/;
+const VERIFICATION_ID_PATTERN = /^vrf_[A-Za-z0-9_-]{22}$/;
 
 /**
  * Codes anyone may ask for to any phone or mailbox: each gets a handle for its requester, and
@@ -539,7 +539,7 @@ export async function checkAndConsumeCode(
 }
 
 /** Maps a failed check of a submitted verification code to the error a client sees. */
-export function verificationCodeError(
+function verificationCodeError(
   outcome: Exclude<CheckOutcome, { ok: true }>,
   field: string,
 ): DomainError {
