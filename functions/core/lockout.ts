@@ -80,7 +80,8 @@ export interface LockoutRecord {
 
 /**
  * Seconds `record` refuses an attempt with `factor` (`FACTOR_DISABLED` for a factor disabled
- * by the hard cap), or 0 when it may be tried. Without a factor, only the timed lock counts.
+ * by the hard cap), or 0 when it may be tried. Without a factor, only the timed lock counts,
+ * and only before the hard cap.
  */
 export function refusalSeconds(
   record: LockoutRecord,
@@ -92,8 +93,10 @@ export function refusalSeconds(
     record.failures >= policy.maxConsecutiveFailures
       ? Math.max(0, record.lastAttemptAt + lockSecondsAfter(policy, record.locks) - now)
       : 0;
-  if (record.total >= policy.hardCapFailures && factor !== undefined) {
-    return record.failedFactors.includes(factor) ? FACTOR_DISABLED : 0;
+  if (record.total >= policy.hardCapFailures) {
+    // Past the hard cap only the factors that failed are refused, for good; one that has not
+    // may be tried at once, so nothing is refused before a factor is named.
+    return factor !== undefined && record.failedFactors.includes(factor) ? FACTOR_DISABLED : 0;
   }
   return timed;
 }

@@ -207,8 +207,12 @@ export async function requireOtp(
   purpose: OtpPurpose = "login",
 ): Promise<never> {
   const destination = codeDestination(user);
-  const factor =
-    destination?.channel === "sms" ? "phone_code" : destination ? "email_code" : "totp";
+  // The factor whose code would be sent (none for an app, whose backup codes may still serve).
+  const factor = destination
+    ? destination.channel === "sms"
+      ? "phone_code"
+      : "email_code"
+    : undefined;
   const now = nowEpochSeconds(deps.clock);
   const lockedFor = await deps.guard.lockedFor(user.id, now, deps.lockout, factor);
   if (lockedFor > 0) throw lockedError(lockedFor);

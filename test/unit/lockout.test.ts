@@ -105,6 +105,28 @@ describe("lockout over days", () => {
     expect(await w.guessTotp(w.code())).toEqual({ ok: true });
   });
 
+  it("past the hard cap, a sign-in still starts, refuses the app's codes for good and completes with a backup code", async () => {
+    const w = await appWorld();
+    for (let i = 0; i < 100; i++) {
+      const outcome = await w.guessTotp(w.wrong());
+      if (!outcome.ok && outcome.reason === "locked") {
+        w.clock.advanceSeconds(outcome.retryAfterSeconds);
+        i -= 1;
+      }
+    }
+    // Still within the last timed lock: the backup code need not wait for it.
+    const { signIn } = await createSignIn(w.signInStart, {
+      identifier: (await w.user()).username,
+      password: PASSWORD,
+    });
+    const attempt = (strategy: string, code: string) =>
+      attemptSignInSecondFactor(w.signInAttempt, signIn.id, { strategy, code });
+    expect((await refusal(attempt("totp", w.code()))).code).toBe("second_factor_disabled");
+    const done = await attempt("backup_code", w.backupCodes[0] as string);
+    expect(done.signIn.status).toBe("complete");
+    expect(done.tokens?.token_type).toBe("bearer");
+  });
+
   it("unlock (a reset) lifts a disabled factor and publishes user.unlocked", async () => {
     const w = await appWorld();
     const policy = { ...DEFAULT_LOCKOUT_POLICY, hardCapFailures: 10 };
