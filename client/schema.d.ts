@@ -606,8 +606,10 @@ export interface components {
       authMethod?: "simple" | "tfa_sms" | "tfa_email";
       phoneNumber?: string;
       phoneVerificationCode?: string;
+      phoneVerificationId?: string;
       email?: string;
       emailVerificationCode?: string;
+      emailVerificationId?: string;
     };
     RequestSource: {
       ip: string | null;
@@ -727,8 +729,10 @@ export interface components {
       authMethod?: "simple" | "tfa_sms" | "tfa_email";
       phoneNumber?: string;
       phoneVerificationCode?: string;
+      phoneVerificationId?: string;
       email?: string;
       emailVerificationCode?: string;
+      emailVerificationId?: string;
       otp?: string;
     };
   };
@@ -758,6 +762,8 @@ export interface operations {
         headers: {
           /** @description The id of the message's delivery, to follow at `GET /v1/deliveries/{id}`. */
           "X-Delivery-Id": string;
+          /** @description The code's handle, for its requester alone: sent back as `phoneVerificationId` or `emailVerificationId` with the code, it spends the code's own checks, which guesses sent without it cannot spend. */
+          "X-Verification-Id"?: string;
           [name: string]: unknown;
         };
         content?: never;
@@ -828,7 +834,7 @@ export interface operations {
           };
         };
       };
-      /** @description Error: `sms_budget_exceeded`. */
+      /** @description Error: `sms_budget_exceeded`, `delivery_unavailable`. */
       503: {
         headers: {
           [name: string]: unknown;
@@ -836,7 +842,7 @@ export interface operations {
         content: {
           "application/json": {
             /** @enum {unknown} */
-            error: "sms_budget_exceeded";
+            error: "sms_budget_exceeded" | "delivery_unavailable";
             error_description: string;
             /** @description The request field at fault. */
             field?: string;
@@ -863,6 +869,8 @@ export interface operations {
         headers: {
           /** @description The id of the message's delivery, to follow at `GET /v1/deliveries/{id}`. */
           "X-Delivery-Id": string;
+          /** @description The code's handle, for its requester alone: sent back as `phoneVerificationId` or `emailVerificationId` with the code, it spends the code's own checks, which guesses sent without it cannot spend. */
+          "X-Verification-Id"?: string;
           [name: string]: unknown;
         };
         content?: never;
@@ -929,7 +937,7 @@ export interface operations {
           };
         };
       };
-      /** @description Error: `sms_budget_exceeded`. */
+      /** @description Error: `sms_budget_exceeded`, `delivery_unavailable`. */
       503: {
         headers: {
           [name: string]: unknown;
@@ -937,7 +945,7 @@ export interface operations {
         content: {
           "application/json": {
             /** @enum {unknown} */
-            error: "sms_budget_exceeded";
+            error: "sms_budget_exceeded" | "delivery_unavailable";
             error_description: string;
             /** @description The request field at fault. */
             field?: string;
@@ -1088,6 +1096,21 @@ export interface operations {
           };
         };
       };
+      /** @description Error: `second_factor_disabled`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "second_factor_disabled";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
       /** @description Error: `payload_too_large`. */
       413: {
         headers: {
@@ -1135,7 +1158,7 @@ export interface operations {
           };
         };
       };
-      /** @description Error: `sms_budget_exceeded`. */
+      /** @description Error: `sms_budget_exceeded`, `delivery_unavailable`. */
       503: {
         headers: {
           [name: string]: unknown;
@@ -1143,7 +1166,7 @@ export interface operations {
         content: {
           "application/json": {
             /** @enum {unknown} */
-            error: "sms_budget_exceeded";
+            error: "sms_budget_exceeded" | "delivery_unavailable";
             error_description: string;
             /** @description The request field at fault. */
             field?: string;
@@ -1414,7 +1437,7 @@ export interface operations {
           };
         };
       };
-      /** @description Error: `second_factor_required`, `user_locked`. */
+      /** @description Error: `second_factor_required`, `user_locked`, `second_factor_disabled`. */
       403: {
         headers: {
           /** @description Seconds until the caller may try again. */
@@ -1424,7 +1447,7 @@ export interface operations {
         content: {
           "application/json": {
             /** @enum {unknown} */
-            error: "second_factor_required" | "user_locked";
+            error: "second_factor_required" | "user_locked" | "second_factor_disabled";
             error_description: string;
             /** @description The request field at fault. */
             field?: string;
@@ -1493,7 +1516,7 @@ export interface operations {
           };
         };
       };
-      /** @description Error: `sms_budget_exceeded`. */
+      /** @description Error: `sms_budget_exceeded`, `delivery_unavailable`. */
       503: {
         headers: {
           [name: string]: unknown;
@@ -1501,7 +1524,7 @@ export interface operations {
         content: {
           "application/json": {
             /** @enum {unknown} */
-            error: "sms_budget_exceeded";
+            error: "sms_budget_exceeded" | "delivery_unavailable";
             error_description: string;
             /** @description The request field at fault. */
             field?: string;
@@ -1824,7 +1847,7 @@ export interface operations {
           };
         };
       };
-      /** @description Error: `second_factor_required`, `user_locked`. */
+      /** @description Error: `second_factor_required`, `user_locked`, `second_factor_disabled`. */
       403: {
         headers: {
           /** @description Seconds until the caller may try again. */
@@ -1834,7 +1857,7 @@ export interface operations {
         content: {
           "application/json": {
             /** @enum {unknown} */
-            error: "second_factor_required" | "user_locked";
+            error: "second_factor_required" | "user_locked" | "second_factor_disabled";
             error_description: string;
             /** @description The request field at fault. */
             field?: string;
@@ -1903,7 +1926,7 @@ export interface operations {
           };
         };
       };
-      /** @description Error: `sms_budget_exceeded`. */
+      /** @description Error: `sms_budget_exceeded`, `delivery_unavailable`. */
       503: {
         headers: {
           [name: string]: unknown;
@@ -1911,7 +1934,7 @@ export interface operations {
         content: {
           "application/json": {
             /** @enum {unknown} */
-            error: "sms_budget_exceeded";
+            error: "sms_budget_exceeded" | "delivery_unavailable";
             error_description: string;
             /** @description The request field at fault. */
             field?: string;
@@ -2157,7 +2180,7 @@ export interface operations {
           };
         };
       };
-      /** @description Error: `user_locked`. */
+      /** @description Error: `user_locked`, `second_factor_disabled`. */
       403: {
         headers: {
           /** @description Seconds until the caller may try again. */
@@ -2167,7 +2190,7 @@ export interface operations {
         content: {
           "application/json": {
             /** @enum {unknown} */
-            error: "user_locked";
+            error: "user_locked" | "second_factor_disabled";
             error_description: string;
             /** @description The request field at fault. */
             field?: string;
@@ -2236,7 +2259,7 @@ export interface operations {
           };
         };
       };
-      /** @description Error: `sms_budget_exceeded`. */
+      /** @description Error: `sms_budget_exceeded`, `delivery_unavailable`. */
       503: {
         headers: {
           [name: string]: unknown;
@@ -2244,7 +2267,7 @@ export interface operations {
         content: {
           "application/json": {
             /** @enum {unknown} */
-            error: "sms_budget_exceeded";
+            error: "sms_budget_exceeded" | "delivery_unavailable";
             error_description: string;
             /** @description The request field at fault. */
             field?: string;
@@ -2306,7 +2329,7 @@ export interface operations {
           };
         };
       };
-      /** @description Error: `user_locked`. */
+      /** @description Error: `user_locked`, `second_factor_disabled`. */
       403: {
         headers: {
           /** @description Seconds until the caller may try again. */
@@ -2316,7 +2339,7 @@ export interface operations {
         content: {
           "application/json": {
             /** @enum {unknown} */
-            error: "user_locked";
+            error: "user_locked" | "second_factor_disabled";
             error_description: string;
             /** @description The request field at fault. */
             field?: string;
@@ -2593,7 +2616,7 @@ export interface operations {
           };
         };
       };
-      /** @description Error: `second_factor_required`, `user_locked`. */
+      /** @description Error: `second_factor_required`, `user_locked`, `second_factor_disabled`. */
       403: {
         headers: {
           /** @description Seconds until the caller may try again. */
@@ -2605,7 +2628,7 @@ export interface operations {
             error: {
               message: string;
               /** @enum {unknown} */
-              type: "second_factor_required" | "user_locked";
+              type: "second_factor_required" | "user_locked" | "second_factor_disabled";
               field?: string;
             };
             /** @constant */
@@ -2697,7 +2720,7 @@ export interface operations {
           };
         };
       };
-      /** @description Error: `sms_budget_exceeded`. */
+      /** @description Error: `sms_budget_exceeded`, `delivery_unavailable`. */
       503: {
         headers: {
           [name: string]: unknown;
@@ -2707,7 +2730,7 @@ export interface operations {
             error: {
               message: string;
               /** @enum {unknown} */
-              type: "sms_budget_exceeded";
+              type: "sms_budget_exceeded" | "delivery_unavailable";
               field?: string;
             };
             /** @constant */
@@ -2907,7 +2930,7 @@ export interface operations {
           };
         };
       };
-      /** @description Error: `second_factor_required`, `user_locked`. */
+      /** @description Error: `second_factor_required`, `user_locked`, `second_factor_disabled`. */
       403: {
         headers: {
           /** @description Seconds until the caller may try again. */
@@ -2919,7 +2942,7 @@ export interface operations {
             error: {
               message: string;
               /** @enum {unknown} */
-              type: "second_factor_required" | "user_locked";
+              type: "second_factor_required" | "user_locked" | "second_factor_disabled";
               field?: string;
             };
             /** @constant */
@@ -3011,7 +3034,7 @@ export interface operations {
           };
         };
       };
-      /** @description Error: `sms_budget_exceeded`. */
+      /** @description Error: `sms_budget_exceeded`, `delivery_unavailable`. */
       503: {
         headers: {
           [name: string]: unknown;
@@ -3021,7 +3044,7 @@ export interface operations {
             error: {
               message: string;
               /** @enum {unknown} */
-              type: "sms_budget_exceeded";
+              type: "sms_budget_exceeded" | "delivery_unavailable";
               field?: string;
             };
             /** @constant */
@@ -3114,7 +3137,7 @@ export interface operations {
           };
         };
       };
-      /** @description Error: `second_factor_required`, `user_locked`. */
+      /** @description Error: `second_factor_required`, `user_locked`, `second_factor_disabled`. */
       403: {
         headers: {
           /** @description Seconds until the caller may try again. */
@@ -3126,7 +3149,7 @@ export interface operations {
             error: {
               message: string;
               /** @enum {unknown} */
-              type: "second_factor_required" | "user_locked";
+              type: "second_factor_required" | "user_locked" | "second_factor_disabled";
               field?: string;
             };
             /** @constant */
@@ -3218,7 +3241,7 @@ export interface operations {
           };
         };
       };
-      /** @description Error: `sms_budget_exceeded`. */
+      /** @description Error: `sms_budget_exceeded`, `delivery_unavailable`. */
       503: {
         headers: {
           [name: string]: unknown;
@@ -3228,7 +3251,7 @@ export interface operations {
             error: {
               message: string;
               /** @enum {unknown} */
-              type: "sms_budget_exceeded";
+              type: "sms_budget_exceeded" | "delivery_unavailable";
               field?: string;
             };
             /** @constant */

@@ -32,6 +32,7 @@ function toSignIn(item: Record<string, unknown>): SignIn {
     createdSessionId: item.createdSessionId ? String(item.createdSessionId) : null,
     createdAtEpochSeconds: Number(item.createdAt),
     expiresAtEpochSeconds: Number(item.expiresAt),
+    ...(item.failures === undefined ? {} : { failures: Number(item.failures) }),
   };
 }
 
@@ -100,12 +101,13 @@ export function dynamoSignInStore(table: string): SignInStore {
         TableName: table,
         Key: signInKey(id),
         UpdateExpression: failed
-          ? "SET verification.attempts = verification.attempts + :one, verification.#status = :failed"
-          : "SET verification.attempts = verification.attempts + :one",
+          ? "SET verification.attempts = verification.attempts + :one, verification.#status = :failed, failures = if_not_exists(failures, :zero) + :one"
+          : "SET verification.attempts = verification.attempts + :one, failures = if_not_exists(failures, :zero) + :one",
         ConditionExpression: "verification.strategy = :strategy AND #status = :needs",
         ExpressionAttributeNames: { "#status": "status" },
         ExpressionAttributeValues: {
           ":one": 1,
+          ":zero": 0,
           ":strategy": strategy,
           ":needs": "needs_second_factor",
           ...(failed ? { ":failed": "failed" } : {}),

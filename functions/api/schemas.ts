@@ -63,8 +63,10 @@ export const Registration = /*@__PURE__*/ v.object({
   authMethod: /*@__PURE__*/ v.optional(/*@__PURE__*/ v.picklist(SELECTABLE_AUTH_METHODS)),
   phoneNumber: /*@__PURE__*/ v.optional(/*@__PURE__*/ text(32)),
   phoneVerificationCode: /*@__PURE__*/ v.optional(/*@__PURE__*/ text(16)),
+  phoneVerificationId: /*@__PURE__*/ v.optional(/*@__PURE__*/ text(64)),
   email: /*@__PURE__*/ v.optional(/*@__PURE__*/ text(254)),
   emailVerificationCode: /*@__PURE__*/ v.optional(/*@__PURE__*/ text(16)),
+  emailVerificationId: /*@__PURE__*/ v.optional(/*@__PURE__*/ text(64)),
 });
 
 /** `PATCH /v1/user`: change the TFA method, phone or email (with codes and step-up). */
@@ -72,8 +74,10 @@ export const UserPatch = /*@__PURE__*/ v.object({
   authMethod: /*@__PURE__*/ v.optional(/*@__PURE__*/ v.picklist(SELECTABLE_AUTH_METHODS)),
   phoneNumber: /*@__PURE__*/ v.optional(/*@__PURE__*/ text(32)),
   phoneVerificationCode: /*@__PURE__*/ v.optional(/*@__PURE__*/ text(16)),
+  phoneVerificationId: /*@__PURE__*/ v.optional(/*@__PURE__*/ text(64)),
   email: /*@__PURE__*/ v.optional(/*@__PURE__*/ text(254)),
   emailVerificationCode: /*@__PURE__*/ v.optional(/*@__PURE__*/ text(16)),
+  emailVerificationId: /*@__PURE__*/ v.optional(/*@__PURE__*/ text(64)),
   otp: /*@__PURE__*/ v.optional(/*@__PURE__*/ codeText()),
 });
 

@@ -17,7 +17,7 @@ import { open, seal } from "./crypto.js";
 import { DomainError } from "./errors.js";
 import type { Locale, Recipient } from "./events.js";
 import { type Clock, nowEpochSeconds, type Random } from "./ports.js";
-import { notifyLocked, type SecondFactorDeps, tellUser } from "./second-factor.js";
+import { type SecondFactorDeps, settleAttempt, tellUser } from "./second-factor.js";
 import { revokeOtherSessions, type SessionDeps } from "./sessions.js";
 import { checkLoginOtp, lockedError, otpFailure, requestSource, requireOtp } from "./tokens.js";
 import {
@@ -388,13 +388,10 @@ async function guardedEvaluation<T>(
   user: User,
   evaluate: () => Promise<T | null>,
 ): Promise<T | null> {
-  const reserved = await deps.guard.reserve(user.id, nowEpochSeconds(deps.clock), deps.lockout);
+  const now = nowEpochSeconds(deps.clock);
+  const reserved = await deps.guard.reserve(user.id, now, deps.lockout, "totp");
   if (!reserved.ok) throw lockedError(reserved.retryAfterSeconds);
   const result = await evaluate();
-  if (result !== null) {
-    await deps.guard.reset(user.id);
-  } else if (reserved.failuresIncludingThis === deps.lockout.maxConsecutiveFailures) {
-    await notifyLocked(deps, user);
-  }
+  await settleAttempt(deps, user, reserved, result !== null);
   return result;
 }

@@ -30,13 +30,7 @@ import {
   type UserStore,
   userWriteError,
 } from "./users.js";
-import {
-  type CodeConsumption,
-  isWellFormedCode,
-  type StoredCode,
-  verificationCodeError,
-  verifyCode,
-} from "./verification-codes.js";
+import { type CodeConsumption, checkContactCode, type StoredCode } from "./verification-codes.js";
 
 export interface AccountSettings {
   /** Method given to new customers who do not choose one. */
@@ -64,8 +58,11 @@ export interface RegistrationInput {
   authMethod?: SelectableAuthMethod;
   phoneNumber?: string;
   phoneVerificationCode?: string;
+  /** The handle the phone's verification code request answered (`X-Verification-Id`). */
+  phoneVerificationId?: string;
   email?: string;
   emailVerificationCode?: string;
+  emailVerificationId?: string;
   locale: Locale;
   /** API Gateway's source IP (never X-Forwarded-For): registrations are limited per source. */
   sourceIp: string;
@@ -82,6 +79,7 @@ async function proveContact(
   kind: "phone" | "email",
   rawValue: string,
   code: string | undefined,
+  verificationId?: string,
 ): Promise<ProvenContact> {
   const codes = deps.secondFactor.codes;
   const value =
@@ -94,25 +92,7 @@ async function proveContact(
       field,
     });
   }
-  const purpose = kind === "phone" ? "phone_verification" : "email_verification";
-  // Each code allows a few checks, and anyone may ask for a new code: without a budget per
-  // phone or email across codes, guessing someone else's code would only be slowed down.
-  if (isWellFormedCode(code, codes.policy.digits)) {
-    const budget = await codes.limiter.hit({
-      key: `verify#${purpose}#${value}`,
-      limit: 2 * codes.policy.maxAttemptsPerCode,
-      windowSeconds: codes.policy.sendWindowSeconds,
-      nowEpochSeconds: nowEpochSeconds(codes.clock),
-    });
-    if (!budget.ok) {
-      throw new DomainError("too_many_attempts", "Too many codes were tried for this contact.", {
-        field,
-        retryAfterSeconds: Math.max(1, budget.retryAfterSeconds),
-      });
-    }
-  }
-  const outcome = await verifyCode(codes, purpose, value, code);
-  if (!outcome.ok) throw verificationCodeError(outcome, field);
+  const outcome = await checkContactCode(codes, kind, value, code, verificationId, field);
   return { value, consumption: outcome.consumption, code };
 }
 
@@ -208,10 +188,22 @@ export async function registerCustomer(
   await limitRegistrations(deps, input.sourceIp);
 
   const phone = input.phoneNumber
-    ? await proveContact(deps, "phone", input.phoneNumber, input.phoneVerificationCode)
+    ? await proveContact(
+        deps,
+        "phone",
+        input.phoneNumber,
+        input.phoneVerificationCode,
+        input.phoneVerificationId,
+      )
     : undefined;
   const email = input.email
-    ? await proveContact(deps, "email", input.email, input.emailVerificationCode)
+    ? await proveContact(
+        deps,
+        "email",
+        input.email,
+        input.emailVerificationCode,
+        input.emailVerificationId,
+      )
     : undefined;
 
   const { clock, random } = deps.secondFactor;
@@ -244,8 +236,11 @@ export interface UserUpdateInput {
   authMethod?: SelectableAuthMethod;
   phoneNumber?: string;
   phoneVerificationCode?: string;
+  /** The handle the phone's verification code request answered (`X-Verification-Id`). */
+  phoneVerificationId?: string;
   email?: string;
   emailVerificationCode?: string;
+  emailVerificationId?: string;
   otp?: string;
   locale: Locale;
   sourceIp?: string;
@@ -278,11 +273,23 @@ export async function updateUser(
 
   const phone =
     input.phoneNumber !== undefined
-      ? await proveContact(deps, "phone", input.phoneNumber, input.phoneVerificationCode)
+      ? await proveContact(
+          deps,
+          "phone",
+          input.phoneNumber,
+          input.phoneVerificationCode,
+          input.phoneVerificationId,
+        )
       : undefined;
   const email =
     input.email !== undefined
-      ? await proveContact(deps, "email", input.email, input.emailVerificationCode)
+      ? await proveContact(
+          deps,
+          "email",
+          input.email,
+          input.emailVerificationCode,
+          input.emailVerificationId,
+        )
       : undefined;
   const nextPhone = phone?.value ?? user.phoneNumber;
   const nextEmail = email?.value ?? user.email;

@@ -13,7 +13,14 @@ import {
 } from "./authenticator-app-codes.js";
 import { randomId } from "./crypto.js";
 import type { EventPublisher, Locale } from "./events.js";
-import type { AttemptGuard } from "./lockout.js";
+import {
+  type AttemptGuard,
+  type LockStarted,
+  lockStartedBy,
+  publishUnlocked,
+  type ReserveAttemptOutcome,
+  successUnlocks,
+} from "./lockout.js";
 import type { LockoutPolicy } from "./policy.js";
 import { type Clock, nowEpochSeconds, type Random } from "./ports.js";
 import type { User } from "./users.js";
@@ -67,7 +74,7 @@ export async function attemptSecondFactor(
 ): Promise<AttemptOutcome> {
   if (!wellFormed(deps, input)) return { ok: false, reason: "malformed" };
   const now = nowEpochSeconds(deps.clock);
-  const reserved = await deps.guard.reserve(user.id, now, deps.lockout);
+  const reserved = await deps.guard.reserve(user.id, now, deps.lockout, input.strategy);
   if (!reserved.ok) {
     return { ok: false, reason: "locked", retryAfterSeconds: reserved.retryAfterSeconds };
   }
@@ -87,7 +94,10 @@ export async function attemptSecondFactor(
     } else {
       outcome = {
         ok: false,
-        reason: checked.reason === "malformed" ? "incorrect" : checked.reason,
+        reason:
+          checked.reason === "malformed" || checked.reason === "other_handle"
+            ? "incorrect"
+            : checked.reason,
       };
     }
   } else {
@@ -105,31 +115,61 @@ export async function attemptSecondFactor(
     outcome = accepted ? { ok: true } : { ok: false, reason: "incorrect" };
   }
 
-  if (outcome.ok) {
-    await deps.guard.reset(user.id);
-  } else if (reserved.failuresIncludingThis === deps.lockout.maxConsecutiveFailures) {
-    await notifyLocked(deps, user);
-  }
+  await settleAttempt(deps, user, reserved, outcome.ok);
   return outcome;
 }
 
-/** Tells the user their account is locked (on the failure that reached the limit). */
-export async function notifyLocked(
+/**
+ * After an evaluated attempt: a success resets the count (and, after a lock, publishes
+ * `user.unlocked`); the failure that starts a lock, or reaches the hard cap, tells the user.
+ */
+export async function settleAttempt(
+  deps: Pick<SecondFactorDeps, "guard" | "events" | "random" | "clock" | "lockout">,
+  user: User,
+  reserved: Extract<ReserveAttemptOutcome, { ok: true }>,
+  succeeded: boolean,
+): Promise<void> {
+  if (succeeded) {
+    await deps.guard.reset(user.id);
+    if (successUnlocks(reserved, deps.lockout)) await publishUnlocked(deps, user, "success");
+    return;
+  }
+  const started = lockStartedBy(reserved, deps.lockout);
+  if (started.kind !== "none") await notifyLocked(deps, user, started);
+}
+
+/**
+ * Tells the user, on the channel their second factor uses (else the other one), that their
+ * account is locked and until when, or that a factor is disabled.
+ */
+async function notifyLocked(
   deps: Pick<SecondFactorDeps, "events" | "random" | "clock" | "lockout">,
   user: User,
+  started: Exclude<LockStarted, { kind: "none" }> = {
+    kind: "timed",
+    lockSeconds: deps.lockout.lockSeconds,
+  },
 ) {
-  const recipient = user.email
-    ? { channel: "email" as const, to: user.email }
-    : user.phoneNumber
-      ? { channel: "sms" as const, to: user.phoneNumber }
-      : undefined;
+  const sms = user.phoneNumber ? { channel: "sms" as const, to: user.phoneNumber } : undefined;
+  const email = user.email ? { channel: "email" as const, to: user.email } : undefined;
+  const recipient = user.authMethod === "tfa_sms" ? (sms ?? email) : (email ?? sms);
+  const nowMs = deps.clock.nowMs();
+  const lockedUntil = new Date(nowMs + started.lockSeconds * 1000).toISOString();
   await deps.events.publish({
     id: randomId(deps.random, "evt_"),
     type: "user.locked",
-    occurredAt: new Date(deps.clock.nowMs()).toISOString(),
+    occurredAt: new Date(nowMs).toISOString(),
     locale: user.locale,
+    userId: user.id,
     ...(recipient ? { recipient } : {}),
-    data: { userId: user.id, minutes: Math.round(deps.lockout.lockSeconds / 60) },
+    data: {
+      userId: user.id,
+      minutes: Math.round(started.lockSeconds / 60),
+      lockedUntil,
+      until: `${lockedUntil.slice(0, 16).replace("T", " ")} UTC`,
+      // Set when waiting no longer unlocks: another factor or a reset does.
+      ...(started.kind === "disabled" ? { disabled: 1 } : {}),
+    },
   });
 }
 

@@ -15,7 +15,7 @@ import { maskEmail, maskPhoneNumber } from "./contacts.js";
 import { randomId } from "./crypto.js";
 import { DomainError } from "./errors.js";
 import type { Locale, RequestSource } from "./events.js";
-import type { AttemptGuard } from "./lockout.js";
+import { type AttemptGuard, lockError } from "./lockout.js";
 import type { LockoutPolicy } from "./policy.js";
 import { type Clock, nowEpochSeconds } from "./ports.js";
 import {
@@ -72,6 +72,8 @@ export interface SignIn {
   createdSessionId: string | null;
   createdAtEpochSeconds: number;
   expiresAtEpochSeconds: number;
+  /** Failed attempts over the sign-in's life, whatever the strategy (absent: none). */
+  failures?: number;
 }
 
 export interface SignInStore {
@@ -204,9 +206,13 @@ const signInExpired = () =>
 const alreadyVerified = () =>
   new DomainError("verification_already_verified", "This sign-in is already complete.");
 const userLocked = (retryAfterSeconds: number) =>
-  new DomainError("user_locked", "Too many wrong codes: this account is locked for a while.", {
-    retryAfterSeconds: Math.max(1, retryAfterSeconds),
-  });
+  lockError(
+    retryAfterSeconds,
+    () =>
+      new DomainError("user_locked", "Too many wrong codes: this account is locked for a while.", {
+        retryAfterSeconds: Math.max(1, retryAfterSeconds),
+      }),
+  );
 
 function isStrategy(value: string): value is Strategy {
   return (STRATEGIES as readonly string[]).includes(value);
@@ -332,7 +338,7 @@ export async function prepareSignInSecondFactor(
     );
   }
   const { signIn, user, strategy } = await openSignIn(deps, id, input.strategy, now);
-  const lockedFor = await sf.guard.lockedFor(user.id, now, sf.lockout);
+  const lockedFor = await sf.guard.lockedFor(user.id, now, sf.lockout, strategy);
   if (lockedFor > 0) throw userLocked(lockedFor);
   const recipient =
     strategy === "phone_code"
@@ -383,6 +389,12 @@ export async function attemptSignInSecondFactor(
   const opened = await openSignIn(deps, id, input.strategy, now);
   const { user, strategy } = opened;
   let signIn = opened.signIn;
+  // One sign-in gets no more guesses than one round of the user's lockout, however many
+  // lock periods it outlives: then only a new sign-in, behind the password, goes on.
+  if ((signIn.failures ?? 0) >= sf.lockout.maxConsecutiveFailures) {
+    const lockedFor = await sf.guard.lockedFor(user.id, now, sf.lockout, strategy);
+    throw lockedFor > 0 ? userLocked(lockedFor) : signInSpent();
+  }
 
   let attempt: AttemptInput;
   if (strategy === "phone_code" || strategy === "email_code") {
@@ -473,6 +485,11 @@ const verificationFailed = () =>
   new DomainError(
     "verification_failed",
     "Too many failed attempts: prepare a new code or start a new sign-in.",
+  );
+const signInSpent = () =>
+  new DomainError(
+    "verification_failed",
+    "Too many failed attempts for this sign-in: start a new one.",
   );
 const codeExpired = () =>
   new DomainError("verification_expired", "This code has expired; prepare a new one.");

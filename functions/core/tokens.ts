@@ -9,6 +9,7 @@ import { codeDestination } from "./contacts.js";
 import { keyedHash, randomId } from "./crypto.js";
 import { DomainError } from "./errors.js";
 import type { EventPublisher, Locale, RequestSource } from "./events.js";
+import { lockError } from "./lockout.js";
 import type { PasswordPolicy, RefreshTokenLifetime } from "./policy.js";
 import { type Clock, nowEpochSeconds, type Random } from "./ports.js";
 import {
@@ -316,9 +317,13 @@ export async function authenticatePassword(
 }
 
 export function lockedError(retryAfterSeconds: number) {
-  return new DomainError("too_many_attempts", "Too many wrong codes; try again later.", {
-    retryAfterSeconds: Math.max(1, retryAfterSeconds),
-  });
+  return lockError(
+    retryAfterSeconds,
+    () =>
+      new DomainError("too_many_attempts", "Too many wrong codes; try again later.", {
+        retryAfterSeconds: Math.max(1, retryAfterSeconds),
+      }),
+  );
 }
 
 /**
@@ -340,9 +345,16 @@ export async function requireOtp(
   sourceIp?: string,
   purpose: OtpPurpose = "login",
 ): Promise<never> {
-  const lockedFor = await deps.guard.lockedFor(user.id, nowEpochSeconds(deps.clock), deps.lockout);
-  if (lockedFor > 0) throw lockedError(lockedFor);
   const destination = codeDestination(user);
+  // The factor whose code would be sent (none for an app, whose backup codes may still serve).
+  const factor = destination
+    ? destination.channel === "sms"
+      ? "phone_code"
+      : "email_code"
+    : undefined;
+  const now = nowEpochSeconds(deps.clock);
+  const lockedFor = await deps.guard.lockedFor(user.id, now, deps.lockout, factor);
+  if (lockedFor > 0) throw lockedError(lockedFor);
   const extra: Record<string, string> = { auth_method: user.authMethod };
   if (destination) {
     const sent = await issueCode(deps.codes, {

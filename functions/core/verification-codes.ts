@@ -23,14 +23,29 @@ export interface StoredCode {
   subject: string;
   challengeId: string;
   codeHash: string;
+  /** Checks counted: by the holder of the code's handle, or by anyone for a user's own codes. */
   attempts: number;
   maxAttempts: number;
   expiresAtEpochSeconds: number;
+  /**
+   * Verification codes only: the keyed hash of the handle (`verificationId`) that only their
+   * requester received, and the separate budget of checks sent without it.
+   */
+  handleHash?: string;
+  anonymousAttempts?: number;
+  maxAnonymousAttempts?: number;
 }
+
+/**
+ * Whose budget a check spends: the handle holder's (`attempts`, if the handle is the code's),
+ * or the anonymous one of a verification code (`anonymousAttempts`). Without one, `attempts`.
+ */
+export type AttemptBudget = { handleHash: string } | "anonymous";
 
 export type ReserveOutcome =
   | { ok: true; code: StoredCode }
-  | { ok: false; reason: "missing" | "expired" | "exhausted" };
+  /** `other_handle`: the code is not the one this handle was given for; nothing was counted. */
+  | { ok: false; reason: "missing" | "expired" | "exhausted" | "other_handle" };
 
 export interface CodeStore {
   /** Stores a code, replacing any earlier one of the same purpose and subject. */
@@ -43,6 +58,7 @@ export interface CodeStore {
     purpose: CodePurpose,
     subject: string,
     nowEpochSeconds: number,
+    budget?: AttemptBudget,
   ): Promise<ReserveOutcome>;
   /** Deletes the code if it is still `challengeId` and live: true for exactly one caller. */
   consume(
@@ -95,7 +111,7 @@ export type CheckOutcome =
   | { ok: true; consumption: CodeConsumption }
   | {
       ok: false;
-      reason: "malformed" | "missing" | "expired" | "exhausted" | "incorrect";
+      reason: "malformed" | "missing" | "expired" | "exhausted" | "incorrect" | "other_handle";
       attemptsLeft?: number;
     };
 
@@ -122,11 +138,38 @@ export type IssueCodeInput = IssueCodeCommon &
   );
 
 export type IssueOutcome =
-  | { sent: true; expiresAtEpochSeconds: number; eventId: string }
+  | {
+      sent: true;
+      expiresAtEpochSeconds: number;
+      eventId: string;
+      /** Verification codes: the handle only the requester gets (`vrf_` + 128 random bits). */
+      verificationId?: string;
+    }
   | { sent: false; reason: "cooldown" | "limit"; retryAfterSeconds: number };
 
 function hashCode(deps: Pick<CodeDeps, "codeHashKey">, c: CodeConsumption, code: string): string {
   return keyedHash(deps.codeHashKey, "code", c.purpose, c.subject, c.challengeId, code);
+}
+
+const VERIFICATION_ID_PREFIX = "vrf_";
+/** `vrf_` + 128 random bits in base64url (22 characters). */
+const VERIFICATION_ID_PATTERN = /^vrf_[A-Za-z0-9_-]{22}$/;
+
+/**
+ * Codes anyone may ask for to any phone or mailbox: each gets a handle for its requester, and
+ * checks sent without it spend a budget of their own.
+ */
+function isVerification(purpose: CodePurpose): boolean {
+  return purpose === "phone_verification" || purpose === "email_verification";
+}
+
+function handleHash(
+  deps: Pick<CodeDeps, "codeHashKey">,
+  purpose: CodePurpose,
+  subject: string,
+  verificationId: string,
+): string {
+  return keyedHash(deps.codeHashKey, "handle", purpose, subject, verificationId);
 }
 
 /**
@@ -141,13 +184,17 @@ export function hitSmsBudget(
   nowEpochSeconds: number,
   unverified: boolean,
 ): Promise<LimitOutcome> {
-  const day = new Date(nowEpochSeconds * 1000).toISOString().slice(0, 10);
   return deps.limiter.hit({
-    key: `sms-budget#${unverified ? "unverified" : "verified"}#${day}`,
+    key: smsBudgetKey(nowEpochSeconds, unverified),
     limit: unverified ? deps.policy.smsDailyBudgetUnverified : deps.policy.smsDailyBudget,
     windowSeconds: 24 * 60 * 60,
     nowEpochSeconds,
   });
+}
+
+function smsBudgetKey(nowEpochSeconds: number, unverified: boolean): string {
+  const day = new Date(nowEpochSeconds * 1000).toISOString().slice(0, 10);
+  return `sms-budget#${unverified ? "unverified" : "verified"}#${day}`;
 }
 
 function resendKey(purpose: CodePurpose, subject: string) {
@@ -207,26 +254,60 @@ function sendWindow(
     : { key: `user-codes#${owner}`, limit: policy.maxSendsPerUser };
 }
 
+/** A hit counted for a send, to take back if nothing is sent after all. */
+interface Charge {
+  key: string;
+  windowSeconds: number;
+}
+
+/**
+ * Counts one hit and remembers it in `charged`: a send refused further on, or whose publish
+ * fails, takes its hits back, so that no cooldown or window stays charged for a code that was
+ * never sent.
+ */
+async function charge(
+  deps: Pick<CodeDeps, "limiter">,
+  charged: Charge[],
+  input: Parameters<RateLimiter["hit"]>[0],
+): Promise<LimitOutcome> {
+  const outcome = await deps.limiter.hit(input);
+  if (outcome.ok) charged.push({ key: input.key, windowSeconds: input.windowSeconds });
+  return outcome;
+}
+
+async function refundCharges(
+  deps: Pick<CodeDeps, "limiter">,
+  charged: readonly Charge[],
+  now: number,
+): Promise<void> {
+  await Promise.all(
+    charged.map((c) =>
+      deps.limiter.refund({ key: c.key, windowSeconds: c.windowSeconds, nowEpochSeconds: now }),
+    ),
+  );
+}
+
 /**
  * A user's SMS codes per UTC day, per user and per phone, counted before the day's shared
  * budget: one account (or several on one phone) cannot spend what everybody's logins need.
  */
 async function hitDailySmsShare(
   deps: Pick<CodeDeps, "limiter" | "policy">,
+  charged: Charge[],
   owner: string,
   to: string,
   now: number,
 ): Promise<LimitOutcome> {
   const day = new Date(now * 1000).toISOString().slice(0, 10);
   const windowSeconds = 24 * 60 * 60;
-  const byUser = await deps.limiter.hit({
+  const byUser = await charge(deps, charged, {
     key: `sms-day#user#${owner}#${day}`,
     limit: deps.policy.smsDailyPerUser,
     windowSeconds,
     nowEpochSeconds: now,
   });
   if (!byUser.ok) return byUser;
-  return deps.limiter.hit({
+  return charge(deps, charged, {
     key: `sms-day#to#${to}#${day}`,
     limit: deps.policy.smsDailyPerPhone,
     windowSeconds,
@@ -238,12 +319,18 @@ async function hitDailySmsShare(
  * Creates, stores and sends a code, within the send limits: per source IP, per code (cooldown),
  * per recipient for verification codes or per user for a user's own codes, and, for SMS, a
  * user's daily share (per user and per phone) and the day's budget. The code is never returned.
+ *
+ * Nothing stays charged for a code that is not sent: a send refused by a later limit takes
+ * back the earlier hits (the source IP's excepted: refusals are counted against their
+ * source), and a failed publish takes back every hit and deletes the code, then answers
+ * `delivery_unavailable` (503): a retry sends at once.
  */
 export async function issueCode(deps: CodeDeps, input: IssueCodeInput): Promise<IssueOutcome> {
   const now = nowEpochSeconds(deps.clock);
   const { policy } = deps;
+  const byIpCharge: Charge[] = [];
   if (input.sourceIp !== undefined) {
-    const byIp = await deps.limiter.hit({
+    const byIp = await charge(deps, byIpCharge, {
       key: `ip#${input.sourceIp}`,
       limit: policy.maxSendsPerIp,
       windowSeconds: policy.sendWindowSeconds,
@@ -252,10 +339,11 @@ export async function issueCode(deps: CodeDeps, input: IssueCodeInput): Promise<
     if (!byIp.ok)
       return { sent: false, reason: "limit", retryAfterSeconds: byIp.retryAfterSeconds };
   }
+  const charged: Charge[] = [];
   // The cooldown is per code (purpose and subject): a login code may follow the phone's
   // verification code at once, but the same code is not re-sent within the cooldown. It lasts
   // while that code is unconsumed: `endResendCooldown` ends it when the code is used.
-  const resend = await deps.limiter.hit({
+  const resend = await charge(deps, charged, {
     key: resendKey(input.purpose, input.subject),
     limit: 1,
     windowSeconds: policy.resendCooldownSeconds,
@@ -265,21 +353,32 @@ export async function issueCode(deps: CodeDeps, input: IssueCodeInput): Promise<
     return { sent: false, reason: "cooldown", retryAfterSeconds: resend.retryAfterSeconds };
   }
   const owner = codeOwner(input);
-  const byWindow = await deps.limiter.hit({
+  const byWindow = await charge(deps, charged, {
     ...sendWindow(input, owner, policy),
     windowSeconds: policy.sendWindowSeconds,
     nowEpochSeconds: now,
   });
-  if (!byWindow.ok) return { sent: false, ...byWindow };
+  if (!byWindow.ok) {
+    await refundCharges(deps, charged, now);
+    return { sent: false, ...byWindow };
+  }
   if (input.recipient.channel === "sms" && owner !== undefined) {
-    const share = await hitDailySmsShare(deps, owner, input.recipient.to, now);
-    if (!share.ok) return { sent: false, ...share };
+    const share = await hitDailySmsShare(deps, charged, owner, input.recipient.to, now);
+    if (!share.ok) {
+      await refundCharges(deps, charged, now);
+      return { sent: false, ...share };
+    }
   }
   if (input.recipient.channel === "sms") {
     const budget = await hitSmsBudget(deps, now, input.purpose === "phone_verification");
     if (!budget.ok) {
+      await refundCharges(deps, charged, now);
       throw new DomainError("sms_budget_exceeded", "SMS sending is paused; try email or later.");
     }
+    charged.push({
+      key: smsBudgetKey(now, input.purpose === "phone_verification"),
+      windowSeconds: 24 * 60 * 60,
+    });
   }
 
   const code = input.presetCode ?? randomDigits(deps.random, policy.digits);
@@ -290,12 +389,22 @@ export async function issueCode(deps: CodeDeps, input: IssueCodeInput): Promise<
     subject: input.subject,
     challengeId,
   };
+  const verificationId = isVerification(input.purpose)
+    ? randomId(deps.random, VERIFICATION_ID_PREFIX)
+    : undefined;
   await deps.store.put({
     ...target,
     codeHash: hashCode(deps, target, code),
     attempts: 0,
     maxAttempts: policy.maxAttemptsPerCode,
     expiresAtEpochSeconds,
+    ...(verificationId === undefined
+      ? {}
+      : {
+          handleHash: handleHash(deps, input.purpose, input.subject, verificationId),
+          anonymousAttempts: 0,
+          maxAnonymousAttempts: policy.maxAttemptsPerCode,
+        }),
   });
   const eventId = randomId(deps.random, "evt_");
   const event: DomainEvent = {
@@ -307,30 +416,106 @@ export async function issueCode(deps: CodeDeps, input: IssueCodeInput): Promise<
     sealedCode: seal(deps.encryptionKey, code, eventId, deps.random),
     data: { minutes: Math.round((expiresAtEpochSeconds - now) / 60), ...input.data },
   };
-  await deps.events.publish(event);
-  return { sent: true, expiresAtEpochSeconds, eventId };
+  try {
+    await deps.events.publish(event);
+  } catch {
+    // Nobody can have received this code: it goes, and so do the hits it took.
+    await deps.store.consume(target.purpose, target.subject, challengeId, now);
+    await refundCharges(deps, [...byIpCharge, ...charged], now);
+    throw new DomainError("delivery_unavailable");
+  }
+  return {
+    sent: true,
+    expiresAtEpochSeconds,
+    eventId,
+    ...(verificationId === undefined ? {} : { verificationId }),
+  };
 }
 
 /**
  * Checks `code` for (purpose, subject) without consuming it: one attempt is spent first, then
  * the code is compared in constant time. A malformed code spends nothing. The caller consumes
  * the code with `consumeCode` or inside its own transaction.
+ *
+ * A verification code's check spends its handle holder's budget when `verificationId` is the
+ * code's handle (another handle: `other_handle`, nothing spent), else the anonymous budget.
  */
 export async function verifyCode(
   deps: Pick<CodeDeps, "clock" | "store" | "codeHashKey" | "policy">,
   purpose: CodePurpose,
   subject: string,
   code: unknown,
+  verificationId?: string,
 ): Promise<CheckOutcome> {
   if (!isWellFormedCode(code, deps.policy.digits)) return { ok: false, reason: "malformed" };
-  const reserved = await deps.store.reserveAttempt(purpose, subject, nowEpochSeconds(deps.clock));
+  let budget: AttemptBudget | undefined;
+  if (isVerification(purpose)) {
+    budget =
+      verificationId !== undefined && VERIFICATION_ID_PATTERN.test(verificationId)
+        ? { handleHash: handleHash(deps, purpose, subject, verificationId) }
+        : "anonymous";
+    if (verificationId !== undefined && budget === "anonymous") {
+      return { ok: false, reason: "other_handle" };
+    }
+  }
+  const reserved = await deps.store.reserveAttempt(
+    purpose,
+    subject,
+    nowEpochSeconds(deps.clock),
+    budget,
+  );
   if (!reserved.ok) return { ok: false, reason: reserved.reason };
   const stored = reserved.code;
   const consumption = { purpose, subject, challengeId: stored.challengeId };
   if (!constantTimeEqual(stored.codeHash, hashCode(deps, consumption, code))) {
-    return { ok: false, reason: "incorrect", attemptsLeft: stored.maxAttempts - stored.attempts };
+    const attemptsLeft =
+      budget === "anonymous"
+        ? (stored.maxAnonymousAttempts ?? 0) - (stored.anonymousAttempts ?? 0)
+        : stored.maxAttempts - stored.attempts;
+    return { ok: false, reason: "incorrect", attemptsLeft };
   }
   return { ok: true, consumption };
+}
+
+/**
+ * Checks the verification code of a phone or email being proven (registration, a contact
+ * change). With the handle its requester received, the check spends that code's own budget,
+ * which nobody else can reach; without it (or with another code's), the anonymous budgets:
+ * the code's, and one per phone or email across codes, since anyone may ask for new codes.
+ * Guesses by others never spend the requester's checks, and a code allows at most
+ * `maxAttemptsPerCode` checks of each kind.
+ */
+export async function checkContactCode(
+  deps: Pick<CodeDeps, "clock" | "store" | "codeHashKey" | "policy" | "limiter">,
+  kind: "phone" | "email",
+  value: string,
+  code: string,
+  verificationId: string | undefined,
+  field: string,
+): Promise<Extract<CheckOutcome, { ok: true }>> {
+  const purpose = kind === "phone" ? "phone_verification" : "email_verification";
+  if (verificationId !== undefined) {
+    const held = await verifyCode(deps, purpose, value, code, verificationId);
+    if (held.ok) return held;
+    if (held.reason !== "other_handle") throw verificationCodeError(held, field);
+  }
+  if (isWellFormedCode(code, deps.policy.digits)) {
+    const budget = await deps.limiter.hit({
+      key: `verify#${purpose}#${value}`,
+      limit: 2 * deps.policy.maxAttemptsPerCode,
+      windowSeconds: deps.policy.sendWindowSeconds,
+      nowEpochSeconds: nowEpochSeconds(deps.clock),
+    });
+    if (!budget.ok) {
+      throw new DomainError("too_many_attempts", "Too many codes were tried for this contact.", {
+        field,
+        retryAfterSeconds: Math.max(1, budget.retryAfterSeconds),
+      });
+    }
+  }
+  const anonymous = await verifyCode(deps, purpose, value, code);
+  if (!anonymous.ok) throw verificationCodeError(anonymous, field);
+  return anonymous;
 }
 
 /** Verifies and consumes: true for exactly one caller holding the right code. */
@@ -354,7 +539,7 @@ export async function checkAndConsumeCode(
 }
 
 /** Maps a failed check of a submitted verification code to the error a client sees. */
-export function verificationCodeError(
+function verificationCodeError(
   outcome: Exclude<CheckOutcome, { ok: true }>,
   field: string,
 ): DomainError {

@@ -86,6 +86,11 @@ const DELIVERY_ID = header(
   true,
   { type: "string", pattern: "^evt_[A-Za-z0-9_-]{22}$" },
 );
+const VERIFICATION_ID = header(
+  "The code's handle, for its requester alone: sent back as `phoneVerificationId` or `emailVerificationId` with the code, it spends the code's own checks, which guesses sent without it cannot spend.",
+  false,
+  { type: "string", pattern: "^vrf_[A-Za-z0-9_-]{22}$" },
+);
 const NO_STORE = header("Token responses are never cached.", true, { const: "no-store" });
 const LOCATION = (what: string) => header(`The ${what}'s URL.`, true);
 
@@ -97,13 +102,16 @@ const STEP_UP: readonly ErrorCode[] = [
   "too_many_requests",
   "resend_too_soon",
   "sms_budget_exceeded",
+  "delivery_unavailable",
   "second_factor_required",
   "user_locked",
+  "second_factor_disabled",
 ];
 const SENDING: readonly ErrorCode[] = [
   "resend_too_soon",
   "too_many_requests",
   "sms_budget_exceeded",
+  "delivery_unavailable",
 ];
 const CONTACTS: readonly ErrorCode[] = [
   "invalid_phone_number",
@@ -148,7 +156,7 @@ export const OPERATIONS: Record<string, OperationDeclaration> = {
     success: {
       status: 204,
       description: "The code is on its way.",
-      headers: { "X-Delivery-Id": DELIVERY_ID },
+      headers: { "X-Delivery-Id": DELIVERY_ID, "X-Verification-Id": VERIFICATION_ID },
     },
     errors: ["invalid_phone_number", "country_not_allowed", ...SENDING],
   },
@@ -161,7 +169,7 @@ export const OPERATIONS: Record<string, OperationDeclaration> = {
     success: {
       status: 204,
       description: "The code is on its way.",
-      headers: { "X-Delivery-Id": DELIVERY_ID },
+      headers: { "X-Delivery-Id": DELIVERY_ID, "X-Verification-Id": VERIFICATION_ID },
     },
     errors: ["invalid_email", ...SENDING],
   },
@@ -225,6 +233,8 @@ export const OPERATIONS: Record<string, OperationDeclaration> = {
       "too_many_requests",
       "resend_too_soon",
       "sms_budget_exceeded",
+      "delivery_unavailable",
+      "second_factor_disabled",
     ],
   },
   "POST /v1/customers": {
@@ -368,6 +378,7 @@ export const OPERATIONS: Record<string, OperationDeclaration> = {
       "no_second_factors",
       "tfa_enrollment_required",
       "user_locked",
+      "second_factor_disabled",
       ...SENDING,
     ],
   },
@@ -419,6 +430,7 @@ export const OPERATIONS: Record<string, OperationDeclaration> = {
       "no_second_factors",
       "tfa_enrollment_required",
       "user_locked",
+      "second_factor_disabled",
     ],
   },
   "GET /api/2.0/settings/tfaapp/setup": {

@@ -18,7 +18,12 @@ import {
   spendBackupCode,
 } from "../../functions/core/authenticator-app-codes.js";
 import type { DomainEvent, EventPublisher, RequestSource } from "../../functions/core/events.js";
-import type { AttemptGuard, ReserveAttemptOutcome } from "../../functions/core/lockout.js";
+import {
+  type AttemptGuard,
+  type LockoutRecord,
+  type ReserveAttemptOutcome,
+  refusalSeconds,
+} from "../../functions/core/lockout.js";
 import type { DeliveryRecord, DeliveryStore } from "../../functions/core/notifications.js";
 import {
   DEFAULT_CODE_POLICY,
@@ -56,6 +61,7 @@ import type {
   UserWriteRefusal,
 } from "../../functions/core/users.js";
 import type {
+  AttemptBudget,
   CodeDeps,
   CodePurpose,
   CodeStore,
@@ -116,10 +122,21 @@ export class MemoryCodeStore implements CodeStore {
     purpose: CodePurpose,
     subject: string,
     now: number,
+    budget?: AttemptBudget,
   ): Promise<ReserveOutcome> {
     const item = this.items.get(this.key(purpose, subject));
     if (!item) return { ok: false, reason: "missing" };
+    if (typeof budget === "object" && item.handleHash !== budget.handleHash) {
+      return { ok: false, reason: "other_handle" };
+    }
     if (item.expiresAtEpochSeconds <= now) return { ok: false, reason: "expired" };
+    if (budget === "anonymous") {
+      if ((item.anonymousAttempts ?? 0) >= (item.maxAnonymousAttempts ?? 0)) {
+        return { ok: false, reason: "exhausted" };
+      }
+      item.anonymousAttempts = (item.anonymousAttempts ?? 0) + 1;
+      return { ok: true, code: { ...item } };
+    }
     if (item.attempts >= item.maxAttempts) return { ok: false, reason: "exhausted" };
     item.attempts += 1;
     return { ok: true, code: { ...item } };
@@ -245,33 +262,54 @@ export class MemoryUserStore implements UserStore {
 }
 
 export class MemoryAttemptGuard implements AttemptGuard {
-  readonly entries = new Map<string, { failures: number; lastAttemptAt: number }>();
+  readonly entries = new Map<string, LockoutRecord>();
   async reserve(
     userId: string,
     now: number,
     policy: LockoutPolicy,
+    factor = "unspecified",
   ): Promise<ReserveAttemptOutcome> {
-    const entry = this.entries.get(userId) ?? { failures: 0, lastAttemptAt: 0 };
-    if (entry.failures >= policy.maxConsecutiveFailures) {
-      if (entry.lastAttemptAt > now - policy.lockSeconds) {
-        return { ok: false, retryAfterSeconds: entry.lastAttemptAt + policy.lockSeconds - now };
-      }
-      entry.failures = 0;
-    }
-    entry.failures += 1;
-    entry.lastAttemptAt = now;
-    this.entries.set(userId, entry);
-    return { ok: true, failuresIncludingThis: entry.failures };
+    const entry = this.entries.get(userId) ?? {
+      failures: 0,
+      total: 0,
+      locks: 0,
+      lastAttemptAt: 0,
+      failedFactors: [],
+    };
+    const wait = refusalSeconds(entry, now, policy, factor);
+    if (wait > 0) return { ok: false, retryAfterSeconds: wait };
+    const newRound =
+      entry.failures >= policy.maxConsecutiveFailures && entry.total < policy.hardCapFailures;
+    const next: LockoutRecord = {
+      failures: newRound ? 1 : entry.failures + 1,
+      total: entry.total + 1,
+      locks: newRound ? entry.locks + 1 : entry.locks,
+      lastAttemptAt: now,
+      failedFactors: entry.failedFactors.includes(factor)
+        ? entry.failedFactors
+        : [...entry.failedFactors, factor],
+    };
+    this.entries.set(userId, next);
+    return {
+      ok: true,
+      failuresIncludingThis: next.failures,
+      consecutiveIncludingThis: next.total,
+      locks: next.locks,
+    };
   }
   async reset(userId: string) {
     const entry = this.entries.get(userId);
-    if (entry) entry.failures = 0;
-    else this.entries.set(userId, { failures: 0, lastAttemptAt: 0 });
+    this.entries.set(userId, {
+      failures: 0,
+      total: 0,
+      locks: 0,
+      lastAttemptAt: entry?.lastAttemptAt ?? 0,
+      failedFactors: [],
+    });
   }
-  async lockedFor(userId: string, now: number, policy: LockoutPolicy) {
+  async lockedFor(userId: string, now: number, policy: LockoutPolicy, factor?: string) {
     const entry = this.entries.get(userId);
-    if (!entry || entry.failures < policy.maxConsecutiveFailures) return 0;
-    return Math.max(0, entry.lastAttemptAt + policy.lockSeconds - now);
+    return entry ? refusalSeconds(entry, now, policy, factor) : 0;
   }
   failures(userId: string) {
     return this.entries.get(userId)?.failures ?? 0;
@@ -527,6 +565,7 @@ export class MemorySignInStore implements SignInStore {
     if (!item?.verification || item.verification.strategy !== strategy) return;
     if (item.status !== "needs_second_factor") return;
     item.verification.attempts += 1;
+    item.failures = (item.failures ?? 0) + 1;
     if (failed) item.verification.status = "failed";
   }
   async complete(id: string, verification: StoredVerification, session: NewSession, now: number) {

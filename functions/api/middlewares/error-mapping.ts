@@ -27,6 +27,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   resend_too_soon: 429,
   too_many_requests: 429,
   sms_budget_exceeded: 503,
+  delivery_unavailable: 503,
   invalid_verification_code: 400,
   otp_required: 400, // RFC 6749 §5.2: token endpoint errors are 400
   invalid_otp: 400,
@@ -49,6 +50,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   strategy_for_user_invalid: 400,
   no_second_factors: 400,
   user_locked: 403,
+  second_factor_disabled: 403,
   tfa_app_not_set_up: 400,
   tfa_app_already_linked: 409,
   unknown_connector: 400,
