@@ -4,8 +4,14 @@
  */
 import type { AuthenticatorAppDeps, AuthenticatorAppSetupDeps } from "../core/authenticator-app.js";
 import type { AccountSettings, CustomerDeps } from "../core/customers.js";
+import type { PasskeyDeps } from "../core/passkeys.js";
 import type { SecondFactorDeps } from "../core/second-factor.js";
-import type { SignInAttemptDeps, SignInPrepareDeps, SignInStartDeps } from "../core/sign-ins.js";
+import type {
+  SignInAttemptDeps,
+  SignInPasskeyDeps,
+  SignInPrepareDeps,
+  SignInStartDeps,
+} from "../core/sign-ins.js";
 import type { TokenDeps } from "../core/tokens.js";
 import {
   SELECTABLE_AUTH_METHODS,
@@ -31,12 +37,14 @@ import {
 } from "./config.js";
 import { snsEventPublisher } from "./event-publisher.js";
 import { hs256Signer } from "./jwt.js";
+import { dynamoChallengeStore, dynamoPasskeyStore } from "./passkey-store.js";
 import { argon2Hasher, passwordCheckingHasher } from "./passwords.js";
 import { dynamoRateLimiter } from "./rate-limiter.js";
 import { dynamoSignInStore } from "./sign-in-store.js";
 import { systemClock, systemRandom } from "./system.js";
 import { dynamoRefreshTokenStore } from "./token-store.js";
 import { dynamoUserStore } from "./user-store.js";
+import { readRelyingParty, simpleWebAuthnVerifier } from "./webauthn.js";
 
 export function composeCodeDeps(): CodeDeps {
   const table = resources.tableName();
@@ -100,7 +108,46 @@ function composePasswordLogin(table: string) {
 }
 
 export function composeTokenDeps(secondFactor = composeSecondFactorDeps()): TokenDeps {
-  return { ...composePasswordLogin(resources.tableName()), secondFactor };
+  const table = resources.tableName();
+  return { ...composePasswordLogin(table), secondFactor, passkeys: dynamoPasskeyStore(table) };
+}
+
+/**
+ * Passkeys in sign-ins: challenges, credentials and the relying party; the verifier (which
+ * loads the WebAuthn library on first use) only where assertions are attempted.
+ */
+function composeSignInPasskeyDeps(verifies: boolean): SignInPasskeyDeps {
+  const table = resources.tableName();
+  const relyingParty = readRelyingParty();
+  return {
+    challenges: dynamoChallengeStore(table),
+    passkeys: dynamoPasskeyStore(table),
+    relyingParty: { id: relyingParty.id, name: relyingParty.name },
+    ...(verifies ? { verifier: simpleWebAuthnVerifier(relyingParty) } : {}),
+  };
+}
+
+/** Adding, listing, renaming and removing the signed-in user's passkeys. */
+export function composePasskeyDeps(secondFactor = composeSecondFactorDeps()): PasskeyDeps {
+  const table = resources.tableName();
+  const relyingParty = readRelyingParty();
+  return {
+    clock: systemClock,
+    random: systemRandom,
+    challenges: dynamoChallengeStore(table),
+    passkeys: dynamoPasskeyStore(table),
+    relyingParty: { id: relyingParty.id, name: relyingParty.name },
+    verifier: simpleWebAuthnVerifier(relyingParty),
+    users: dynamoUserStore(table),
+    events: secondFactor.events,
+    secondFactor,
+    // Session control (revoking the user's other sessions) is composed here once it exists.
+  };
+}
+
+/** Listing and renaming passkeys: the table only. */
+export function composePasskeyListDeps() {
+  return { passkeys: dynamoPasskeyStore(resources.tableName()) };
 }
 
 export function composeCustomerDeps(secondFactor = composeSecondFactorDeps()): CustomerDeps {
@@ -169,6 +216,7 @@ export function composeSignInStartDeps(): SignInStartDeps {
     guard: dynamoAttemptGuard(table),
     lockout: readLockoutPolicy(),
     authenticatorApps: dynamoAuthenticatorAppStore(table),
+    passkey: composeSignInPasskeyDeps(false),
   };
 }
 
@@ -181,6 +229,7 @@ export function composeSignInPrepareDeps(
     signIns: dynamoSignInStore(table),
     secondFactor,
     authenticatorApps: dynamoAuthenticatorAppStore(table),
+    passkey: composeSignInPasskeyDeps(false),
   };
 }
 
@@ -190,6 +239,7 @@ export function composeSignInAttemptDeps(
   const table = resources.tableName();
   return {
     ...composeSignInPrepareDeps(secondFactor),
+    passkey: composeSignInPasskeyDeps(true),
     clock: systemClock,
     random: systemRandom,
     signer: hs256Signer(keyFromSecret("SigningKey")),

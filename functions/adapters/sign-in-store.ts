@@ -30,7 +30,14 @@ function toSignIn(item: Record<string, unknown>): SignIn {
     createdSessionId: item.createdSessionId ? String(item.createdSessionId) : null,
     createdAtEpochSeconds: Number(item.createdAt),
     expiresAtEpochSeconds: Number(item.expiresAt),
+    ...firstFactorOf(item),
   };
+}
+
+/** A passkey-only sign-in's first factor, when the item has one. */
+function firstFactorOf(item: Record<string, unknown>): Pick<SignIn, "firstFactorVerification"> {
+  const first = toVerification(item.firstFactorVerification);
+  return first ? { firstFactorVerification: first } : {};
 }
 
 function verificationItem(v: StoredVerification) {
@@ -60,6 +67,9 @@ export function dynamoSignInStore(table: string): SignInStore {
             createdSessionId: signIn.createdSessionId,
             createdAt: signIn.createdAtEpochSeconds,
             expiresAt: signIn.expiresAtEpochSeconds,
+            ...(signIn.firstFactorVerification
+              ? { firstFactorVerification: verificationItem(signIn.firstFactorVerification) }
+              : {}),
           },
           ConditionExpression: "attribute_not_exists(pk)",
         }),
@@ -118,6 +128,25 @@ export function dynamoSignInStore(table: string): SignInStore {
           ":session": sessionId,
           ":v": verificationItem(verification),
           ":needs": "needs_second_factor",
+          ":now": now,
+        },
+      });
+    },
+
+    completeFirstFactor(id, userId, verification, sessionId, now) {
+      return updateIfConditionHolds({
+        TableName: table,
+        Key: signInKey(id),
+        UpdateExpression:
+          "SET #status = :complete, userId = :user, createdSessionId = :session, firstFactorVerification = :v",
+        ConditionExpression: "attribute_exists(pk) AND #status = :needs AND expiresAt > :now",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: {
+          ":complete": "complete",
+          ":user": userId,
+          ":session": sessionId,
+          ":v": verificationItem(verification),
+          ":needs": "needs_first_factor",
           ":now": now,
         },
       });

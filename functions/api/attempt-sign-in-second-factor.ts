@@ -1,8 +1,10 @@
 /**
- * `POST /v1/sign_ins/{id}/attempt_second_factor` `{strategy, code}`: on success the SignIn is
- * `complete` and this response alone carries `tokens` (the same as `/v1/token` issues).
+ * `POST /v1/sign_ins/{id}/attempt_second_factor` `{strategy, code}` (or, for a passkey,
+ * `{strategy: "passkey", publicKeyCredential}`): on success the SignIn is `complete` and this
+ * response alone carries `tokens` (the same as `/v1/token` issues).
  */
 import { composeSignInAttemptDeps } from "../adapters/compose.js";
+import { DomainError } from "../core/errors.js";
 import { attemptSignInSecondFactor } from "../core/sign-ins.js";
 import { apiHandler } from "./http.js";
 import { AttemptRequest } from "./schemas.js";
@@ -10,6 +12,10 @@ import { AttemptRequest } from "./schemas.js";
 const deps = composeSignInAttemptDeps();
 
 export const handler = apiHandler({ body: AttemptRequest }, async ({ body, pathParameters }) => {
+  const field = body.strategy === "passkey" ? "publicKeyCredential" : "code";
+  if (body[field] === undefined) {
+    throw new DomainError("invalid_request", `${field} is required.`, { field });
+  }
   const { signIn, tokens } = await attemptSignInSecondFactor(deps, pathParameters.id ?? "", body);
   return { status: 200, body: tokens ? { ...signIn, tokens } : signIn };
 });

@@ -25,7 +25,7 @@ import {
   verifyCode,
 } from "./verification-codes.js";
 
-export const STRATEGIES = ["phone_code", "email_code", "totp", "backup_code"] as const;
+export const STRATEGIES = ["phone_code", "email_code", "totp", "backup_code", "passkey"] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
 export interface SecondFactorDeps {
@@ -105,6 +105,29 @@ export async function attemptSecondFactor(
     outcome = accepted ? { ok: true } : { ok: false, reason: "incorrect" };
   }
 
+  if (outcome.ok) {
+    await deps.guard.reset(user.id);
+  } else if (reserved.failuresIncludingThis === deps.lockout.maxConsecutiveFailures) {
+    await notifyLocked(deps, user);
+  }
+  return outcome;
+}
+
+/**
+ * A passkey assertion under the user's lockout, as every other factor: the attempt is counted
+ * before the assertion is looked at, a success resets the count, and the failure that reaches
+ * the limit tells the user.
+ */
+export async function attemptPasskeyFactor<T extends { ok: boolean }>(
+  deps: Pick<SecondFactorDeps, "clock" | "guard" | "lockout" | "events" | "random">,
+  user: User,
+  evaluate: () => Promise<T>,
+): Promise<T | { ok: false; reason: "locked"; retryAfterSeconds: number }> {
+  const reserved = await deps.guard.reserve(user.id, nowEpochSeconds(deps.clock), deps.lockout);
+  if (!reserved.ok) {
+    return { ok: false, reason: "locked", retryAfterSeconds: reserved.retryAfterSeconds };
+  }
+  const outcome = await evaluate();
   if (outcome.ok) {
     await deps.guard.reset(user.id);
   } else if (reserved.failuresIncludingThis === deps.lockout.maxConsecutiveFailures) {

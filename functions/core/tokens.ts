@@ -9,6 +9,7 @@ import { codeDestination } from "./contacts.js";
 import { keyedHash, randomId } from "./crypto.js";
 import { DomainError } from "./errors.js";
 import type { Locale } from "./events.js";
+import type { PasskeyStore } from "./passkeys.js";
 import type { PasswordPolicy, RefreshTokenLifetime } from "./policy.js";
 import { type Clock, nowEpochSeconds, type Random } from "./ports.js";
 import {
@@ -76,6 +77,8 @@ export interface TokenDeps extends PasswordCheckDeps {
   refreshTokenLifetime: RefreshTokenLifetime;
   hashKey: Uint8Array;
   secondFactor: SecondFactorDeps;
+  /** The user's passkeys: a user whose only second factor is a passkey gets no tokens here. */
+  passkeys?: Pick<PasskeyStore, "list">;
 }
 
 export interface TokenResponse {
@@ -259,12 +262,24 @@ export function otpFailure(outcome: Exclude<AttemptOutcome, { ok: true }>): Doma
   return new DomainError("invalid_otp", "The one-time password is not valid.");
 }
 
+/** A user whose only second factor is a passkey: a password grant cannot carry an assertion. */
+function passkeyRequired(): DomainError {
+  return new DomainError(
+    "otp_required",
+    "This account's second factor is a passkey, which a password grant cannot carry: sign in with POST /v1/sign_ins, then prepare_second_factor and attempt_second_factor with strategy passkey.",
+    { extra: { auth_method: "passkey" }, challenge: { kind: "otp", authMethod: "passkey" } },
+  );
+}
+
 export async function passwordGrant(
   deps: TokenDeps,
   input: { username: string; password: string; otp?: string; locale: Locale; sourceIp?: string },
 ): Promise<TokenResponse> {
   const user = await authenticatePassword(deps, input.username, input.password, input.sourceIp);
-  if (user.authMethod === "simple") return issueTokens(deps, user.id);
+  if (user.authMethod === "simple") {
+    if (deps.passkeys && (await deps.passkeys.list(user.id)).length > 0) throw passkeyRequired();
+    return issueTokens(deps, user.id);
+  }
   if (input.otp === undefined || input.otp === "") {
     return requireOtp(deps.secondFactor, user, input.locale, input.sourceIp);
   }

@@ -23,6 +23,7 @@ const TAG_NAMES: Record<keyof typeof TAGS, string> = {
   users: "Users",
   signIns: "Sign-ins",
   authenticatorApps: "Authenticator apps",
+  passkeys: "Passkeys",
   connectors: "Connectors",
   meta: "API description",
 };

@@ -1,0 +1,24 @@
+/**
+ * `POST /v1/user/passkeys` `{credential, name?}`: verifies the attestation against the user's
+ * registration options and stores the passkey (201); passkeys are then a second factor, and
+ * the user is told.
+ */
+import { composePasskeyDeps, composeSignedInUser } from "../adapters/compose.js";
+import { addPasskey } from "../core/passkeys.js";
+import { apiHandler } from "./http.js";
+import { PasskeyCreateRequest } from "./schemas.js";
+
+const deps = composePasskeyDeps();
+
+export const handler = apiHandler(
+  { body: PasskeyCreateRequest, authenticate: composeSignedInUser() },
+  async ({ body, user, headers, sourceIp }) => {
+    const agent = headers["user-agent"];
+    const passkey = await addPasskey(deps, user, {
+      credential: body.credential,
+      name: body.name,
+      source: { ip: sourceIp, ...(agent === undefined ? {} : { userAgent: agent.slice(0, 256) }) },
+    });
+    return { status: 201, body: passkey };
+  },
+);
