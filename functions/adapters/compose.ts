@@ -4,7 +4,7 @@
  */
 import type { AuthenticatorAppDeps, AuthenticatorAppSetupDeps } from "../core/authenticator-app.js";
 import type { AccountSettings, CustomerDeps } from "../core/customers.js";
-import type { PasskeyDeps } from "../core/passkeys.js";
+import type { PasskeyDeps, WebAuthnVerifier } from "../core/passkeys.js";
 import type { SecondFactorDeps } from "../core/second-factor.js";
 import type {
   SignInAttemptDeps,
@@ -44,7 +44,7 @@ import { dynamoSignInStore } from "./sign-in-store.js";
 import { systemClock, systemRandom } from "./system.js";
 import { dynamoRefreshTokenStore } from "./token-store.js";
 import { dynamoUserStore } from "./user-store.js";
-import { readRelyingParty, simpleWebAuthnVerifier } from "./webauthn.js";
+import { type RelyingPartyConfig, readRelyingParty, simpleWebAuthnVerifier } from "./webauthn.js";
 
 export function composeCodeDeps(): CodeDeps {
   const table = resources.tableName();
@@ -113,22 +113,35 @@ export function composeTokenDeps(secondFactor = composeSecondFactorDeps()): Toke
 }
 
 /**
- * Passkeys in sign-ins: challenges, credentials and the relying party; the verifier (which
- * loads the WebAuthn library on first use) only where assertions are attempted.
+ * Passkeys in sign-ins: challenges, credentials and the relying party; the verifier only where
+ * assertions are attempted. Only a function that names `simpleWebAuthnVerifier` bundles the
+ * WebAuthn library (and loads it on first use): the others leave it out.
  */
-function composeSignInPasskeyDeps(verifies: boolean): SignInPasskeyDeps {
+function composeSignInPasskeyDeps(verifier?: WebAuthnVerifier): SignInPasskeyDeps {
   const table = resources.tableName();
   const relyingParty = readRelyingParty();
   return {
     challenges: dynamoChallengeStore(table),
     passkeys: dynamoPasskeyStore(table),
     relyingParty: { id: relyingParty.id, name: relyingParty.name },
-    ...(verifies ? { verifier: simpleWebAuthnVerifier(relyingParty) } : {}),
+    ...(verifier ? { verifier } : {}),
   };
 }
 
-/** Adding, listing, renaming and removing the signed-in user's passkeys. */
-export function composePasskeyDeps(secondFactor = composeSecondFactorDeps()): PasskeyDeps {
+/** Verifies nothing: for the passkey routes that only issue options or remove a passkey. */
+const NO_VERIFIER: WebAuthnVerifier = {
+  verifyRegistration: async () => ({ ok: false, message: "Not verified here." }),
+  verifyAuthentication: async () => ({ ok: false, message: "Not verified here." }),
+};
+
+/**
+ * Adding, listing, renaming and removing the signed-in user's passkeys. `verifies` only for
+ * the route that checks an attestation: the others do not bundle the WebAuthn library.
+ */
+export function composePasskeyDeps(
+  verifies = (_: RelyingPartyConfig): WebAuthnVerifier => NO_VERIFIER,
+  secondFactor = composeSecondFactorDeps(),
+): PasskeyDeps {
   const table = resources.tableName();
   const relyingParty = readRelyingParty();
   return {
@@ -137,7 +150,7 @@ export function composePasskeyDeps(secondFactor = composeSecondFactorDeps()): Pa
     challenges: dynamoChallengeStore(table),
     passkeys: dynamoPasskeyStore(table),
     relyingParty: { id: relyingParty.id, name: relyingParty.name },
-    verifier: simpleWebAuthnVerifier(relyingParty),
+    verifier: verifies(relyingParty),
     users: dynamoUserStore(table),
     events: secondFactor.events,
     secondFactor,
@@ -216,7 +229,7 @@ export function composeSignInStartDeps(): SignInStartDeps {
     guard: dynamoAttemptGuard(table),
     lockout: readLockoutPolicy(),
     authenticatorApps: dynamoAuthenticatorAppStore(table),
-    passkey: composeSignInPasskeyDeps(false),
+    passkey: composeSignInPasskeyDeps(),
   };
 }
 
@@ -229,7 +242,7 @@ export function composeSignInPrepareDeps(
     signIns: dynamoSignInStore(table),
     secondFactor,
     authenticatorApps: dynamoAuthenticatorAppStore(table),
-    passkey: composeSignInPasskeyDeps(false),
+    passkey: composeSignInPasskeyDeps(),
   };
 }
 
@@ -239,7 +252,7 @@ export function composeSignInAttemptDeps(
   const table = resources.tableName();
   return {
     ...composeSignInPrepareDeps(secondFactor),
-    passkey: composeSignInPasskeyDeps(true),
+    passkey: composeSignInPasskeyDeps(simpleWebAuthnVerifier(readRelyingParty())),
     clock: systemClock,
     random: systemRandom,
     signer: hs256Signer(keyFromSecret("SigningKey")),

@@ -4,11 +4,12 @@
  * the user is told.
  */
 import { composePasskeyDeps, composeSignedInUser } from "../adapters/compose.js";
+import { simpleWebAuthnVerifier } from "../adapters/webauthn.js";
 import { addPasskey } from "../core/passkeys.js";
 import { apiHandler } from "./http.js";
 import { PasskeyCreateRequest } from "./schemas.js";
 
-const deps = composePasskeyDeps();
+const deps = composePasskeyDeps(simpleWebAuthnVerifier);
 
 export const handler = apiHandler(
   { body: PasskeyCreateRequest, authenticate: composeSignedInUser() },
