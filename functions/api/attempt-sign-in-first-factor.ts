@@ -12,8 +12,12 @@ const deps = composeSignInAttemptDeps();
 
 export const handler = apiHandler(
   { body: FirstFactorAttemptRequest },
-  async ({ body, pathParameters }) => {
-    const { signIn, tokens } = await attemptSignInFirstFactor(deps, pathParameters.id ?? "", body);
+  async ({ body, pathParameters, headers, sourceIp }) => {
+    const agent = headers["user-agent"];
+    const { signIn, tokens } = await attemptSignInFirstFactor(deps, pathParameters.id ?? "", {
+      ...body,
+      source: { ip: sourceIp, ...(agent === undefined ? {} : { userAgent: agent.slice(0, 256) }) },
+    });
     return { status: 200, body: tokens ? { ...signIn, tokens } : signIn };
   },
 );

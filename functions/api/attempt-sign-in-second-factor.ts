@@ -11,11 +11,18 @@ import { AttemptRequest } from "./schemas.js";
 
 const deps = composeSignInAttemptDeps();
 
-export const handler = apiHandler({ body: AttemptRequest }, async ({ body, pathParameters }) => {
-  const field = body.strategy === "passkey" ? "publicKeyCredential" : "code";
-  if (body[field] === undefined) {
-    throw new DomainError("invalid_request", `${field} is required.`, { field });
-  }
-  const { signIn, tokens } = await attemptSignInSecondFactor(deps, pathParameters.id ?? "", body);
-  return { status: 200, body: tokens ? { ...signIn, tokens } : signIn };
-});
+export const handler = apiHandler(
+  { body: AttemptRequest },
+  async ({ body, pathParameters, headers, sourceIp }) => {
+    const agent = headers["user-agent"];
+    const field = body.strategy === "passkey" ? "publicKeyCredential" : "code";
+    if (body[field] === undefined) {
+      throw new DomainError("invalid_request", `${field} is required.`, { field });
+    }
+    const { signIn, tokens } = await attemptSignInSecondFactor(deps, pathParameters.id ?? "", {
+      ...body,
+      source: { ip: sourceIp, ...(agent === undefined ? {} : { userAgent: agent.slice(0, 256) }) },
+    });
+    return { status: 200, body: tokens ? { ...signIn, tokens } : signIn };
+  },
+);

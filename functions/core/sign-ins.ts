@@ -13,7 +13,7 @@ import type { AuthenticatorAppStore } from "./authenticator-app.js";
 import { maskEmail, maskPhoneNumber } from "./contacts.js";
 import { randomId } from "./crypto.js";
 import { DomainError } from "./errors.js";
-import type { Locale } from "./events.js";
+import type { Locale, RequestSource } from "./events.js";
 import type { AttemptGuard } from "./lockout.js";
 import {
   type ChallengeStore,
@@ -419,12 +419,17 @@ export async function prepareSignInSecondFactor(
 export async function attemptSignInSecondFactor(
   deps: SignInAttemptDeps,
   id: string,
-  input: { strategy: string; code?: unknown; publicKeyCredential?: unknown },
+  input: {
+    strategy: string;
+    code?: unknown;
+    publicKeyCredential?: unknown;
+    source?: RequestSource;
+  },
 ): Promise<SignInWithTokens> {
   const sf = deps.secondFactor;
   const now = nowEpochSeconds(sf.clock);
   if (input.strategy === "passkey") {
-    return attemptPasskeySecondFactor(deps, id, input.publicKeyCredential, now);
+    return attemptPasskeySecondFactor(deps, id, input.publicKeyCredential, now, input.source);
   }
   const opened = await openSignIn(deps, id, input.strategy, now);
   const { user } = opened;
@@ -599,6 +604,7 @@ async function attemptPasskeySecondFactor(
   id: string,
   response: unknown,
   now: number,
+  source: RequestSource | undefined,
 ): Promise<SignInWithTokens> {
   const passkey = passkeyDeps(deps);
   const sf = deps.secondFactor;
@@ -627,7 +633,7 @@ async function attemptPasskeySecondFactor(
   if (!outcome.ok) {
     if ("reason" in outcome) throw userLocked(outcome.retryAfterSeconds);
     if (outcome.cloned) {
-      await publishPasskeyEvent(sf, user, "user.passkey.cloned", outcome.cloned, undefined);
+      await publishPasskeyEvent(sf, user, "user.passkey.cloned", outcome.cloned, source);
     }
     if (outcome.error.code !== "passkey_challenge_expired") {
       await deps.signIns.countFailure(signIn.id, "passkey", false);
@@ -710,7 +716,7 @@ export async function createPasskeySignIn(deps: PasskeySignInStartDeps): Promise
 export async function attemptSignInFirstFactor(
   deps: SignInAttemptDeps,
   id: string,
-  input: { strategy: string; publicKeyCredential?: unknown },
+  input: { strategy: string; publicKeyCredential?: unknown; source?: RequestSource },
 ): Promise<SignInWithTokens> {
   const passkey = passkeyDeps(deps);
   const sf = deps.secondFactor;
@@ -750,7 +756,7 @@ export async function attemptSignInFirstFactor(
   if (!outcome.ok) {
     if ("reason" in outcome) throw userLocked(outcome.retryAfterSeconds);
     if (outcome.cloned) {
-      await publishPasskeyEvent(sf, user, "user.passkey.cloned", outcome.cloned, undefined);
+      await publishPasskeyEvent(sf, user, "user.passkey.cloned", outcome.cloned, input.source);
     }
     if (outcome.error.code === "passkey_challenge_expired") {
       const latest = await deps.signIns.get(signIn.id);
