@@ -7,7 +7,8 @@
  *
  * Strategies offered follow the user's method, as `/v1/token` does (no weaker factor is
  * offered beside a stronger one): `tfa_sms` → `phone_code`; `tfa_email` → `email_code`;
- * `totp` → `totp`, and `backup_code` while unused backup codes remain.
+ * `totp` → `totp`, and `backup_code` while unused backup codes remain; `passkey` beside them
+ * for any user who has one. A sign-in may also start with a passkey alone (`needs_first_factor`).
  */
 import type { AuthenticatorAppStore } from "./authenticator-app.js";
 import { maskEmail, maskPhoneNumber } from "./contacts.js";
