@@ -206,7 +206,7 @@ export interface paths {
     put?: never;
     /**
      * Start a sign-in
-     * @description A user without TFA is `complete` at once, with `tokens`; others get `needs_second_factor` and their `supportedSecondFactors`. No code is sent yet.
+     * @description A user without TFA is `complete` at once, with `tokens`; others get `needs_second_factor` and their `supportedSecondFactors`. No code is sent yet. `{strategy: "passkey"}` starts a sign-in with a passkey alone: `needs_first_factor`, with the request options as `firstFactorVerification.nonce`.
      */
     post: operations["createSignIn"];
     delete?: never;
@@ -267,6 +267,88 @@ export interface paths {
     options?: never;
     head?: never;
     patch?: never;
+    trace?: never;
+  };
+  "/v1/sign_ins/{id}/attempt_first_factor": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Sign in with a passkey alone
+     * @description For a sign-in started with `{strategy: "passkey"}`: the assertion of a discoverable credential (user verification required). The user is found from the credential; an unknown one answers as a wrong one. On success the SignIn is `complete` and this response alone carries `tokens`.
+     */
+    post: operations["attemptSignInFirstFactor"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/user/passkeys/registration_options": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Options to create a passkey
+     * @description A fresh challenge (5 minutes, single use) and the user's passkeys to exclude. Where the user has a code or app factor, a current one comes as `otp` (or `X-OTP`) first.
+     */
+    post: operations["passkeyRegistrationOptions"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/user/passkeys": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The user's passkeys */
+    get: operations["listPasskeys"];
+    put?: never;
+    /**
+     * Add a passkey
+     * @description The attestation (`none` accepted) of the latest registration options. Passkeys then serve as a second factor, and the user is told.
+     */
+    post: operations["createPasskey"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/user/passkeys/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Remove a passkey
+     * @description Where the user has a code or app factor, a current one comes as `otp` (or `X-OTP`) first. The user is told.
+     */
+    delete: operations["deletePasskey"];
+    options?: never;
+    head?: never;
+    /** Rename a passkey */
+    patch: operations["renamePasskey"];
     trace?: never;
   };
   "/api/2.0/settings/tfaapp/setup": {
@@ -500,7 +582,24 @@ export interface components {
   schemas: {
     AttemptRequest: {
       strategy: string;
-      code: string;
+      code?: string;
+      publicKeyCredential?: {
+        id: string;
+        rawId: string;
+        /** @constant */
+        type: "public-key";
+        response: {
+          clientDataJSON: string;
+          authenticatorData: string;
+          signature: string;
+          userHandle?: string;
+        };
+        authenticatorAttachment?: ("platform" | "cross-platform") | null;
+        /** @default {} */
+        clientExtensionResults: {
+          [key: string]: unknown;
+        };
+      };
     };
     BackupCode: {
       isUsed: boolean;
@@ -568,6 +667,26 @@ export interface components {
     EmailVerificationCodeRequest: {
       email: string;
     };
+    FirstFactorAttemptRequest: {
+      strategy: string;
+      publicKeyCredential: {
+        id: string;
+        rawId: string;
+        /** @constant */
+        type: "public-key";
+        response: {
+          clientDataJSON: string;
+          authenticatorData: string;
+          signature: string;
+          userHandle?: string;
+        };
+        authenticatorAttachment?: ("platform" | "cross-platform") | null;
+        /** @default {} */
+        clientExtensionResults: {
+          [key: string]: unknown;
+        };
+      };
+    };
     LogoutRequest: {
       token: string;
       token_type_hint?: string;
@@ -587,6 +706,70 @@ export interface components {
       openapi: string;
       info: Record<string, never>;
       paths: Record<string, never>;
+    };
+    /** @description A passkey of the user, as its owner sees it (never its public key). */
+    Passkey: {
+      /** @description The credential id (base64url). */
+      id: string;
+      name: string;
+      /** Format: date-time */
+      createdAt: string;
+      lastUsedAt: string | null;
+      /** @description Synced to the user's other devices. */
+      backedUp: boolean;
+      transports: string[];
+    };
+    PasskeyCreateRequest: {
+      credential: {
+        id: string;
+        rawId: string;
+        /** @constant */
+        type: "public-key";
+        response: {
+          clientDataJSON: string;
+          attestationObject: string;
+          authenticatorData?: string;
+          transports?: string[];
+          publicKeyAlgorithm?: number;
+          publicKey?: string;
+        };
+        authenticatorAttachment?: ("platform" | "cross-platform") | null;
+        /** @default {} */
+        clientExtensionResults: {
+          [key: string]: unknown;
+        };
+      };
+      name?: string;
+    };
+    /** @description WebAuthn's `PublicKeyCredentialCreationOptionsJSON`, for `startRegistration` (resident key and user verification required, attestation `none`). */
+    PasskeyCreationOptions: {
+      rp: Record<string, never>;
+      user: Record<string, never>;
+      challenge: string;
+      pubKeyCredParams: unknown[];
+      timeout: number;
+      excludeCredentials: unknown[];
+      authenticatorSelection: Record<string, never>;
+      /** @constant */
+      attestation: "none";
+      extensions?: Record<string, never>;
+    };
+    PasskeyRenameRequest: {
+      name: string;
+    };
+    /** @description WebAuthn's `PublicKeyCredentialRequestOptionsJSON`, for `startAuthentication` (user verification required). */
+    PasskeyRequestOptions: {
+      challenge: string;
+      rpId: string;
+      timeout: number;
+      /** @constant */
+      userVerification: "required";
+      allowCredentials: {
+        /** @constant */
+        type: "public-key";
+        id: string;
+        transports?: string[];
+      }[];
     };
     PasswordChange: {
       currentPassword: string;
@@ -650,20 +833,11 @@ export interface components {
       object: "sign_in";
       id: string;
       /** @enum {unknown} */
-      status: "needs_second_factor" | "needs_enrollment" | "complete";
+      status: "needs_first_factor" | "needs_second_factor" | "needs_enrollment" | "complete";
       supportedSecondFactors: components["schemas"]["SecondFactorOption"][];
-      secondFactorVerification: {
-        /** @enum {unknown} */
-        status: "unverified" | "verified" | "failed" | "expired";
-        strategy: components["schemas"]["Strategy"];
-        attempts: number;
-        /** Format: date-time */
-        expireAt: string;
-        error: {
-          code: string;
-          message: string;
-        } | null;
-      } | null;
+      /** @description Present on a sign-in started with a passkey alone. */
+      firstFactorVerification?: components["schemas"]["Verification"];
+      secondFactorVerification: components["schemas"]["Verification"] | null;
       createdSessionId: string | null;
       /** Format: date-time */
       expireAt: string;
@@ -672,14 +846,16 @@ export interface components {
       enrollmentToken?: string;
     };
     SignInRequest: {
-      identifier: string;
-      password: string;
+      identifier?: string;
+      password?: string;
+      /** @enum {unknown} */
+      strategy?: "password" | "passkey";
     };
     StepUpRequest: {
       otp?: string;
     };
     /** @enum {unknown} */
-    Strategy: "phone_code" | "email_code" | "totp" | "backup_code";
+    Strategy: "phone_code" | "email_code" | "totp" | "backup_code" | "passkey";
     TfaAppSetup: {
       /** @description The label an authenticator app shows. */
       account: string;
@@ -734,6 +910,20 @@ export interface components {
       emailVerificationCode?: string;
       emailVerificationId?: string;
       otp?: string;
+    };
+    Verification: {
+      /** @enum {unknown} */
+      status: "unverified" | "verified" | "failed" | "expired";
+      strategy: components["schemas"]["Strategy"];
+      attempts: number;
+      /** Format: date-time */
+      expireAt: string;
+      error: {
+        code: string;
+        message: string;
+      } | null;
+      /** @description For a passkey, on the response that prepares it: the request options. */
+      nonce?: components["schemas"]["PasskeyRequestOptions"];
     };
   };
   responses: never;
@@ -1087,7 +1277,7 @@ export interface operations {
             /** @description The request field at fault. */
             field?: string;
             /** @enum {unknown} */
-            auth_method?: "tfa_sms" | "tfa_email" | "totp";
+            auth_method?: "tfa_sms" | "tfa_email" | "totp" | "passkey";
             /** @description Where the code went, masked (`+*******4321`); absent for `totp`. */
             otp_destination?: string;
             /** @description Authorizes only the factor-enrollment endpoints (`PATCH /v1/user`, authenticator-app setup and validate). */
@@ -1414,7 +1604,7 @@ export interface operations {
             /** @description The request field at fault. */
             field?: string;
             /** @enum {unknown} */
-            auth_method?: "tfa_sms" | "tfa_email" | "totp";
+            auth_method?: "tfa_sms" | "tfa_email" | "totp" | "passkey";
             /** @description Where the code went, masked (`+*******4321`); absent for `totp`. */
             otp_destination?: string;
           };
@@ -1824,7 +2014,7 @@ export interface operations {
             /** @description The request field at fault. */
             field?: string;
             /** @enum {unknown} */
-            auth_method?: "tfa_sms" | "tfa_email" | "totp";
+            auth_method?: "tfa_sms" | "tfa_email" | "totp" | "passkey";
             /** @description Where the code went, masked (`+*******4321`); absent for `totp`. */
             otp_destination?: string;
           };
@@ -2301,7 +2491,7 @@ export interface operations {
           "application/json": components["schemas"]["SignIn"];
         };
       };
-      /** @description Error: `invalid_json`, `invalid_request`, `verification_failed`, `verification_missing`, `verification_expired`, `verification_already_verified`, `verification_strategy_invalid`, `strategy_for_user_invalid`, `no_second_factors`, `tfa_enrollment_required`. */
+      /** @description Error: `invalid_json`, `invalid_request`, `verification_failed`, `verification_missing`, `verification_expired`, `verification_already_verified`, `verification_strategy_invalid`, `strategy_for_user_invalid`, `no_second_factors`, `tfa_enrollment_required`, `passkey_invalid`, `passkey_challenge_expired`, `passkey_cloned`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -2319,7 +2509,10 @@ export interface operations {
               | "verification_strategy_invalid"
               | "strategy_for_user_invalid"
               | "no_second_factors"
-              | "tfa_enrollment_required";
+              | "tfa_enrollment_required"
+              | "passkey_invalid"
+              | "passkey_challenge_expired"
+              | "passkey_cloned";
             error_description: string;
             /** @description The request field at fault. */
             field?: string;
@@ -2400,6 +2593,713 @@ export interface operations {
           "application/json": {
             /** @enum {unknown} */
             error: "form_code_incorrect";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+  attemptSignInFirstFactor: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The SignIn's id. */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["FirstFactorAttemptRequest"];
+      };
+    };
+    responses: {
+      /** @description The completed SignIn, with tokens. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["SignIn"];
+        };
+      };
+      /** @description Error: `invalid_json`, `invalid_request`, `passkey_invalid`, `passkey_challenge_expired`, `passkey_cloned`, `verification_expired`, `verification_already_verified`, `verification_strategy_invalid`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error:
+              | "invalid_json"
+              | "invalid_request"
+              | "passkey_invalid"
+              | "passkey_challenge_expired"
+              | "passkey_cloned"
+              | "verification_expired"
+              | "verification_already_verified"
+              | "verification_strategy_invalid";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `user_locked`. */
+      403: {
+        headers: {
+          /** @description Seconds until the caller may try again. */
+          "Retry-After"?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "user_locked";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `not_found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "not_found";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+  passkeyRegistrationOptions: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The one-time password, instead of the `otp` field. */
+        "X-OTP"?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["StepUpRequest"];
+      };
+    };
+    responses: {
+      /** @description The creation options, for `startRegistration`. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["PasskeyCreationOptions"];
+        };
+      };
+      /** @description Error: `invalid_json`, `invalid_request`, `otp_required`, `invalid_otp`. */
+      400: {
+        headers: {
+          /** @description `required; auth_method=<method>`: which second factor to send. */
+          "X-OTP"?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_json" | "invalid_request" | "otp_required" | "invalid_otp";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+            /** @enum {unknown} */
+            auth_method?: "tfa_sms" | "tfa_email" | "totp" | "passkey";
+            /** @description Where the code went, masked (`+*******4321`); absent for `totp`. */
+            otp_destination?: string;
+          };
+        };
+      };
+      /** @description Error: `invalid_token`. */
+      401: {
+        headers: {
+          /** @description RFC 6750's challenge. */
+          "WWW-Authenticate": string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_token";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `second_factor_required`, `user_locked`, `second_factor_disabled`. */
+      403: {
+        headers: {
+          /** @description Seconds until the caller may try again. */
+          "Retry-After"?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "second_factor_required" | "user_locked" | "second_factor_disabled";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `too_many_attempts`, `too_many_requests`, `resend_too_soon`. */
+      429: {
+        headers: {
+          /** @description Seconds until the caller may try again. */
+          "Retry-After"?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "too_many_attempts" | "too_many_requests" | "resend_too_soon";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `sms_budget_exceeded`, `delivery_unavailable`. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "sms_budget_exceeded" | "delivery_unavailable";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+  listPasskeys: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The passkeys, oldest first. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Passkey"][];
+        };
+      };
+      /** @description Error: `invalid_json`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_json";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `invalid_token`. */
+      401: {
+        headers: {
+          /** @description RFC 6750's challenge. */
+          "WWW-Authenticate": string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_token";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+  createPasskey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["PasskeyCreateRequest"];
+      };
+    };
+    responses: {
+      /** @description The passkey. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Passkey"];
+        };
+      };
+      /** @description Error: `invalid_json`, `invalid_request`, `passkey_invalid`, `passkey_challenge_expired`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error:
+              | "invalid_json"
+              | "invalid_request"
+              | "passkey_invalid"
+              | "passkey_challenge_expired";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `invalid_token`. */
+      401: {
+        headers: {
+          /** @description RFC 6750's challenge. */
+          "WWW-Authenticate": string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_token";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `passkey_already_registered`. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "passkey_already_registered";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+  deletePasskey: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The one-time password, instead of the `otp` field. */
+        "X-OTP"?: string;
+      };
+      path: {
+        /** @description The passkey's credential id. */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["StepUpRequest"];
+      };
+    };
+    responses: {
+      /** @description Removed. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Error: `invalid_json`, `invalid_request`, `otp_required`, `invalid_otp`. */
+      400: {
+        headers: {
+          /** @description `required; auth_method=<method>`: which second factor to send. */
+          "X-OTP"?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_json" | "invalid_request" | "otp_required" | "invalid_otp";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+            /** @enum {unknown} */
+            auth_method?: "tfa_sms" | "tfa_email" | "totp" | "passkey";
+            /** @description Where the code went, masked (`+*******4321`); absent for `totp`. */
+            otp_destination?: string;
+          };
+        };
+      };
+      /** @description Error: `invalid_token`. */
+      401: {
+        headers: {
+          /** @description RFC 6750's challenge. */
+          "WWW-Authenticate": string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_token";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `second_factor_required`, `user_locked`, `second_factor_disabled`. */
+      403: {
+        headers: {
+          /** @description Seconds until the caller may try again. */
+          "Retry-After"?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "second_factor_required" | "user_locked" | "second_factor_disabled";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `passkey_not_found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "passkey_not_found";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `too_many_attempts`, `too_many_requests`, `resend_too_soon`. */
+      429: {
+        headers: {
+          /** @description Seconds until the caller may try again. */
+          "Retry-After"?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "too_many_attempts" | "too_many_requests" | "resend_too_soon";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `sms_budget_exceeded`, `delivery_unavailable`. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "sms_budget_exceeded" | "delivery_unavailable";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+  renamePasskey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The passkey's credential id. */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["PasskeyRenameRequest"];
+      };
+    };
+    responses: {
+      /** @description The passkey. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Passkey"];
+        };
+      };
+      /** @description Error: `invalid_json`, `invalid_request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_json" | "invalid_request";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `invalid_token`. */
+      401: {
+        headers: {
+          /** @description RFC 6750's challenge. */
+          "WWW-Authenticate": string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_token";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `passkey_not_found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "passkey_not_found";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
             error_description: string;
             /** @description The request field at fault. */
             field?: string;

@@ -110,6 +110,44 @@ export const ROUTES: readonly Route[] = [
     handler: "functions/api/attempt-sign-in-second-factor",
     link: AUTH,
   },
+  // A sign-in with a passkey alone (started by `POST /v1/sign_ins {strategy: "passkey"}`).
+  {
+    method: "POST",
+    path: "/v1/sign_ins/{id}/attempt_first_factor",
+    handler: "functions/api/attempt-sign-in-first-factor",
+    link: AUTH,
+  },
+  // Passkeys (WebAuthn) of the signed-in user; adding and removing one needs a step-up.
+  {
+    method: "POST",
+    path: "/v1/user/passkeys/registration_options",
+    handler: "functions/api/passkey-registration-options",
+    link: AUTH,
+  },
+  {
+    method: "POST",
+    path: "/v1/user/passkeys",
+    handler: "functions/api/create-passkey",
+    link: AUTH,
+  },
+  {
+    method: "GET",
+    path: "/v1/user/passkeys",
+    handler: "functions/api/list-passkeys",
+    link: ["Table", "SigningKey"],
+  },
+  {
+    method: "PATCH",
+    path: "/v1/user/passkeys/{id}",
+    handler: "functions/api/rename-passkey",
+    link: ["Table", "SigningKey"],
+  },
+  {
+    method: "DELETE",
+    path: "/v1/user/passkeys/{id}",
+    handler: "functions/api/delete-passkey",
+    link: AUTH,
+  },
   // Authenticator apps, at DocSpace's paths so that its example clients work unchanged.
   {
     method: "GET",

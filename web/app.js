@@ -6,6 +6,7 @@ import { setupAuthenticatorApp } from "./js/authenticator-app.js";
 import { setupConnectors } from "./js/connectors.js";
 import { pollInbox } from "./js/inbox.js";
 import { setupLogin } from "./js/login.js";
+import { setupPasskeys } from "./js/passkeys.js";
 import { renderUser } from "./js/user.js";
 import { setupRegister, setupVerify } from "./js/verification.js";
 
@@ -13,6 +14,7 @@ setupVerify();
 setupRegister();
 setupLogin();
 setupAuthenticatorApp();
+setupPasskeys();
 setupConnectors();
 renderUser();
 pollInbox();

@@ -29,6 +29,9 @@ const CONFIG_VARIABLES = [
   "REQUIRE_TFA",
   "SERVICE_NAME",
   "NOTIFICATION_TEMPLATES",
+  "WEBAUTHN_RP_ID",
+  "WEBAUTHN_RP_NAME",
+  "WEBAUTHN_ORIGINS",
   "LOG_LEVEL",
   // The demo connector's vendor (connector tasks read it at each call); the API's own URL.
   "CONNECTOR_DEMO_TARGET_URL",

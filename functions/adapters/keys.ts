@@ -9,7 +9,10 @@
  *                            BACKUP#<hash>    one backup code (usedAt once spent)
  *                            BACKUP_REVEAL    fresh backup codes, sealed, for one read
  *                            SESSION#<id>     a session: a refresh-token family
+ *                            PASSKEY#<cred>   a passkey (credential id base64url)
  * UNIQUE#<kind>#<value>      UNIQUE           a claim on a username, phone or email
+ * PASSKEY_ID#<cred>          CLAIM            a credential id's claim, naming its user
+ * CHALLENGE#<purpose>#<subj> CHALLENGE        a WebAuthn challenge (single use, 5 minutes)
  * CODE#<purpose>#<subject>   CODE             a verification or login code
  * RATE#<key>                 RATE             a rate-limit window
  * SIGNIN#<id>                SIGNIN           a sign-in
@@ -112,4 +115,27 @@ export function ownerIndexKey(account: { ownerId: string; createdAt: string; id:
 
 export function connectorRunKey(runId: string): ItemKey {
   return { pk: `CONNECTOR_RUN#${runId}`, sk: "RUN" };
+}
+
+const PASSKEY_PREFIX = "PASSKEY#";
+
+export function passkeyKey(userId: string, credentialId: string): ItemKey {
+  return { pk: userPartition(userId), sk: `${PASSKEY_PREFIX}${credentialId}` };
+}
+
+/** The key condition of a query for every passkey of a user. */
+export function passkeysQuery(userId: string) {
+  return {
+    KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+    ExpressionAttributeValues: { ":pk": userPartition(userId), ":prefix": PASSKEY_PREFIX },
+  };
+}
+
+/** A credential id is claimed once across all users; the claim names its user. */
+export function passkeyClaimKey(credentialId: string): ItemKey {
+  return { pk: `PASSKEY_ID#${credentialId}`, sk: "CLAIM" };
+}
+
+export function challengeKey(purpose: string, subject: string): ItemKey {
+  return { pk: `CHALLENGE#${purpose}#${subject}`, sk: "CHALLENGE" };
 }

@@ -2,19 +2,33 @@
  * `POST /v1/sign_ins` `{identifier, password}`: a Clerk-style SignIn. A user without TFA is
  * signed in at once (`complete`, with `tokens`); others get `needs_second_factor`. Where TFA
  * is required, a user without it gets `needs_enrollment` and an `enrollmentToken`.
+ * `{strategy: "passkey"}` starts a sign-in with a passkey alone: `needs_first_factor`, with
+ * the WebAuthn request options as `firstFactorVerification.nonce`.
  */
 import { composeSignInStartDeps } from "../adapters/compose.js";
-import { createSignIn } from "../core/sign-ins.js";
+import { DomainError } from "../core/errors.js";
+import { createPasskeySignIn, createSignIn } from "../core/sign-ins.js";
 import { apiHandler } from "./http.js";
 import { SignInRequest } from "./schemas.js";
 
 const deps = composeSignInStartDeps();
 
+function required(value: string | undefined, field: string): string {
+  if (value === undefined) {
+    throw new DomainError("invalid_request", `${field} is required.`, { field });
+  }
+  return value;
+}
+
 export const handler = apiHandler(
   { body: SignInRequest },
   async ({ body, sourceIp, userAgent }) => {
+    if (body.strategy === "passkey") {
+      return { status: 200, body: await createPasskeySignIn(deps) };
+    }
     const { signIn, tokens, enrollmentToken } = await createSignIn(deps, {
-      ...body,
+      identifier: required(body.identifier, "identifier"),
+      password: required(body.password, "password"),
       sourceIp,
       userAgent,
     });

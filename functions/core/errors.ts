@@ -48,6 +48,12 @@ export const ERROR_MESSAGES = {
   // authenticator apps
   tfa_app_not_set_up: "No authenticator app is linked to this account.",
   tfa_app_already_linked: "An authenticator app is already linked to this account.",
+  // passkeys (WebAuthn)
+  passkey_invalid: "This passkey response is not valid.",
+  passkey_challenge_expired: "This passkey challenge has expired or was used; ask for a new one.",
+  passkey_not_found: "No such passkey.",
+  passkey_already_registered: "This passkey is already registered.",
+  passkey_cloned: "This passkey's signature counter went backwards: it may have been cloned.",
   // connector accounts and runs
   unknown_connector: "No such connector.",
   no_run_waiting: "No run of this account is waiting for a code.",

@@ -153,6 +153,36 @@ export const DEFAULT_TEMPLATES: TemplateSet = {
       text: "Trop de codes erronés ont été saisis pour votre compte {{service}}. {{^disabled}}Il est verrouillé pendant {{minutes}} minutes, jusqu'à {{until}}.{{/disabled}}{{#disabled}}La méthode de connexion en échec reste verrouillée jusqu'à une connexion avec une autre méthode ou une réinitialisation.{{/disabled}}",
     },
   },
+  "user.passkey.added": {
+    en: {
+      subject: "A passkey was added to your account",
+      text: 'A passkey named "{{name}}" was added to your {{service}} account. If this was not you, contact support.',
+    },
+    fr: {
+      subject: "Une clé d'accès a été ajoutée à votre compte",
+      text: "Une clé d'accès nommée « {{name}} » a été ajoutée à votre compte {{service}}. Si ce n'était pas vous, contactez le support.",
+    },
+  },
+  "user.passkey.removed": {
+    en: {
+      subject: "A passkey was removed from your account",
+      text: 'The passkey named "{{name}}" was removed from your {{service}} account. If this was not you, contact support.',
+    },
+    fr: {
+      subject: "Une clé d'accès a été retirée de votre compte",
+      text: "La clé d'accès nommée « {{name}} » a été retirée de votre compte {{service}}. Si ce n'était pas vous, contactez le support.",
+    },
+  },
+  "user.passkey.cloned": {
+    en: {
+      subject: "A passkey of your account may have been copied",
+      text: 'A sign-in with your passkey "{{name}}" on {{service}} was refused: its signature counter went backwards, which a copied authenticator does. Remove this passkey and contact support.',
+    },
+    fr: {
+      subject: "Une clé d'accès de votre compte a peut-être été copiée",
+      text: "Une connexion avec votre clé d'accès « {{name}} » sur {{service}} a été refusée : son compteur de signatures a reculé, ce que fait un authentificateur copié. Retirez cette clé d'accès et contactez le support.",
+    },
+  },
   "account.twofa_needed": {
     en: {
       subject: "{{connector}} needs your code",

@@ -32,7 +32,7 @@ import {
   verifyCode,
 } from "./verification-codes.js";
 
-export const STRATEGIES = ["phone_code", "email_code", "totp", "backup_code"] as const;
+export const STRATEGIES = ["phone_code", "email_code", "totp", "backup_code", "passkey"] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
 export interface SecondFactorDeps {
@@ -136,6 +136,30 @@ export async function settleAttempt(
   }
   const started = lockStartedBy(reserved, deps.lockout);
   if (started.kind !== "none") await notifyLocked(deps, user, started);
+}
+
+/**
+ * A passkey assertion under the user's lockout, as every other factor: the attempt is counted
+ * before the assertion is looked at, a success resets the count, and the failure that starts a
+ * lock tells the user.
+ */
+export async function attemptPasskeyFactor<T extends { ok: boolean }>(
+  deps: Pick<SecondFactorDeps, "clock" | "guard" | "lockout" | "events" | "random">,
+  user: User,
+  evaluate: () => Promise<T>,
+): Promise<T | { ok: false; reason: "locked"; retryAfterSeconds: number }> {
+  const reserved = await deps.guard.reserve(
+    user.id,
+    nowEpochSeconds(deps.clock),
+    deps.lockout,
+    "passkey",
+  );
+  if (!reserved.ok) {
+    return { ok: false, reason: "locked", retryAfterSeconds: reserved.retryAfterSeconds };
+  }
+  const outcome = await evaluate();
+  await settleAttempt(deps, user, reserved, outcome.ok);
+  return outcome;
 }
 
 /**

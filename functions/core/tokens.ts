@@ -10,6 +10,7 @@ import { keyedHash, randomId } from "./crypto.js";
 import { DomainError } from "./errors.js";
 import type { EventPublisher, Locale, RequestSource } from "./events.js";
 import { lockError } from "./lockout.js";
+import type { PasskeyStore } from "./passkeys.js";
 import type { PasswordPolicy, RefreshTokenLifetime } from "./policy.js";
 import { type Clock, nowEpochSeconds, type Random } from "./ports.js";
 import {
@@ -129,6 +130,8 @@ export interface TokenDeps extends PasswordCheckDeps {
   secondFactor: SecondFactorDeps;
   /** When true, a user without a second factor gets an enrollment token, never tokens. */
   requireTfa: boolean;
+  /** The user's passkeys: a user whose only second factor is a passkey gets no tokens here. */
+  passkeys?: Pick<PasskeyStore, "list">;
 }
 
 export interface TokenResponse {
@@ -410,6 +413,15 @@ export function otpFailure(outcome: Exclude<AttemptOutcome, { ok: true }>): Doma
   return new DomainError("invalid_otp", "The one-time password is not valid.");
 }
 
+/** A user whose only second factor is a passkey: a password grant cannot carry an assertion. */
+function passkeyRequired(): DomainError {
+  return new DomainError(
+    "otp_required",
+    "This account's second factor is a passkey, which a password grant cannot carry: sign in with POST /v1/sign_ins, then prepare_second_factor and attempt_second_factor with strategy passkey.",
+    { extra: { auth_method: "passkey" }, challenge: { kind: "otp", authMethod: "passkey" } },
+  );
+}
+
 export async function passwordGrant(
   deps: TokenDeps,
   input: {
@@ -423,8 +435,11 @@ export async function passwordGrant(
 ): Promise<TokenResponse> {
   const user = await authenticatePassword(deps, input.username, input.password, input.sourceIp);
   const source = requestSource(input);
-  if (needsEnrollment(deps, user)) return enrollmentRequired(deps, user);
-  if (user.authMethod === "simple") return issueTokens(deps, user.id, source);
+  if (user.authMethod === "simple") {
+    if (deps.passkeys && (await deps.passkeys.list(user.id)).length > 0) throw passkeyRequired();
+    if (needsEnrollment(deps, user)) return enrollmentRequired(deps, user);
+    return issueTokens(deps, user.id, source);
+  }
   if (input.otp === undefined || input.otp === "") {
     return requireOtp(deps.secondFactor, user, input.locale, input.sourceIp);
   }

@@ -213,6 +213,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // Its task handlers read the variable at each call, so setting it now, once the port is
     // known, is in time.
     process.env.CONNECTOR_DEMO_TARGET_URL ||= api.url;
+    // Passkeys need a domain (WebAuthn refuses IP addresses): the Home page at localhost.
+    process.env.WEBAUTHN_ORIGINS ||= api.url.replace("//127.0.0.1:", "//localhost:");
 
     let stopped: Promise<void> | undefined;
     return {

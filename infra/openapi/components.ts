@@ -62,7 +62,91 @@ export const SCHEMAS: Record<string, JsonSchema> = {
     },
     additionalProperties: false,
   },
-  Strategy: { enum: ["phone_code", "email_code", "totp", "backup_code"] },
+  Strategy: { enum: ["phone_code", "email_code", "totp", "backup_code", "passkey"] },
+  Passkey: {
+    type: "object",
+    description: "A passkey of the user, as its owner sees it (never its public key).",
+    required: ["id", "name", "createdAt", "lastUsedAt", "backedUp", "transports"],
+    properties: {
+      id: { type: "string", description: "The credential id (base64url)." },
+      name: { type: "string" },
+      createdAt: isoDateTime,
+      lastUsedAt: nullable(isoDateTime),
+      backedUp: { type: "boolean", description: "Synced to the user's other devices." },
+      transports: { type: "array", items: { type: "string" } },
+    },
+    additionalProperties: false,
+  },
+  PasskeyCreationOptions: {
+    type: "object",
+    description:
+      "WebAuthn's `PublicKeyCredentialCreationOptionsJSON`, for `startRegistration` (resident key and user verification required, attestation `none`).",
+    required: [
+      "rp",
+      "user",
+      "challenge",
+      "pubKeyCredParams",
+      "timeout",
+      "excludeCredentials",
+      "authenticatorSelection",
+      "attestation",
+    ],
+    properties: {
+      rp: { type: "object" },
+      user: { type: "object" },
+      challenge: { type: "string" },
+      pubKeyCredParams: { type: "array" },
+      timeout: { type: "integer" },
+      excludeCredentials: { type: "array" },
+      authenticatorSelection: { type: "object" },
+      attestation: { const: "none" },
+      extensions: { type: "object" },
+    },
+  },
+  PasskeyRequestOptions: {
+    type: "object",
+    description:
+      "WebAuthn's `PublicKeyCredentialRequestOptionsJSON`, for `startAuthentication` (user verification required).",
+    required: ["challenge", "rpId", "timeout", "userVerification", "allowCredentials"],
+    properties: {
+      challenge: { type: "string" },
+      rpId: { type: "string" },
+      timeout: { type: "integer" },
+      userVerification: { const: "required" },
+      allowCredentials: {
+        type: "array",
+        items: {
+          type: "object",
+          required: ["type", "id"],
+          properties: {
+            type: { const: "public-key" },
+            id: { type: "string" },
+            transports: { type: "array", items: { type: "string" } },
+          },
+        },
+      },
+    },
+  },
+  Verification: {
+    type: "object",
+    required: ["status", "strategy", "attempts", "expireAt", "error"],
+    properties: {
+      status: { enum: ["unverified", "verified", "failed", "expired"] },
+      strategy: ref("Strategy"),
+      attempts: { type: "integer", minimum: 0 },
+      expireAt: isoDateTime,
+      error: nullable({
+        type: "object",
+        required: ["code", "message"],
+        properties: { code: { type: "string" }, message: { type: "string" } },
+      }),
+      nonce: {
+        ...ref("PasskeyRequestOptions"),
+        description: "For a passkey, on the response that prepares it: the request options.",
+      },
+    },
+    additionalProperties: false,
+  },
   SignIn: {
     type: "object",
     description:
@@ -79,24 +163,15 @@ export const SCHEMAS: Record<string, JsonSchema> = {
     properties: {
       object: { const: "sign_in" },
       id: { type: "string", pattern: "^sia_[A-Za-z0-9_-]{22}$" },
-      status: { enum: ["needs_second_factor", "needs_enrollment", "complete"] },
+      status: {
+        enum: ["needs_first_factor", "needs_second_factor", "needs_enrollment", "complete"],
+      },
       supportedSecondFactors: { type: "array", items: ref("SecondFactorOption") },
-      secondFactorVerification: nullable({
-        type: "object",
-        required: ["status", "strategy", "attempts", "expireAt", "error"],
-        properties: {
-          status: { enum: ["unverified", "verified", "failed", "expired"] },
-          strategy: ref("Strategy"),
-          attempts: { type: "integer", minimum: 0 },
-          expireAt: isoDateTime,
-          error: nullable({
-            type: "object",
-            required: ["code", "message"],
-            properties: { code: { type: "string" }, message: { type: "string" } },
-          }),
-        },
-        additionalProperties: false,
-      }),
+      firstFactorVerification: {
+        ...ref("Verification"),
+        description: "Present on a sign-in started with a passkey alone.",
+      },
+      secondFactorVerification: nullable(ref("Verification")),
       createdSessionId: nullable({ type: "string" }),
       expireAt: isoDateTime,
       tokens: ref("TokenResponse"),
@@ -318,7 +393,7 @@ const ENROLLMENT_MEMBERS = {
 
 /** What `otp_required` adds: which second factor to send, and where a code went. */
 const OTP_REQUIRED_MEMBERS = {
-  auth_method: { enum: ["tfa_sms", "tfa_email", "totp"] },
+  auth_method: { enum: ["tfa_sms", "tfa_email", "totp", "passkey"] },
   otp_destination: {
     type: "string",
     description: "Where the code went, masked (`+*******4321`); absent for `totp`.",

@@ -24,6 +24,7 @@ const TAG_NAMES: Record<keyof typeof TAGS, string> = {
   signIns: "Sign-ins",
   sessions: "Sessions",
   authenticatorApps: "Authenticator apps",
+  passkeys: "Passkeys",
   connectors: "Connectors",
   meta: "API description",
 };

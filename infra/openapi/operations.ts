@@ -9,7 +9,11 @@ import {
   AttemptRequest,
   DeliveryId,
   EmailVerificationCodeRequest,
+  FirstFactorAttemptRequest,
   LogoutRequest,
+  PasskeyCreateRequest,
+  PasskeyId,
+  PasskeyRenameRequest,
   PasswordChange,
   PhoneVerificationCodeRequest,
   PrepareRequest,
@@ -30,6 +34,7 @@ export const TAGS = {
   users: "Registration and the signed-in user: TFA method, phone and email changes.",
   signIns: "Clerk-style sign-ins: start, prepare and attempt a second factor.",
   authenticatorApps: "TOTP authenticator apps and backup codes, at ONLYOFFICE DocSpace's paths.",
+  passkeys: "Passkeys (WebAuthn) of the signed-in user: a phishing-resistant second factor.",
   connectors: "Connector accounts and runs that wait for a 2FA code (Cozy konnectors).",
   meta: "This description of the API.",
 } as const;
@@ -106,6 +111,15 @@ const STEP_UP: readonly ErrorCode[] = [
   "second_factor_required",
   "user_locked",
   "second_factor_disabled",
+];
+/** What checking a passkey assertion can answer. */
+const PASSKEY_ASSERTION: readonly ErrorCode[] = [
+  "passkey_invalid",
+  "passkey_challenge_expired",
+  "passkey_cloned",
+  "verification_expired",
+  "verification_already_verified",
+  "user_locked",
 ];
 const SENDING: readonly ErrorCode[] = [
   "resend_too_soon",
@@ -286,7 +300,7 @@ export const OPERATIONS: Record<string, OperationDeclaration> = {
     operationId: "createSignIn",
     summary: "Start a sign-in",
     description:
-      "A user without TFA is `complete` at once, with `tokens`; others get `needs_second_factor` and their `supportedSecondFactors`. No code is sent yet.",
+      'A user without TFA is `complete` at once, with `tokens`; others get `needs_second_factor` and their `supportedSecondFactors`. No code is sent yet. `{strategy: "passkey"}` starts a sign-in with a passkey alone: `needs_first_factor`, with the request options as `firstFactorVerification.nonce`.',
     tag: "signIns",
     body: {
       name: "SignInRequest",
@@ -431,7 +445,87 @@ export const OPERATIONS: Record<string, OperationDeclaration> = {
       "tfa_enrollment_required",
       "user_locked",
       "second_factor_disabled",
+      "passkey_invalid",
+      "passkey_challenge_expired",
+      "passkey_cloned",
     ],
+  },
+  "POST /v1/sign_ins/{id}/attempt_first_factor": {
+    operationId: "attemptSignInFirstFactor",
+    summary: "Sign in with a passkey alone",
+    description:
+      'For a sign-in started with `{strategy: "passkey"}`: the assertion of a discoverable credential (user verification required). The user is found from the credential; an unknown one answers as a wrong one. On success the SignIn is `complete` and this response alone carries `tokens`.',
+    tag: "signIns",
+    pathId: { description: "The SignIn's id.", schema: { type: "string" } },
+    body: { name: "FirstFactorAttemptRequest", schema: FirstFactorAttemptRequest },
+    success: {
+      status: 200,
+      description: "The completed SignIn, with tokens.",
+      body: schema("SignIn"),
+    },
+    errors: [...PASSKEY_ASSERTION, "not_found", "verification_strategy_invalid"],
+  },
+  "POST /v1/user/passkeys/registration_options": {
+    operationId: "passkeyRegistrationOptions",
+    summary: "Options to create a passkey",
+    description:
+      "A fresh challenge (5 minutes, single use) and the user's passkeys to exclude. Where the user has a code or app factor, a current one comes as `otp` (or `X-OTP`) first.",
+    tag: "passkeys",
+    bearer: true,
+    body: { name: "StepUpRequest", schema: StepUpRequest },
+    otpHeader: true,
+    success: {
+      status: 200,
+      description: "The creation options, for `startRegistration`.",
+      body: schema("PasskeyCreationOptions"),
+    },
+    errors: [...STEP_UP],
+  },
+  "POST /v1/user/passkeys": {
+    operationId: "createPasskey",
+    summary: "Add a passkey",
+    description:
+      "The attestation (`none` accepted) of the latest registration options. Passkeys then serve as a second factor, and the user is told.",
+    tag: "passkeys",
+    bearer: true,
+    body: { name: "PasskeyCreateRequest", schema: PasskeyCreateRequest },
+    success: { status: 201, description: "The passkey.", body: schema("Passkey") },
+    errors: ["passkey_invalid", "passkey_challenge_expired", "passkey_already_registered"],
+  },
+  "GET /v1/user/passkeys": {
+    operationId: "listPasskeys",
+    summary: "The user's passkeys",
+    tag: "passkeys",
+    bearer: true,
+    success: {
+      status: 200,
+      description: "The passkeys, oldest first.",
+      body: { type: "array", items: schema("Passkey") },
+    },
+    errors: [],
+  },
+  "PATCH /v1/user/passkeys/{id}": {
+    operationId: "renamePasskey",
+    summary: "Rename a passkey",
+    tag: "passkeys",
+    bearer: true,
+    pathId: { description: "The passkey's credential id.", schema: PasskeyId },
+    body: { name: "PasskeyRenameRequest", schema: PasskeyRenameRequest },
+    success: { status: 200, description: "The passkey.", body: schema("Passkey") },
+    errors: ["passkey_not_found"],
+  },
+  "DELETE /v1/user/passkeys/{id}": {
+    operationId: "deletePasskey",
+    summary: "Remove a passkey",
+    description:
+      "Where the user has a code or app factor, a current one comes as `otp` (or `X-OTP`) first. The user is told.",
+    tag: "passkeys",
+    bearer: true,
+    pathId: { description: "The passkey's credential id.", schema: PasskeyId },
+    body: { name: "StepUpRequest", schema: StepUpRequest },
+    otpHeader: true,
+    success: { status: 204, description: "Removed." },
+    errors: ["passkey_not_found", ...STEP_UP],
   },
   "GET /api/2.0/settings/tfaapp/setup": {
     operationId: "setupTfaApp",

@@ -294,6 +294,10 @@ async function startRpcStandIn(
       }
     });
   });
+  // Idle keep-alive sockets stay open for the whole run: closing one as the client reuses it
+  // resets the client's call ("read ECONNRESET"), which a busy machine deploying many functions
+  // runs into with Node's 5 s default.
+  server.keepAliveTimeout = 10 * 60_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {

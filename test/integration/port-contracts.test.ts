@@ -7,6 +7,10 @@ import { dynamoAttemptGuard } from "../../functions/adapters/attempt-guard.js";
 import { dynamoAuthenticatorAppStore } from "../../functions/adapters/authenticator-app-store.js";
 import { dynamoCodeStore } from "../../functions/adapters/code-store.js";
 import { dynamoDeliveryStore } from "../../functions/adapters/delivery-store.js";
+import {
+  dynamoChallengeStore,
+  dynamoPasskeyStore,
+} from "../../functions/adapters/passkey-store.js";
 import { dynamoRateLimiter } from "../../functions/adapters/rate-limiter.js";
 import { dynamoSignInStore } from "../../functions/adapters/sign-in-store.js";
 import { dynamoRefreshTokenStore } from "../../functions/adapters/token-store.js";
@@ -15,6 +19,10 @@ import { attemptGuardContract } from "../support/contracts/attempt-guard.js";
 import { authenticatorAppStoreContract } from "../support/contracts/authenticator-app-store.js";
 import { codeStoreContract } from "../support/contracts/code-store.js";
 import { deliveryStoreContract } from "../support/contracts/delivery-store.js";
+import {
+  challengeStoreContract,
+  passkeyStoreContract,
+} from "../support/contracts/passkey-store.js";
 import { rateLimiterContract } from "../support/contracts/rate-limiter.js";
 import { refreshTokenStoreContract } from "../support/contracts/refresh-token-store.js";
 import { signInStoreContract } from "../support/contracts/sign-in-store.js";
@@ -43,3 +51,5 @@ signInStoreContract(DYNAMO, () => ({
 }));
 refreshTokenStoreContract(DYNAMO, () => dynamoRefreshTokenStore(table));
 deliveryStoreContract(DYNAMO, () => dynamoDeliveryStore(table));
+passkeyStoreContract(DYNAMO, () => dynamoPasskeyStore(table));
+challengeStoreContract(DYNAMO, () => dynamoChallengeStore(table));

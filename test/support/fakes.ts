@@ -25,6 +25,15 @@ import {
   refusalSeconds,
 } from "../../functions/core/lockout.js";
 import type { DeliveryRecord, DeliveryStore } from "../../functions/core/notifications.js";
+import type {
+  ChallengePurpose,
+  ChallengeStore,
+  Passkey,
+  PasskeyStore,
+  PasskeyUse,
+  StoredChallenge,
+  WebAuthnVerifier,
+} from "../../functions/core/passkeys.js";
 import {
   DEFAULT_CODE_POLICY,
   DEFAULT_LOCKOUT_POLICY,
@@ -583,6 +592,146 @@ export class MemorySignInStore implements SignInStore {
     item.verification = { ...verification };
     return true;
   }
+  async completeFirstFactor(
+    id: string,
+    userId: string,
+    verification: StoredVerification,
+    session: NewSession,
+    now: number,
+  ) {
+    const item = this.items.get(id);
+    if (item?.status !== "needs_first_factor" || item.expiresAtEpochSeconds <= now) return false;
+    this.refreshTokens.apply(session);
+    item.status = "complete";
+    item.userId = userId;
+    item.createdSessionId = session.token.familyId;
+    item.firstFactorVerification = { ...verification };
+    return true;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Passkeys
+
+export class MemoryChallengeStore implements ChallengeStore {
+  readonly items = new Map<string, StoredChallenge>();
+  private key(purpose: ChallengePurpose, subject: string) {
+    return `${purpose}#${subject}`;
+  }
+  async put(challenge: StoredChallenge) {
+    this.items.set(this.key(challenge.purpose, challenge.subject), { ...challenge });
+  }
+  async get(purpose: ChallengePurpose, subject: string) {
+    const item = this.items.get(this.key(purpose, subject));
+    return item ? { ...item } : null;
+  }
+  async consume(purpose: ChallengePurpose, subject: string, challenge: string, now: number) {
+    const item = this.items.get(this.key(purpose, subject));
+    if (item?.challenge !== challenge || item.expiresAtEpochSeconds <= now) return false;
+    this.items.delete(this.key(purpose, subject));
+    return true;
+  }
+}
+
+export class MemoryPasskeyStore implements PasskeyStore {
+  /** Credential id → passkey: the id is claimed once across users. */
+  readonly items = new Map<string, Passkey>();
+  async add(passkey: Passkey) {
+    if (this.items.has(passkey.id)) return false;
+    this.items.set(passkey.id, structuredClone(passkey));
+    return true;
+  }
+  async list(userId: string) {
+    return [...this.items.values()]
+      .filter((p) => p.userId === userId)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id))
+      .map((p) => structuredClone(p));
+  }
+  async find(credentialId: string) {
+    const item = this.items.get(credentialId);
+    return item ? structuredClone(item) : null;
+  }
+  async rename(userId: string, credentialId: string, name: string) {
+    const item = this.items.get(credentialId);
+    if (item?.userId !== userId) return false;
+    item.name = name;
+    return true;
+  }
+  async remove(userId: string, credentialId: string) {
+    if (this.items.get(credentialId)?.userId !== userId) return false;
+    this.items.delete(credentialId);
+    return true;
+  }
+  async recordUse(userId: string, credentialId: string, use: PasskeyUse) {
+    const item = this.items.get(credentialId);
+    if (item?.userId !== userId || item.signCount !== use.previousSignCount) return false;
+    item.signCount = use.signCount;
+    item.backedUp = use.backedUp;
+    item.lastUsedAt = use.lastUsedAt;
+    return true;
+  }
+}
+
+/**
+ * A stand-in for the WebAuthn library in unit tests: a response is
+ * `{id, response: {clientDataJSON, userHandle?}, fake: {valid, signCount}}`; it is valid when
+ * `fake.valid` and its client data's challenge is the expected one.
+ */
+export const fakeVerifier: WebAuthnVerifier = {
+  async verifyRegistration({ response, expectedChallenge }) {
+    const r = response as FakeCredential;
+    if (!r.fake.valid || challengeOf(r) !== expectedChallenge) {
+      return { ok: false, message: "The attestation is not valid." };
+    }
+    return {
+      ok: true,
+      credential: {
+        id: r.id,
+        publicKey: "pk",
+        signCount: r.fake.signCount,
+        transports: ["internal"],
+        aaguid: "00000000-0000-0000-0000-000000000000",
+        backupEligible: false,
+        backedUp: false,
+      },
+    };
+  },
+  async verifyAuthentication({ response, expectedChallenge }) {
+    const r = response as FakeCredential;
+    if (!r.fake.valid || challengeOf(r) !== expectedChallenge) {
+      return { ok: false, message: "The signature is not valid." };
+    }
+    return { ok: true, signCount: r.fake.signCount, backedUp: false };
+  },
+};
+
+export interface FakeCredential {
+  id: string;
+  response: { clientDataJSON: string; userHandle?: string };
+  fake: { valid: boolean; signCount: number };
+}
+
+function challengeOf(r: FakeCredential): string {
+  return JSON.parse(Buffer.from(r.response.clientDataJSON, "base64url").toString()).challenge;
+}
+
+/** A response for `fakeVerifier`. */
+export function fakeCredential(
+  id: string,
+  challenge: string,
+  options: { userHandle?: string; valid?: boolean; signCount?: number } = {},
+): FakeCredential {
+  const clientDataJSON = Buffer.from(JSON.stringify({ type: "webauthn.get", challenge })).toString(
+    "base64url",
+  );
+  return {
+    id,
+    response: {
+      clientDataJSON,
+      ...(options.userHandle === undefined ? {} : { userHandle: options.userHandle }),
+    },
+    fake: { valid: options.valid ?? true, signCount: options.signCount ?? 0 },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,6 +7,10 @@ import { attemptGuardContract } from "../support/contracts/attempt-guard.js";
 import { authenticatorAppStoreContract } from "../support/contracts/authenticator-app-store.js";
 import { codeStoreContract } from "../support/contracts/code-store.js";
 import { deliveryStoreContract } from "../support/contracts/delivery-store.js";
+import {
+  challengeStoreContract,
+  passkeyStoreContract,
+} from "../support/contracts/passkey-store.js";
 import { rateLimiterContract } from "../support/contracts/rate-limiter.js";
 import { refreshTokenStoreContract } from "../support/contracts/refresh-token-store.js";
 import { signInStoreContract } from "../support/contracts/sign-in-store.js";
@@ -14,8 +18,10 @@ import { userStoreContract } from "../support/contracts/user-store.js";
 import {
   MemoryAttemptGuard,
   MemoryAuthenticatorAppStore,
+  MemoryChallengeStore,
   MemoryCodeStore,
   MemoryDeliveryStore,
+  MemoryPasskeyStore,
   MemoryRateLimiter,
   MemoryRefreshTokens,
   MemorySignInStore,
@@ -41,3 +47,5 @@ signInStoreContract(FAKE, () => {
 });
 refreshTokenStoreContract(FAKE, () => new MemoryRefreshTokens());
 deliveryStoreContract(FAKE, () => new MemoryDeliveryStore());
+passkeyStoreContract(FAKE, () => new MemoryPasskeyStore());
+challengeStoreContract(FAKE, () => new MemoryChallengeStore());

@@ -6,6 +6,7 @@
 import { api, explain } from "./api.js";
 import { fillConnectorCredentials } from "./connectors.js";
 import { $, busy, field, say, value } from "./dom.js";
+import { passkeySecondFactor, showPasskeys } from "./passkeys.js";
 import { keepTokens, known, signOut } from "./session.js";
 import { renderUser, showUser } from "./user.js";
 
@@ -58,6 +59,17 @@ export function setupLogin() {
           fillConnectorCredentials();
           say(result, "Logged in.");
           await showUser();
+          await showPasskeys();
+          return;
+        }
+        if (answer.body?.error === "otp_required" && answer.body.auth_method === "passkey") {
+          // A password grant cannot carry a passkey: the same password through a sign-in.
+          if (await passkeySecondFactor(grant.username ?? "", grant.password ?? "", result)) {
+            field(form, "password").value = "";
+            known.username = grant.username ?? "";
+            known.password = grant.password ?? "";
+            fillConnectorCredentials();
+          }
           return;
         }
         if (answer.body?.error === "otp_required") {
