@@ -167,9 +167,11 @@ describe("registration", () => {
     expect(await w.challenges.get("registration", w.user.id)).toBeNull();
   });
 
-  it("removing a passkey tells the user and ends their other sessions", async () => {
+  it("adding and removing a passkey each tell the user and end their other sessions", async () => {
     const w = world();
     await w.register("cred1");
+    expect(w.events.published.at(-1)).toMatchObject({ type: "user.passkey.added" });
+    expect(w.revoked).toEqual([w.user.id]);
     await removePasskey(w.deps, w.user, "cred1", { locale: "en", source: SOURCE });
     expect(await w.passkeys.list(w.user.id)).toEqual([]);
     expect(w.events.published.at(-1)).toMatchObject({
@@ -177,7 +179,7 @@ describe("registration", () => {
       userId: w.user.id,
       recipient: { to: "joe@example.com" },
     });
-    expect(w.revoked).toEqual([w.user.id]);
+    expect(w.revoked).toEqual([w.user.id, w.user.id]);
     expect((await refusal(removePasskey(w.deps, w.user, "cred1", { locale: "en" }))).code).toBe(
       "passkey_not_found",
     );
