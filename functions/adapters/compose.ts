@@ -29,8 +29,8 @@ import {
   resources,
   stringFromEnv,
 } from "./config.js";
-import { snsEventPublisher } from "./event-publisher.js";
 import { hs256Signer } from "./jwt.js";
+import { eventPublisher } from "./outbox.js";
 import { argon2Hasher, passwordCheckingHasher } from "./passwords.js";
 import { dynamoRateLimiter } from "./rate-limiter.js";
 import { dynamoSignInStore } from "./sign-in-store.js";
@@ -45,7 +45,7 @@ export function composeCodeDeps(): CodeDeps {
     random: systemRandom,
     store: dynamoCodeStore(table),
     limiter: dynamoRateLimiter(table),
-    events: snsEventPublisher(resources.eventsTopicArn()),
+    events: eventPublisher(table),
     policy: readCodePolicy(),
     codeHashKey: keyFromSecret("CodeHashKey"),
     encryptionKey: keyFromSecret("EncryptionKey"),
@@ -165,6 +165,7 @@ export function composeSignInStartDeps(): SignInStartDeps {
   const table = resources.tableName();
   return {
     ...composePasswordLogin(table),
+    events: eventPublisher(table),
     signIns: dynamoSignInStore(table),
     guard: dynamoAttemptGuard(table),
     lockout: readLockoutPolicy(),

@@ -12,7 +12,7 @@ import {
   spendBackupCode,
 } from "./authenticator-app-codes.js";
 import { randomId } from "./crypto.js";
-import type { EventPublisher, Locale } from "./events.js";
+import type { DomainEvent, EventPublisher, Locale } from "./events.js";
 import type { AttemptGuard } from "./lockout.js";
 import type { LockoutPolicy } from "./policy.js";
 import { type Clock, nowEpochSeconds, type Random } from "./ports.js";
@@ -107,6 +107,7 @@ export async function attemptSecondFactor(
 
   if (outcome.ok) {
     await deps.guard.reset(user.id);
+    if (input.strategy === "backup_code") await recordBackupCodeUsed(deps, user);
   } else if (reserved.failuresIncludingThis === deps.lockout.maxConsecutiveFailures) {
     await notifyLocked(deps, user);
   }
@@ -128,28 +129,48 @@ export async function notifyLocked(
     type: "user.locked",
     occurredAt: new Date(deps.clock.nowMs()).toISOString(),
     locale: user.locale,
+    userId: user.id,
     ...(recipient ? { recipient } : {}),
     data: { userId: user.id, minutes: Math.round(deps.lockout.lockSeconds / 60) },
   });
 }
 
-export function tellUser(
-  deps: { events: EventPublisher; random: Random; clock: Clock },
+type NoticeType =
+  | "user.tfa.enabled"
+  | "user.tfa.disabled"
+  | "user.contact.changed"
+  | "user.backup_codes.regenerated";
+
+/**
+ * The event that tells the user of a change, for a store to save with the change itself (in
+ * one transaction), so that a change is never made without its notice, nor told without it.
+ */
+export function userNotice(
+  deps: { random: Random; clock: Clock },
   user: Pick<User, "id" | "locale">,
-  type:
-    | "user.tfa.enabled"
-    | "user.tfa.disabled"
-    | "user.contact.changed"
-    | "user.backup_codes.regenerated",
+  type: NoticeType,
   recipient: { channel: "sms" | "email"; to: string } | undefined,
   data: Record<string, string> = {},
-): Promise<void> {
-  return deps.events.publish({
+): DomainEvent {
+  return {
     id: randomId(deps.random, "evt_"),
     type,
     occurredAt: new Date(deps.clock.nowMs()).toISOString(),
     locale: user.locale as Locale,
+    userId: user.id,
     ...(recipient ? { recipient } : {}),
     data: { userId: user.id, ...data },
+  };
+}
+
+/** A spent backup code, for the user's security log: nobody is told. */
+function recordBackupCodeUsed(deps: SecondFactorDeps, user: User): Promise<void> {
+  return deps.events.publish({
+    id: randomId(deps.random, "evt_"),
+    type: "user.backup_code.used",
+    occurredAt: new Date(deps.clock.nowMs()).toISOString(),
+    locale: user.locale,
+    userId: user.id,
+    data: {},
   });
 }

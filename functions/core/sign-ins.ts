@@ -13,7 +13,7 @@ import type { AuthenticatorAppStore } from "./authenticator-app.js";
 import { maskEmail, maskPhoneNumber } from "./contacts.js";
 import { randomId } from "./crypto.js";
 import { DomainError } from "./errors.js";
-import type { Locale } from "./events.js";
+import type { EventPublisher, Locale } from "./events.js";
 import type { AttemptGuard } from "./lockout.js";
 import type { LockoutPolicy } from "./policy.js";
 import { type Clock, nowEpochSeconds } from "./ports.js";
@@ -24,11 +24,13 @@ import {
   STRATEGIES,
   type Strategy,
 } from "./second-factor.js";
+import { recordLogin } from "./security-log.js";
 import {
   authenticatePassword,
   issueTokens,
   type PasswordCheckDeps,
   type PasswordHasher,
+  recordLoginFailure,
   type TokenIssueDeps,
   type TokenResponse,
 } from "./tokens.js";
@@ -87,8 +89,9 @@ export interface SignInStore {
   ): Promise<boolean>;
 }
 
-/** What starting a sign-in needs: no code is sent, so no event topic. */
+/** What starting a sign-in needs: no code is sent; a login without TFA is recorded. */
 export interface SignInStartDeps extends TokenIssueDeps, PasswordCheckDeps {
+  events: EventPublisher;
   users: UserStore;
   passwords: PasswordHasher;
   signIns: SignInStore;
@@ -224,6 +227,7 @@ export async function createSignIn(
     const tokens = await issueTokens(deps, user.id, sessionId);
     const complete: SignIn = { ...signIn, status: "complete", createdSessionId: sessionId };
     await deps.signIns.create(complete);
+    await recordLogin(deps, user, { ok: true, factor: "password", via: "sign_in" });
     return { signIn: publicSignIn(complete, now), tokens };
   }
   const lockedFor = await deps.guard.lockedFor(user.id, now, deps.lockout);
@@ -403,6 +407,7 @@ export async function attemptSignInSecondFactor(
       throw await closedError(deps.signIns, signIn.id);
     }
     const tokens = await issueTokens(deps, user.id, sessionId);
+    await recordLogin(sf, user, { ok: true, factor: strategy, via: "sign_in" });
     const complete: SignIn = {
       ...signIn,
       status: "complete",
@@ -411,6 +416,7 @@ export async function attemptSignInSecondFactor(
     };
     return { signIn: publicSignIn(complete, now), tokens };
   }
+  await recordLoginFailure(sf, user, strategy, "sign_in", outcome);
   switch (outcome.reason) {
     case "malformed":
       throw codeIncorrect();

@@ -16,6 +16,7 @@ import {
   attemptSecondFactor,
   type SecondFactorDeps,
 } from "./second-factor.js";
+import { type LoginFactor, recordLogin } from "./security-log.js";
 import { normalizeUsername, type User, type UserStore } from "./users.js";
 import { issueCode, type RateLimiter } from "./verification-codes.js";
 
@@ -264,13 +265,23 @@ export async function passwordGrant(
   input: { username: string; password: string; otp?: string; locale: Locale; sourceIp?: string },
 ): Promise<TokenResponse> {
   const user = await authenticatePassword(deps, input.username, input.password, input.sourceIp);
-  if (user.authMethod === "simple") return issueTokens(deps, user.id);
+  if (user.authMethod === "simple") {
+    const tokens = await issueTokens(deps, user.id);
+    await recordLogin(deps.secondFactor, user, { ok: true, factor: "password", via: "token" });
+    return tokens;
+  }
   if (input.otp === undefined || input.otp === "") {
     return requireOtp(deps.secondFactor, user, input.locale, input.sourceIp);
   }
   const outcome = await checkLoginOtp(deps.secondFactor, user, input.otp);
-  if (!outcome.ok) throw otpFailure(outcome);
-  return issueTokens(deps, user.id);
+  const factor = loginOtpFactor(user, input.otp);
+  if (!outcome.ok) {
+    await recordLoginFailure(deps.secondFactor, user, factor, "token", outcome);
+    throw otpFailure(outcome);
+  }
+  const tokens = await issueTokens(deps, user.id);
+  await recordLogin(deps.secondFactor, user, { ok: true, factor, via: "token" });
+  return tokens;
 }
 
 /**
@@ -298,6 +309,24 @@ export async function refreshGrant(deps: TokenDeps, refreshToken: string): Promi
     expires_in: ACCESS_TOKEN_TTL_SECONDS,
     refresh_token: next,
   };
+}
+
+/** The factor an OTP at the token endpoint is: a TOTP user's 6 digits, else a backup code. */
+function loginOtpFactor(user: User, otp: string): LoginFactor {
+  if (user.authMethod === "totp") return /^\d{6}$/.test(otp) ? "totp" : "backup_code";
+  return user.authMethod === "tfa_email" ? "email_code" : "phone_code";
+}
+
+/** A failed second factor of a login, for the user's log (malformed input spends nothing). */
+export async function recordLoginFailure(
+  deps: SecondFactorDeps,
+  user: User,
+  factor: LoginFactor,
+  via: "token" | "sign_in",
+  outcome: Exclude<AttemptOutcome, { ok: true }>,
+): Promise<void> {
+  if (outcome.reason === "malformed") return;
+  await recordLogin(deps, user, { ok: false, factor, via, reason: outcome.reason });
 }
 
 export { issueTokens };

@@ -338,7 +338,14 @@ function mockState(args: MockResourceArgs): Record<string, unknown> {
       case "aws:iam/role:Role":
         return { arn: `arn:aws:iam::${ACCOUNT_ID}:role/${physical}`, name: physical };
       case "aws:dynamodb/table:Table":
-        return { arn: arn("dynamodb", `table/${physical}`), name: physical };
+        return {
+          arn: arn("dynamodb", `table/${physical}`),
+          name: physical,
+          // AWS labels a stream with the time it was enabled.
+          ...(inputs.streamEnabled === true
+            ? { streamArn: arn("dynamodb", `table/${physical}/stream/2026-01-01T00:00:00.000`) }
+            : {}),
+        };
       case "aws:sns/topic:Topic":
         return { arn: arn("sns", physical), name: physical };
       case "aws:sfn/stateMachine:StateMachine":
