@@ -112,7 +112,9 @@ export async function runSstConfig(options: {
   env?: Readonly<Record<string, string>>;
   quietMs?: number;
 }): Promise<SstRun> {
-  const quietMs = options.quietMs ?? 500;
+  // Long enough for a loaded machine: components that subscribe (a table stream, a schedule)
+  // register their resources inside `apply` callbacks, late.
+  const quietMs = options.quietMs ?? 2000;
   const resources: RecordedResource[] = [];
   const builds: BuildRequest[] = [];
   const unknownRpcMethods: string[] = [];
