@@ -296,6 +296,10 @@ async function startRpcStandIn(
       }
     });
   });
+  // SST's client keeps connections alive; a server closing an idle one first (5 s by default)
+  // races a request sent on it, which then fails with ECONNRESET on a loaded machine.
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 121_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
