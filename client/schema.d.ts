@@ -118,6 +118,26 @@ export interface paths {
     patch: operations["updateUser"];
     trace?: never;
   };
+  "/v1/user/security_events": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The signed-in user's security log
+     * @description Logins (with the factor), codes sent, lockouts, factor and contact changes, backup codes, connector 2FA: newest first, a page at a time, kept `SECURITY_LOG_DAYS` (90 by default). Contacts are masked; no secret is ever shown.
+     */
+    get: operations["listSecurityEvents"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/v1/logout": {
     parameters: {
       query?: never;
@@ -559,6 +579,64 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/v1/admin/webhook_endpoints": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Webhook endpoints */
+    get: operations["listWebhookEndpoints"];
+    put?: never;
+    /**
+     * Register a webhook endpoint
+     * @description Each event of the types named is POSTed to the URL, signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`). The signing `secret` is in this answer only.
+     */
+    post: operations["createWebhookEndpoint"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/admin/webhook_endpoints/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Remove a webhook endpoint */
+    delete: operations["deleteWebhookEndpoint"];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/admin/webhook_endpoints/{id}/deliveries": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * An endpoint's deliveries
+     * @description Each delivery's state (`pending`, `delivered`, `failed` once the retries over about 27 hours ran out) and its attempts' statuses.
+     */
+    get: operations["listWebhookDeliveries"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/openapi.json": {
     parameters: {
       query?: never;
@@ -702,6 +780,19 @@ export interface components {
       /** @default false */
       manual: boolean;
     };
+    NewWebhookEndpoint: {
+      url: string;
+      eventTypes: string[];
+    };
+    NewWebhookEndpointResult: {
+      id: string;
+      url: string;
+      eventTypes: string[];
+      /** Format: date-time */
+      createdAt: string;
+      /** @description `whsec_…`: shown in this answer only. */
+      secret: string;
+    };
     OpenApiDocument: {
       openapi: string;
       info: Record<string, never>;
@@ -806,6 +897,26 @@ export interface components {
       strategy: components["schemas"]["Strategy"];
       /** @description Where a code goes, masked (`+*******4321`, `j*****e@example.com`). */
       safeIdentifier?: string;
+    };
+    /** @description One entry of a user's security log. Contacts are masked; no secret appears. */
+    SecurityEvent: {
+      id: string;
+      /** @description The domain event type (`user.login.succeeded`, …). */
+      type: string;
+      /** Format: date-time */
+      occurredAt: string;
+      /** @enum {unknown} */
+      outcome: "success" | "failure";
+      ip: string | null;
+      userAgent: string | null;
+      /** @description The event's public details (`factor`, `via`, `channel`, `destination`, …). */
+      data: {
+        [key: string]: string | number;
+      };
+    };
+    SecurityEventPage: {
+      events: components["schemas"]["SecurityEvent"][];
+      nextCursor: string | null;
     };
     /** @description A session: a refresh-token family. `lastUsed*` is its last refresh (its creation until then). */
     Session: {
@@ -924,6 +1035,33 @@ export interface components {
       } | null;
       /** @description For a passkey, on the response that prepares it: the request options. */
       nonce?: components["schemas"]["PasskeyRequestOptions"];
+    };
+    WebhookDeliveryList: {
+      deliveries: {
+        /** @description The `webhook-id` of every attempt. */
+        id: string;
+        eventId: string;
+        eventType: string;
+        /** @enum {unknown} */
+        state: "pending" | "delivered" | "failed";
+        attempts: {
+          /** Format: date-time */
+          at: string;
+          status: number | null;
+          error?: string;
+        }[];
+        nextAttemptAt: string | null;
+      }[];
+    };
+    WebhookEndpoint: {
+      id: string;
+      url: string;
+      eventTypes: string[];
+      /** Format: date-time */
+      createdAt: string;
+    };
+    WebhookEndpointList: {
+      endpoints: components["schemas"]["WebhookEndpoint"][];
     };
   };
   responses: never;
@@ -1715,6 +1853,91 @@ export interface operations {
           "application/json": {
             /** @enum {unknown} */
             error: "sms_budget_exceeded" | "delivery_unavailable";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+  listSecurityEvents: {
+    parameters: {
+      query?: {
+        /** @description The `nextCursor` of the previous page; omitted for the newest page. */
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of the log. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["SecurityEventPage"];
+        };
+      };
+      /** @description Error: `invalid_json`, `invalid_request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_json" | "invalid_request";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `invalid_token`. */
+      401: {
+        headers: {
+          /** @description RFC 6750's challenge. */
+          "WWW-Authenticate": string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_token";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
             error_description: string;
             /** @description The request field at fault. */
             field?: string;
@@ -4768,6 +4991,364 @@ export interface operations {
           "application/json": {
             /** @enum {unknown} */
             error: "no_run_waiting" | "twofa_resend_unavailable";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+  listWebhookEndpoints: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Every endpoint. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["WebhookEndpointList"];
+        };
+      };
+      /** @description Error: `invalid_json`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_json";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `invalid_admin_key`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_admin_key";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+  createWebhookEndpoint: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["NewWebhookEndpoint"];
+      };
+    };
+    responses: {
+      /** @description The endpoint, with its secret. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["NewWebhookEndpointResult"];
+        };
+      };
+      /** @description Error: `invalid_json`, `invalid_request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_json" | "invalid_request";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `invalid_admin_key`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_admin_key";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+  deleteWebhookEndpoint: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The endpoint's id. */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Removed. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Error: `invalid_json`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_json";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `invalid_admin_key`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_admin_key";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `not_found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "not_found";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+  listWebhookDeliveries: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The endpoint's id. */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The deliveries. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["WebhookDeliveryList"];
+        };
+      };
+      /** @description Error: `invalid_json`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_json";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `invalid_admin_key`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_admin_key";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `not_found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "not_found";
             error_description: string;
             /** @description The request field at fault. */
             field?: string;

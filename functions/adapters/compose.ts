@@ -37,8 +37,8 @@ import {
   resources,
   stringFromEnv,
 } from "./config.js";
-import { snsEventPublisher } from "./event-publisher.js";
 import { hs256Signer } from "./jwt.js";
+import { eventPublisher } from "./outbox.js";
 import { dynamoChallengeStore, dynamoPasskeyStore } from "./passkey-store.js";
 import { argon2Hasher, passwordCheckingHasher } from "./passwords.js";
 import { dynamoRateLimiter } from "./rate-limiter.js";
@@ -55,7 +55,7 @@ export function composeCodeDeps(): CodeDeps {
     random: systemRandom,
     store: dynamoCodeStore(table),
     limiter: dynamoRateLimiter(table),
-    events: snsEventPublisher(resources.eventsTopicArn()),
+    events: eventPublisher(table),
     policy: readCodePolicy(),
     codeHashKey: keyFromSecret("CodeHashKey"),
     encryptionKey: keyFromSecret("EncryptionKey"),
@@ -106,7 +106,7 @@ function composePasswordLogin(table: string) {
     refreshTokens: dynamoRefreshTokenStore(table),
     refreshTokenLifetime: readRefreshTokenLifetime(),
     hashKey: keyFromSecret("CodeHashKey"),
-    events: snsEventPublisher(resources.eventsTopicArn()),
+    events: eventPublisher(resources.tableName()),
     requireTfa: readAccountSettings().requireTfa,
   };
 }
@@ -173,7 +173,7 @@ export function composeSessionDeps(): SessionDeps {
   return {
     clock: systemClock,
     random: systemRandom,
-    events: snsEventPublisher(resources.eventsTopicArn()),
+    events: eventPublisher(resources.tableName()),
     refreshTokens: dynamoRefreshTokenStore(resources.tableName()),
   };
 }
@@ -280,6 +280,7 @@ export function composeSignInStartDeps(): SignInStartDeps {
   const table = resources.tableName();
   return {
     ...composePasswordLogin(table),
+    events: eventPublisher(table),
     signIns: dynamoSignInStore(table),
     guard: dynamoAttemptGuard(table),
     lockout: readLockoutPolicy(),

@@ -177,4 +177,5 @@ export const resources = {
   eventsTopicArn: () => Resource.Events.arn,
   emailSender: () => Resource.Email.sender,
   connectorRunsArn: () => Resource.ConnectorRuns.arn,
+  adminApiKey: () => Resource.AdminApiKey.value,
 };

@@ -20,6 +20,8 @@
  * DELIVERY#<event id>        DELIVERY         a notification's delivery record
  * CONNECTOR_ACCOUNT#<id>     ACCOUNT          a connector account (gsi1: OWNER#<user id>)
  * CONNECTOR_RUN#<id>         RUN              a connector run
+ * USER#<id>                  SECEVENT#<time>#<event id>  one entry of the user's security log
+ * OUTBOX#<event id>          OUTBOX           a domain event on its way to the topic (the stream)
  * ```
  */
 import type { UniqueClaim } from "../core/users.js";
@@ -138,4 +140,66 @@ export function passkeyClaimKey(credentialId: string): ItemKey {
 
 export function challengeKey(purpose: string, subject: string): ItemKey {
   return { pk: `CHALLENGE#${purpose}#${subject}`, sk: "CHALLENGE" };
+}
+
+const SECURITY_EVENT_PREFIX = "SECEVENT#";
+
+/** One entry of a user's security log; the sort key orders entries by time. */
+export function securityEventKey(userId: string, occurredAt: string, eventId: string): ItemKey {
+  return { pk: userPartition(userId), sk: `${SECURITY_EVENT_PREFIX}${occurredAt}#${eventId}` };
+}
+
+/** The key condition of a query for a user's security log. */
+export function securityEventsQuery(userId: string) {
+  return {
+    KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+    ExpressionAttributeValues: { ":pk": userPartition(userId), ":prefix": SECURITY_EVENT_PREFIX },
+  };
+}
+
+/** Whether `sk` is a security-log sort key (a cursor names one). */
+export function isSecurityEventSortKey(sk: string): boolean {
+  return sk.startsWith(SECURITY_EVENT_PREFIX);
+}
+
+export const OUTBOX_PREFIX = "OUTBOX#";
+
+/** A domain event in the outbox; the table's stream relays new ones to the topic. */
+export function outboxKey(eventId: string): ItemKey {
+  return { pk: `${OUTBOX_PREFIX}${eventId}`, sk: "OUTBOX" };
+}
+
+/** Webhook endpoints share one partition: the admin API lists them with one query. */
+const WEBHOOK_ENDPOINTS = "WEBHOOK_ENDPOINTS";
+
+export function webhookEndpointKey(endpointId: string): ItemKey {
+  return { pk: WEBHOOK_ENDPOINTS, sk: `ENDPOINT#${endpointId}` };
+}
+
+export function webhookEndpointsQuery() {
+  return {
+    KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+    ExpressionAttributeValues: { ":pk": WEBHOOK_ENDPOINTS, ":prefix": "ENDPOINT#" },
+  };
+}
+
+/** One delivery of an event to an endpoint, in the endpoint's own partition. */
+export function webhookDeliveryKey(endpointId: string, deliveryId: string): ItemKey {
+  return { pk: `WEBHOOK#${endpointId}`, sk: `DELIVERY#${deliveryId}` };
+}
+
+export function webhookDeliveriesQuery(endpointId: string) {
+  return {
+    KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+    ExpressionAttributeValues: { ":pk": `WEBHOOK#${endpointId}`, ":prefix": "DELIVERY#" },
+  };
+}
+
+/** Where a pending delivery stands in `gsi1` while an attempt is due (zero-padded epoch). */
+export const WEBHOOK_DUE = "WEBHOOK_DUE";
+export function webhookDueIndexKey(nextAttemptAt: number, deliveryId: string) {
+  return {
+    gsi1pk: WEBHOOK_DUE,
+    gsi1sk: `${String(nextAttemptAt).padStart(12, "0")}#${deliveryId}`,
+  };
 }

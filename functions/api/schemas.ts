@@ -204,3 +204,12 @@ export const PasswordChange = /*@__PURE__*/ v.object({
   newPassword: /*@__PURE__*/ text(256),
   otp: /*@__PURE__*/ v.optional(/*@__PURE__*/ codeText()),
 });
+
+export const NewWebhookEndpoint = /*@__PURE__*/ v.object({
+  url: /*@__PURE__*/ text(2048),
+  eventTypes: /*@__PURE__*/ v.pipe(
+    /*@__PURE__*/ v.array(/*@__PURE__*/ text(64)),
+    /*@__PURE__*/ v.minLength(1),
+    /*@__PURE__*/ v.maxLength(32),
+  ),
+});

@@ -12,7 +12,7 @@ import {
   spendBackupCode,
 } from "./authenticator-app-codes.js";
 import { randomId } from "./crypto.js";
-import type { EventPublisher, Locale } from "./events.js";
+import type { DomainEvent, EventPublisher, Locale } from "./events.js";
 import {
   type AttemptGuard,
   type LockStarted,
@@ -116,6 +116,7 @@ export async function attemptSecondFactor(
   }
 
   await settleAttempt(deps, user, reserved, outcome.ok);
+  if (outcome.ok && input.strategy === "backup_code") await recordBackupCodeUsed(deps, user);
   return outcome;
 }
 
@@ -197,23 +198,42 @@ async function notifyLocked(
   });
 }
 
-export function tellUser(
-  deps: { events: EventPublisher; random: Random; clock: Clock },
+type NoticeType =
+  | "user.tfa.enabled"
+  | "user.tfa.disabled"
+  | "user.contact.changed"
+  | "user.backup_codes.regenerated";
+
+/**
+ * The event that tells the user of a change, for a store to save with the change itself (in
+ * one transaction), so that a change is never made without its notice, nor told without it.
+ */
+export function userNotice(
+  deps: { random: Random; clock: Clock },
   user: Pick<User, "id" | "locale">,
-  type:
-    | "user.tfa.enabled"
-    | "user.tfa.disabled"
-    | "user.contact.changed"
-    | "user.backup_codes.regenerated",
+  type: NoticeType,
   recipient: { channel: "sms" | "email"; to: string } | undefined,
   data: Record<string, string> = {},
-): Promise<void> {
-  return deps.events.publish({
+): DomainEvent {
+  return {
     id: randomId(deps.random, "evt_"),
     type,
     occurredAt: new Date(deps.clock.nowMs()).toISOString(),
     locale: user.locale as Locale,
+    userId: user.id,
     ...(recipient ? { recipient } : {}),
     data: { userId: user.id, ...data },
+  };
+}
+
+/** A spent backup code, for the user's security log: nobody is told. */
+function recordBackupCodeUsed(deps: SecondFactorDeps, user: User): Promise<void> {
+  return deps.events.publish({
+    id: randomId(deps.random, "evt_"),
+    type: "user.backup_code.used",
+    occurredAt: new Date(deps.clock.nowMs()).toISOString(),
+    locale: user.locale,
+    userId: user.id,
+    data: {},
   });
 }

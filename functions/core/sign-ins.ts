@@ -15,7 +15,7 @@ import type { AuthenticatorAppStore } from "./authenticator-app.js";
 import { maskEmail, maskPhoneNumber } from "./contacts.js";
 import { randomId } from "./crypto.js";
 import { DomainError } from "./errors.js";
-import type { Locale, RequestSource } from "./events.js";
+import type { EventPublisher, Locale, RequestSource } from "./events.js";
 import { type AttemptGuard, lockError } from "./lockout.js";
 import {
   type ChallengeStore,
@@ -42,6 +42,7 @@ import {
   STRATEGIES,
   type Strategy,
 } from "./second-factor.js";
+import { recordLogin } from "./security-log.js";
 import {
   authenticatePassword,
   enrollmentToken,
@@ -50,6 +51,7 @@ import {
   needsEnrollment,
   type PasswordCheckDeps,
   type PasswordHasher,
+  recordLoginFailure,
   requestSource,
   sessionTokens,
   type TokenIssueDeps,
@@ -136,8 +138,9 @@ export interface SignInPasskeyDeps {
   verifier?: WebAuthnVerifier;
 }
 
-/** What starting a sign-in needs: no code is sent; the events are the security log's. */
+/** What starting a sign-in needs: no code is sent; a login without TFA is recorded. */
 export interface SignInStartDeps extends TokenIssueDeps, PasswordCheckDeps {
+  events: EventPublisher;
   /** When true, a user without a second factor gets `needs_enrollment` and no tokens. */
   requireTfa: boolean;
   users: UserStore;
@@ -318,7 +321,9 @@ export async function createSignIn(
     const sessionId = minted.session.token.familyId;
     const complete: SignIn = { ...signIn, status: "complete", createdSessionId: sessionId };
     await deps.signIns.create(complete, minted.session);
-    return { signIn: publicSignIn(complete, now), tokens: await sessionTokens(deps, minted) };
+    const tokens = await sessionTokens(deps, minted);
+    await recordLogin(deps, user, { ok: true, factor: "password", via: "sign_in" });
+    return { signIn: publicSignIn(complete, now), tokens };
   }
   const lockedFor = await deps.guard.lockedFor(user.id, now, deps.lockout);
   if (lockedFor > 0) throw userLocked(lockedFor);
@@ -520,6 +525,7 @@ export async function attemptSignInSecondFactor(
       throw await closedError(deps.signIns, signIn.id);
     }
     const tokens = await sessionTokens(deps, minted);
+    await recordLogin(sf, user, { ok: true, factor: strategy, via: "sign_in" });
     const complete: SignIn = {
       ...signIn,
       status: "complete",
@@ -528,6 +534,7 @@ export async function attemptSignInSecondFactor(
     };
     return { signIn: publicSignIn(complete, now), tokens };
   }
+  await recordLoginFailure(sf, user, strategy, "sign_in", outcome);
   switch (outcome.reason) {
     case "malformed":
       throw codeIncorrect();
@@ -699,6 +706,7 @@ async function attemptPasskeySecondFactor(
     throw await closedError(deps.signIns, signIn.id);
   }
   const tokens = await sessionTokens(deps, minted);
+  await recordLogin(sf, user, { ok: true, factor: "passkey", via: "sign_in" });
   const complete: SignIn = {
     ...signIn,
     status: "complete",
@@ -823,6 +831,7 @@ export async function attemptSignInFirstFactor(
     throw await closedError(deps.signIns, signIn.id);
   }
   const tokens = await sessionTokens(deps, minted);
+  await recordLogin(sf, user, { ok: true, factor: "passkey", via: "sign_in" });
   const complete: SignIn = {
     ...signIn,
     userId: user.id,

@@ -18,6 +18,7 @@ import {
   attemptSecondFactor,
   type SecondFactorDeps,
 } from "./second-factor.js";
+import { type LoginFactor, recordLogin } from "./security-log.js";
 import { normalizeUsername, signedInUser, type User, type UserStore } from "./users.js";
 import { issueCode, type RateLimiter } from "./verification-codes.js";
 
@@ -438,14 +439,22 @@ export async function passwordGrant(
   if (user.authMethod === "simple") {
     if (deps.passkeys && (await deps.passkeys.list(user.id)).length > 0) throw passkeyRequired();
     if (needsEnrollment(deps, user)) return enrollmentRequired(deps, user);
-    return issueTokens(deps, user.id, source);
+    const tokens = await issueTokens(deps, user.id, source);
+    await recordLogin(deps.secondFactor, user, { ok: true, factor: "password", via: "token" });
+    return tokens;
   }
   if (input.otp === undefined || input.otp === "") {
     return requireOtp(deps.secondFactor, user, input.locale, input.sourceIp);
   }
   const outcome = await checkLoginOtp(deps.secondFactor, user, input.otp);
-  if (!outcome.ok) throw otpFailure(outcome);
-  return issueTokens(deps, user.id, source);
+  const factor = loginOtpFactor(user, input.otp);
+  if (!outcome.ok) {
+    await recordLoginFailure(deps.secondFactor, user, factor, "token", outcome);
+    throw otpFailure(outcome);
+  }
+  const tokens = await issueTokens(deps, user.id, source);
+  await recordLogin(deps.secondFactor, user, { ok: true, factor, via: "token" });
+  return tokens;
 }
 
 /** A request's source as events and sessions record it. */
@@ -556,4 +565,21 @@ export async function checkAccessTokenWithUser(
   const user = await signedInUser(deps.users, userId);
   // Its work is done once a second factor is on: from then on, the user logs in.
   return user.authMethod === "simple" ? { userId, user } : null;
+}
+/** The factor an OTP at the token endpoint is: a TOTP user's 6 digits, else a backup code. */
+function loginOtpFactor(user: User, otp: string): LoginFactor {
+  if (user.authMethod === "totp") return /^\d{6}$/.test(otp) ? "totp" : "backup_code";
+  return user.authMethod === "tfa_email" ? "email_code" : "phone_code";
+}
+
+/** A failed second factor of a login, for the user's log (malformed input spends nothing). */
+export async function recordLoginFailure(
+  deps: SecondFactorDeps,
+  user: User,
+  factor: LoginFactor,
+  via: "token" | "sign_in",
+  outcome: Exclude<AttemptOutcome, { ok: true }>,
+): Promise<void> {
+  if (outcome.reason === "malformed") return;
+  await recordLogin(deps, user, { ok: false, factor, via, reason: outcome.reason });
 }

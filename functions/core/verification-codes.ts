@@ -410,8 +410,9 @@ export async function issueCode(deps: CodeDeps, input: IssueCodeInput): Promise<
   const event: DomainEvent = {
     id: eventId,
     type: input.eventType,
-    occurredAt: new Date(now * 1000).toISOString(),
+    occurredAt: new Date(deps.clock.nowMs()).toISOString(),
     locale: input.locale,
+    ...(owner === undefined ? {} : { userId: owner }),
     recipient: input.recipient,
     sealedCode: seal(deps.encryptionKey, code, eventId, deps.random),
     data: { minutes: Math.round((expiresAtEpochSeconds - now) / 60), ...input.data },

@@ -50,6 +50,98 @@ export const SCHEMAS: Record<string, JsonSchema> = {
     },
     additionalProperties: false,
   },
+  SecurityEvent: {
+    type: "object",
+    description: "One entry of a user's security log. Contacts are masked; no secret appears.",
+    required: ["id", "type", "occurredAt", "outcome", "ip", "userAgent", "data"],
+    properties: {
+      id: { type: "string" },
+      type: { type: "string", description: "The domain event type (`user.login.succeeded`, …)." },
+      occurredAt: isoDateTime,
+      outcome: { enum: ["success", "failure"] },
+      ip: nullable({ type: "string" }),
+      userAgent: nullable({ type: "string" }),
+      data: {
+        type: "object",
+        description: "The event's public details (`factor`, `via`, `channel`, `destination`, …).",
+        additionalProperties: { oneOf: [{ type: "string" }, { type: "number" }] },
+      },
+    },
+    additionalProperties: false,
+  },
+  WebhookEndpoint: {
+    type: "object",
+    required: ["id", "url", "eventTypes", "createdAt"],
+    properties: {
+      id: { type: "string" },
+      url: { type: "string" },
+      eventTypes: { type: "array", items: { type: "string" } },
+      createdAt: isoDateTime,
+    },
+    additionalProperties: false,
+  },
+  NewWebhookEndpointResult: {
+    type: "object",
+    required: ["id", "url", "eventTypes", "createdAt", "secret"],
+    properties: {
+      id: { type: "string" },
+      url: { type: "string" },
+      eventTypes: { type: "array", items: { type: "string" } },
+      createdAt: isoDateTime,
+      secret: { type: "string", description: "`whsec_…`: shown in this answer only." },
+    },
+    additionalProperties: false,
+  },
+  WebhookEndpointList: {
+    type: "object",
+    required: ["endpoints"],
+    properties: { endpoints: { type: "array", items: ref("WebhookEndpoint") } },
+    additionalProperties: false,
+  },
+  WebhookDeliveryList: {
+    type: "object",
+    required: ["deliveries"],
+    properties: {
+      deliveries: {
+        type: "array",
+        items: {
+          type: "object",
+          required: ["id", "eventId", "eventType", "state", "attempts", "nextAttemptAt"],
+          properties: {
+            id: { type: "string", description: "The `webhook-id` of every attempt." },
+            eventId: { type: "string" },
+            eventType: { type: "string" },
+            state: { enum: ["pending", "delivered", "failed"] },
+            attempts: {
+              type: "array",
+              items: {
+                type: "object",
+                required: ["at", "status"],
+                properties: {
+                  at: isoDateTime,
+                  status: nullable({ type: "integer" }),
+                  error: { type: "string" },
+                },
+                additionalProperties: false,
+              },
+            },
+            nextAttemptAt: nullable(isoDateTime),
+          },
+          additionalProperties: false,
+        },
+      },
+    },
+    additionalProperties: false,
+  },
+  SecurityEventPage: {
+    type: "object",
+    required: ["events", "nextCursor"],
+    properties: {
+      events: { type: "array", items: ref("SecurityEvent") },
+      nextCursor: nullable({ type: "string" }),
+    },
+    additionalProperties: false,
+  },
   SecondFactorOption: {
     type: "object",
     required: ["strategy"],

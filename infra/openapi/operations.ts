@@ -11,6 +11,7 @@ import {
   EmailVerificationCodeRequest,
   FirstFactorAttemptRequest,
   LogoutRequest,
+  NewWebhookEndpoint,
   PasskeyCreateRequest,
   PasskeyId,
   PasskeyRenameRequest,
@@ -37,6 +38,7 @@ export const TAGS = {
   passkeys: "Passkeys (WebAuthn) of the signed-in user: a phishing-resistant second factor.",
   connectors: "Connector accounts and runs that wait for a 2FA code (Cozy konnectors).",
   meta: "This description of the API.",
+  admin: "The admin API (`X-Admin-Api-Key`): signed webhook endpoints and their deliveries.",
 } as const;
 type Tag = keyof typeof TAGS;
 
@@ -75,6 +77,12 @@ export interface OperationDeclaration {
   /** The schema of `{id}` in the path, when there is one. */
   readonly pathId?: { readonly description: string; readonly schema: v.GenericSchema | JsonSchema };
   readonly body?: RequestBodyDeclaration;
+  /** Query parameters, all optional. */
+  readonly query?: readonly {
+    readonly name: string;
+    readonly description: string;
+    readonly schema: JsonSchema;
+  }[];
   /** The OTP may also come as the `X-OTP` request header. */
   readonly otpHeader?: boolean;
   readonly success: SuccessDeclaration;
@@ -157,6 +165,49 @@ const SIGN_IN_EXAMPLE = {
 
 /** One entry per route of `infra/routes.ts`, by route key (`POST /v1/token`). */
 export const OPERATIONS: Record<string, OperationDeclaration> = {
+  "POST /v1/admin/webhook_endpoints": {
+    operationId: "createWebhookEndpoint",
+    summary: "Register a webhook endpoint",
+    description:
+      "Each event of the types named is POSTed to the URL, signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`). The signing `secret` is in this answer only.",
+    tag: "admin",
+    body: { name: "NewWebhookEndpoint", schema: NewWebhookEndpoint },
+    success: {
+      status: 201,
+      description: "The endpoint, with its secret.",
+      body: schema("NewWebhookEndpointResult"),
+    },
+    errors: ["invalid_admin_key"],
+  },
+  "GET /v1/admin/webhook_endpoints": {
+    operationId: "listWebhookEndpoints",
+    summary: "Webhook endpoints",
+    tag: "admin",
+    success: { status: 200, description: "Every endpoint.", body: schema("WebhookEndpointList") },
+    errors: ["invalid_admin_key"],
+  },
+  "DELETE /v1/admin/webhook_endpoints/{id}": {
+    operationId: "deleteWebhookEndpoint",
+    summary: "Remove a webhook endpoint",
+    tag: "admin",
+    pathId: { description: "The endpoint's id.", schema: { type: "string", maxLength: 64 } },
+    success: { status: 204, description: "Removed." },
+    errors: ["invalid_admin_key", "not_found"],
+  },
+  "GET /v1/admin/webhook_endpoints/{id}/deliveries": {
+    operationId: "listWebhookDeliveries",
+    summary: "An endpoint's deliveries",
+    description:
+      "Each delivery's state (`pending`, `delivered`, `failed` once the retries over about 27 hours ran out) and its attempts' statuses.",
+    tag: "admin",
+    pathId: { description: "The endpoint's id.", schema: { type: "string", maxLength: 64 } },
+    success: {
+      status: 200,
+      description: "The deliveries.",
+      body: schema("WebhookDeliveryList"),
+    },
+    errors: ["invalid_admin_key", "not_found"],
+  },
   "POST /v1/phone_verification_codes": {
     operationId: "createPhoneVerificationCode",
     summary: "Send a phone verification code by SMS",
@@ -283,6 +334,27 @@ export const OPERATIONS: Record<string, OperationDeclaration> = {
     bearer: true,
     success: { status: 200, description: "The user.", body: schema("User") },
     errors: [],
+  },
+  "GET /v1/user/security_events": {
+    operationId: "listSecurityEvents",
+    summary: "The signed-in user's security log",
+    description:
+      "Logins (with the factor), codes sent, lockouts, factor and contact changes, backup codes, connector 2FA: newest first, a page at a time, kept `SECURITY_LOG_DAYS` (90 by default). Contacts are masked; no secret is ever shown.",
+    tag: "users",
+    bearer: true,
+    query: [
+      {
+        name: "cursor",
+        description: "The `nextCursor` of the previous page; omitted for the newest page.",
+        schema: { type: "string", maxLength: 512 },
+      },
+    ],
+    success: {
+      status: 200,
+      description: "A page of the log.",
+      body: schema("SecurityEventPage"),
+    },
+    errors: ["invalid_request"],
   },
   "PATCH /v1/user": {
     operationId: "updateUser",

@@ -28,6 +28,7 @@ beforeAll(async () => {
     stage: "production",
     secrets: {
       SigningKey: randomBytes(32).toString("base64url"),
+      AdminApiKey: randomBytes(32).toString("base64url"),
       CodeHashKey: randomBytes(32).toString("base64url"),
       EncryptionKey: randomBytes(32).toString("base64url"),
     },

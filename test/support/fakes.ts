@@ -201,7 +201,14 @@ export class MemoryUserStore implements UserStore {
   readonly users = new Map<string, User>();
   /** `kind#value` (lower case, as the adapter keys them) → the user holding the claim. */
   readonly claims = new Map<string, string>();
+  /** Where events saved with a change go (the outbox), when a test wires one. */
+  outbox: MemoryEvents | undefined;
   constructor(private readonly codes: MemoryCodeStore = new MemoryCodeStore()) {}
+
+  /** Saves events with the change that was just written, as the adapter's transaction does. */
+  saveEvents(events: readonly DomainEvent[] | undefined) {
+    for (const event of events ?? []) this.outbox?.published.push(event);
+  }
 
   private claimKey(claim: UniqueClaim) {
     return `${claim.kind}#${claim.value.toLowerCase()}`;
@@ -241,6 +248,7 @@ export class MemoryUserStore implements UserStore {
     for (const claim of change.claim ?? []) this.claims.set(this.claimKey(claim), userId);
     for (const claim of change.release ?? []) this.claims.delete(this.claimKey(claim));
     for (const code of change.putCodes ?? []) void this.codes.put(code);
+    this.saveEvents(change.events);
   }
 
   async create(user: User, change: Omit<UserChange, "set">): Promise<UserWriteOutcome> {
@@ -477,7 +485,13 @@ export class MemoryAuthenticatorAppStore implements AuthenticatorAppStore {
     if (codes.reveal) this.reveals.set(userId, codes.reveal);
     else this.reveals.delete(userId);
   }
-  async link(user: User, next: User, pending: PendingEnrollment, codes: NewBackupCodes) {
+  async link(
+    user: User,
+    next: User,
+    pending: PendingEnrollment,
+    codes: NewBackupCodes,
+    events?: readonly DomainEvent[],
+  ) {
     if (!this.writable(user)) return false;
     if (this.pending.get(user.id)?.sealedSecret !== pending.sealedSecret) return false;
     const stored = this.users.users.get(user.id);
@@ -493,9 +507,10 @@ export class MemoryAuthenticatorAppStore implements AuthenticatorAppStore {
     });
     this.pending.delete(user.id);
     this.putCodes(user.id, codes);
+    this.users.saveEvents(events);
     return true;
   }
-  async replaceBackupCodes(user: User, codes: NewBackupCodes) {
+  async replaceBackupCodes(user: User, codes: NewBackupCodes, events?: readonly DomainEvent[]) {
     const stored = this.users.users.get(user.id);
     if (!this.writable(user) || stored?.totp?.sealedSecret !== user.totp?.sealedSecret) {
       return false;
@@ -503,9 +518,10 @@ export class MemoryAuthenticatorAppStore implements AuthenticatorAppStore {
     if (!stored) return false;
     this.users.users.set(user.id, { ...stored, version: user.version + 1 });
     this.putCodes(user.id, codes);
+    this.users.saveEvents(events);
     return true;
   }
-  async unlink(user: User, next: User) {
+  async unlink(user: User, next: User, events?: readonly DomainEvent[]) {
     if (!this.writable(user)) return false;
     const stored = this.users.users.get(user.id);
     if (!stored) return false;
@@ -516,6 +532,7 @@ export class MemoryAuthenticatorAppStore implements AuthenticatorAppStore {
     this.pending.delete(user.id);
     this.backup.delete(user.id);
     this.reveals.delete(user.id);
+    this.users.saveEvents(events);
     return true;
   }
   async listBackupCodes(userId: string): Promise<BackupCodeState[]> {
@@ -777,6 +794,7 @@ export function memoryWorld(seed = 11) {
   const users = new MemoryUserStore(codeStore);
   const authenticatorApps = new MemoryAuthenticatorAppStore(users);
   const events = new MemoryEvents();
+  users.outbox = events;
   const guard = new MemoryAttemptGuard();
   const codes: CodeDeps & { store: MemoryCodeStore } = {
     clock,
@@ -828,6 +846,7 @@ export function memoryWorld(seed = 11) {
   const signIns = new MemorySignInStore(refreshTokens);
   const signInStart: SignInStartDeps = {
     ...issue,
+    events,
     users,
     passwords: plainPasswords,
     limiter: new MemoryRateLimiter(),

@@ -79,6 +79,7 @@ function world(settings: AccountSettings = { defaultAuthMethod: "simple", requir
     codes,
   };
   const users = new MemoryUserStore(codeStore);
+  users.outbox = events; // events saved with a change, as the adapter saves them
   const refreshTokens = new MemoryRefreshTokens();
   const passwordLimiter = new MemoryRateLimiter();
   const tokens: TokenDeps = {
