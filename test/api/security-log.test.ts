@@ -69,7 +69,13 @@ describe("the security log", () => {
     });
     expect(right.status).toBe(200);
 
-    const log = await wholeLog(access);
+    const whole = await wholeLog(access);
+    // Each login also starts a session: its entry names the same source.
+    expect(whole.find((e) => e.type === "user.session.created")).toMatchObject({
+      ip: "127.0.0.1",
+      userAgent: USER_AGENT,
+    });
+    const log = whole.filter((e) => !e.type.startsWith("user.session."));
     const [succeeded, failed, sent] = log;
     expect(succeeded).toMatchObject({
       type: "user.login.succeeded",
@@ -114,7 +120,7 @@ describe("the security log", () => {
     });
     expect(attempted.body.status).toBe("complete");
 
-    const log = await wholeLog(user.access);
+    const log = (await wholeLog(user.access)).filter((e) => !e.type.startsWith("user.session."));
     const types = log.map((e) => e.type);
     expect(types.slice(0, 3)).toEqual([
       "user.login.succeeded",
