@@ -11,7 +11,8 @@
  *                            SESSION#<id>     a session: a refresh-token family
  * UNIQUE#<kind>#<value>      UNIQUE           a claim on a username, phone or email
  * CODE#<purpose>#<subject>   CODE             a verification or login code
- * RATE#<key>                 RATE             a rate-limit window
+ * RATE#<key>#<index>         RATE             a rate-limit window (index: floor(now / window))
+ * RATE#<key>                 COOLDOWN         a rate limit's last hit, for its cooldown
  * SIGNIN#<id>                SIGNIN           a sign-in
  * REFRESH#<hash>             REFRESH          a refresh token
  * DELIVERY#<event id>        DELIVERY         a notification's delivery record
@@ -67,8 +68,12 @@ export function codeKey(purpose: CodePurpose, subject: string): ItemKey {
   return { pk: `CODE#${purpose}#${subject}`, sk: "CODE" };
 }
 
-export function rateKey(key: string): ItemKey {
-  return { pk: `RATE#${key}`, sk: "RATE" };
+export function rateWindowKey(key: string, index: number): ItemKey {
+  return { pk: `RATE#${key}#${index}`, sk: "RATE" };
+}
+
+export function rateCooldownKey(key: string): ItemKey {
+  return { pk: `RATE#${key}`, sk: "COOLDOWN" };
 }
 
 export function signInKey(signInId: string): ItemKey {
