@@ -251,9 +251,12 @@ export async function createSignIn(
     await deps.signIns.create(complete, minted.session);
     return { signIn: publicSignIn(complete, now), tokens: await sessionTokens(deps, minted) };
   }
-  const lockedFor = await deps.guard.lockedFor(user.id, now, deps.lockout);
+  // The lockout and the user's factors are read at once.
+  const [lockedFor, factors] = await Promise.all([
+    deps.guard.lockedFor(user.id, now, deps.lockout),
+    secondFactorsOf(deps, user),
+  ]);
   if (lockedFor > 0) throw userLocked(lockedFor);
-  const factors = await secondFactorsOf(deps, user);
   if (factors.length === 0) throw noSecondFactors();
   const pending: SignIn = { ...signIn, supportedSecondFactors: factors };
   await deps.signIns.create(pending);
@@ -304,8 +307,12 @@ async function openSignIn(
   }
   const user = await deps.users.get(signIn.userId);
   if (!user) throw notFound();
-  // The user's factors now, not when the sign-in began: an app unlinked meanwhile is gone.
-  const factors = await secondFactorsOf(deps, user);
+  // The user's factors now, not when the sign-in began: an app unlinked meanwhile is gone. A
+  // TOTP attempt by an app user needs no query of the backup codes: the app admits it alone.
+  const factors: SecondFactorOption[] =
+    rawStrategy === "totp" && user.authMethod === "totp" && user.totp
+      ? [{ strategy: "totp" }]
+      : await secondFactorsOf(deps, user);
   if (factors.length === 0) throw noSecondFactors();
   if (!factors.some((f) => f.strategy === rawStrategy)) {
     throw new DomainError(

@@ -294,21 +294,22 @@ export async function authenticatePassword(
     [`password-user#${normalized}`, policy.maxAttemptsPerUsername],
   ];
   const window = { windowSeconds: policy.windowSeconds, nowEpochSeconds: now };
-  const reserved: string[] = [];
+  // The windows are independent, and so is the user's lookup: all at once, in one round.
+  const [user, ...hits] = await Promise.all([
+    deps.users.findByUsername(normalized),
+    ...limits.map(([key, limit]) => deps.limiter.hit({ key, limit, ...window })),
+  ]);
+  const reserved = limits.flatMap(([key], i) => (hits[i]?.ok ? [key] : []));
   const giveBack = () =>
     Promise.all(reserved.map((key) => deps.limiter.refund({ key, ...window })));
-  for (const [key, limit] of limits) {
-    const hit = await deps.limiter.hit({ key, limit, ...window });
-    if (!hit.ok) {
-      // A refused attempt is no failure: it computed no hash and counts against nothing.
-      await giveBack();
-      throw new DomainError("too_many_requests", "Too many login attempts; try again later.", {
-        retryAfterSeconds: Math.max(1, hit.retryAfterSeconds),
-      });
-    }
-    reserved.push(key);
+  const refused = hits.find((hit) => !hit.ok);
+  if (refused !== undefined && !refused.ok) {
+    // A refused attempt is no failure: it computed no hash and counts against nothing.
+    await giveBack();
+    throw new DomainError("too_many_requests", "Too many login attempts; try again later.", {
+      retryAfterSeconds: Math.max(1, refused.retryAfterSeconds),
+    });
   }
-  const user = await deps.users.findByUsername(normalized);
   const hash = user?.passwordHash ?? (await deps.passwords.dummyHash());
   const matches = await deps.passwords.verify(hash, password);
   if (!user || !matches) throw INVALID_GRANT();
