@@ -26,7 +26,7 @@ import {
   type Strategy,
 } from "./second-factor.js";
 import {
-  authenticatePassword,
+  authenticatePasswordThen,
   enrollmentToken,
   mintSession,
   type NewSession,
@@ -226,41 +226,48 @@ export async function createSignIn(
   deps: SignInStartDeps,
   input: { identifier: string; password: string; sourceIp?: string; userAgent?: string },
 ): Promise<SignInWithTokens> {
-  const user = await authenticatePassword(deps, input.identifier, input.password, input.sourceIp);
-  const now = nowEpochSeconds(deps.clock);
-  const signIn: SignIn = {
-    id: randomId(deps.random, SIGN_IN_ID_PREFIX),
-    userId: user.id,
-    status: "needs_second_factor",
-    supportedSecondFactors: [],
-    verification: null,
-    createdSessionId: null,
-    createdAtEpochSeconds: now,
-    expiresAtEpochSeconds: now + SIGN_IN_TTL_SECONDS,
-  };
-  if (needsEnrollment(deps, user)) {
-    const enrolling: SignIn = { ...signIn, status: "needs_enrollment" };
-    await deps.signIns.create(enrolling);
-    const { token } = await enrollmentToken(deps, user.id);
-    return { signIn: publicSignIn(enrolling, now), enrollmentToken: token };
-  }
-  if (user.authMethod === "simple") {
-    const minted = mintSession(deps, user.id, requestSource(input));
-    const sessionId = minted.session.token.familyId;
-    const complete: SignIn = { ...signIn, status: "complete", createdSessionId: sessionId };
-    await deps.signIns.create(complete, minted.session);
-    return { signIn: publicSignIn(complete, now), tokens: await sessionTokens(deps, minted) };
-  }
-  // The lockout and the user's factors are read at once.
-  const [lockedFor, factors] = await Promise.all([
-    deps.guard.lockedFor(user.id, now, deps.lockout),
-    secondFactorsOf(deps, user),
-  ]);
-  if (lockedFor > 0) throw userLocked(lockedFor);
-  if (factors.length === 0) throw noSecondFactors();
-  const pending: SignIn = { ...signIn, supportedSecondFactors: factors };
-  await deps.signIns.create(pending);
-  return { signIn: publicSignIn(pending, now) };
+  return authenticatePasswordThen(
+    deps,
+    input.identifier,
+    input.password,
+    input.sourceIp,
+    async (user): Promise<SignInWithTokens> => {
+      const now = nowEpochSeconds(deps.clock);
+      const signIn: SignIn = {
+        id: randomId(deps.random, SIGN_IN_ID_PREFIX),
+        userId: user.id,
+        status: "needs_second_factor",
+        supportedSecondFactors: [],
+        verification: null,
+        createdSessionId: null,
+        createdAtEpochSeconds: now,
+        expiresAtEpochSeconds: now + SIGN_IN_TTL_SECONDS,
+      };
+      if (needsEnrollment(deps, user)) {
+        const enrolling: SignIn = { ...signIn, status: "needs_enrollment" };
+        await deps.signIns.create(enrolling);
+        const { token } = await enrollmentToken(deps, user.id);
+        return { signIn: publicSignIn(enrolling, now), enrollmentToken: token };
+      }
+      if (user.authMethod === "simple") {
+        const minted = mintSession(deps, user.id, requestSource(input));
+        const sessionId = minted.session.token.familyId;
+        const complete: SignIn = { ...signIn, status: "complete", createdSessionId: sessionId };
+        await deps.signIns.create(complete, minted.session);
+        return { signIn: publicSignIn(complete, now), tokens: await sessionTokens(deps, minted) };
+      }
+      // The lockout and the user's factors are read at once.
+      const [lockedFor, factors] = await Promise.all([
+        deps.guard.lockedFor(user.id, now, deps.lockout),
+        secondFactorsOf(deps, user),
+      ]);
+      if (lockedFor > 0) throw userLocked(lockedFor);
+      if (factors.length === 0) throw noSecondFactors();
+      const pending: SignIn = { ...signIn, supportedSecondFactors: factors };
+      await deps.signIns.create(pending);
+      return { signIn: publicSignIn(pending, now) };
+    },
+  );
 }
 
 const noSecondFactors = () =>

@@ -284,6 +284,20 @@ export async function authenticatePassword(
   password: string,
   sourceIp?: string,
 ): Promise<User> {
+  return authenticatePasswordThen(deps, username, password, sourceIp, async (user) => user);
+}
+
+/**
+ * `authenticatePassword`, then `next` with the user, in the same round as taking back the
+ * windows' hits (a right password counts against none of them).
+ */
+export async function authenticatePasswordThen<T>(
+  deps: PasswordCheckDeps,
+  username: string,
+  password: string,
+  sourceIp: string | undefined,
+  next: (user: User) => Promise<T>,
+): Promise<T> {
   const normalized = normalizeUsername(username);
   const { passwordPolicy: policy } = deps;
   const now = nowEpochSeconds(deps.clock);
@@ -313,8 +327,10 @@ export async function authenticatePassword(
   const hash = user?.passwordHash ?? (await deps.passwords.dummyHash());
   const matches = await deps.passwords.verify(hash, password);
   if (!user || !matches) throw INVALID_GRANT();
-  await giveBack();
-  return user;
+  // Both run to their end, whatever `next` answers, before the request does.
+  const [, after] = await Promise.allSettled([giveBack(), next(user)]);
+  if (after.status === "rejected") throw after.reason;
+  return after.value;
 }
 
 export function lockedError(retryAfterSeconds: number) {
@@ -422,16 +438,23 @@ export async function passwordGrant(
     userAgent?: string;
   },
 ): Promise<TokenResponse> {
-  const user = await authenticatePassword(deps, input.username, input.password, input.sourceIp);
   const source = requestSource(input);
-  if (needsEnrollment(deps, user)) return enrollmentRequired(deps, user);
-  if (user.authMethod === "simple") return issueTokens(deps, user.id, source);
-  if (input.otp === undefined || input.otp === "") {
-    return requireOtp(deps.secondFactor, user, input.locale, input.sourceIp);
-  }
-  const outcome = await checkLoginOtp(deps.secondFactor, user, input.otp);
-  if (!outcome.ok) throw otpFailure(outcome);
-  return issueTokens(deps, user.id, source);
+  return authenticatePasswordThen(
+    deps,
+    input.username,
+    input.password,
+    input.sourceIp,
+    async (user) => {
+      if (needsEnrollment(deps, user)) return enrollmentRequired(deps, user);
+      if (user.authMethod === "simple") return issueTokens(deps, user.id, source);
+      if (input.otp === undefined || input.otp === "") {
+        return requireOtp(deps.secondFactor, user, input.locale, input.sourceIp);
+      }
+      const outcome = await checkLoginOtp(deps.secondFactor, user, input.otp);
+      if (!outcome.ok) throw otpFailure(outcome);
+      return issueTokens(deps, user.id, source);
+    },
+  );
 }
 
 /** A request's source as events and sessions record it. */
