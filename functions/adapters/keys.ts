@@ -14,7 +14,8 @@
  * PASSKEY_ID#<cred>          CLAIM            a credential id's claim, naming its user
  * CHALLENGE#<purpose>#<subj> CHALLENGE        a WebAuthn challenge (single use, 5 minutes)
  * CODE#<purpose>#<subject>   CODE             a verification or login code
- * RATE#<key>                 RATE             a rate-limit window
+ * RATE#<key>#<index>         RATE             a rate-limit window (index: floor(now / window))
+ * RATE#<key>                 COOLDOWN         a rate limit's last hit, for its cooldown
  * SIGNIN#<id>                SIGNIN           a sign-in
  * REFRESH#<hash>             REFRESH          a refresh token
  * DELIVERY#<event id>        DELIVERY         a notification's delivery record
@@ -72,8 +73,12 @@ export function codeKey(purpose: CodePurpose, subject: string): ItemKey {
   return { pk: `CODE#${purpose}#${subject}`, sk: "CODE" };
 }
 
-export function rateKey(key: string): ItemKey {
-  return { pk: `RATE#${key}`, sk: "RATE" };
+export function rateWindowKey(key: string, index: number): ItemKey {
+  return { pk: `RATE#${key}#${index}`, sk: "RATE" };
+}
+
+export function rateCooldownKey(key: string): ItemKey {
+  return { pk: `RATE#${key}`, sk: "COOLDOWN" };
 }
 
 export function signInKey(signInId: string): ItemKey {

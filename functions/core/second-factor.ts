@@ -80,6 +80,8 @@ export async function attemptSecondFactor(
   }
   const code = input.code as string;
   let outcome: AttemptOutcome;
+  // Once a code is used, its resend cooldown ends, in the round that settles the attempt.
+  let endCooldown: (() => Promise<void>) | undefined;
   if (input.strategy === "phone_code" || input.strategy === "email_code") {
     const checked = await verifyCode(deps.codes, input.purpose, input.subject, code);
     if (checked.ok) {
@@ -89,7 +91,7 @@ export async function attemptSecondFactor(
         checked.consumption.challengeId,
         nowEpochSeconds(deps.clock),
       );
-      if (consumed) await endResendCooldown(deps.codes, input.purpose, input.subject);
+      if (consumed) endCooldown = () => endResendCooldown(deps.codes, input.purpose, input.subject);
       outcome = consumed ? { ok: true } : { ok: false, reason: "missing" };
     } else {
       outcome = {
@@ -115,7 +117,7 @@ export async function attemptSecondFactor(
     outcome = accepted ? { ok: true } : { ok: false, reason: "incorrect" };
   }
 
-  await settleAttempt(deps, user, reserved, outcome.ok);
+  await Promise.all([endCooldown?.(), settleAttempt(deps, user, reserved, outcome.ok)]);
   if (outcome.ok && input.strategy === "backup_code") await recordBackupCodeUsed(deps, user);
   return outcome;
 }

@@ -44,7 +44,7 @@ import {
 } from "./second-factor.js";
 import { recordLogin } from "./security-log.js";
 import {
-  authenticatePassword,
+  authenticatePasswordThen,
   enrollmentToken,
   mintSession,
   type NewSession,
@@ -297,41 +297,51 @@ export async function createSignIn(
   deps: SignInStartDeps,
   input: { identifier: string; password: string; sourceIp?: string; userAgent?: string },
 ): Promise<SignInWithTokens> {
-  const user = await authenticatePassword(deps, input.identifier, input.password, input.sourceIp);
-  const now = nowEpochSeconds(deps.clock);
-  const signIn: SignIn = {
-    id: randomId(deps.random, SIGN_IN_ID_PREFIX),
-    userId: user.id,
-    status: "needs_second_factor",
-    supportedSecondFactors: [],
-    verification: null,
-    createdSessionId: null,
-    createdAtEpochSeconds: now,
-    expiresAtEpochSeconds: now + SIGN_IN_TTL_SECONDS,
-  };
-  const passkeyUser = user.authMethod === "simple" && (await hasPasskeys(deps, user));
-  if (needsEnrollment(deps, user) && !passkeyUser) {
-    const enrolling: SignIn = { ...signIn, status: "needs_enrollment" };
-    await deps.signIns.create(enrolling);
-    const { token } = await enrollmentToken(deps, user.id);
-    return { signIn: publicSignIn(enrolling, now), enrollmentToken: token };
-  }
-  if (user.authMethod === "simple" && !passkeyUser) {
-    const minted = mintSession(deps, user.id, requestSource(input));
-    const sessionId = minted.session.token.familyId;
-    const complete: SignIn = { ...signIn, status: "complete", createdSessionId: sessionId };
-    await deps.signIns.create(complete, minted.session);
-    const tokens = await sessionTokens(deps, minted);
-    await recordLogin(deps, user, { ok: true, factor: "password", via: "sign_in" });
-    return { signIn: publicSignIn(complete, now), tokens };
-  }
-  const lockedFor = await deps.guard.lockedFor(user.id, now, deps.lockout);
-  if (lockedFor > 0) throw userLocked(lockedFor);
-  const factors = await secondFactorsOf(deps, user);
-  if (factors.length === 0) throw noSecondFactors();
-  const pending: SignIn = { ...signIn, supportedSecondFactors: factors };
-  await deps.signIns.create(pending);
-  return { signIn: publicSignIn(pending, now) };
+  return authenticatePasswordThen(
+    deps,
+    input.identifier,
+    input.password,
+    input.sourceIp,
+    async (user): Promise<SignInWithTokens> => {
+      const now = nowEpochSeconds(deps.clock);
+      const signIn: SignIn = {
+        id: randomId(deps.random, SIGN_IN_ID_PREFIX),
+        userId: user.id,
+        status: "needs_second_factor",
+        supportedSecondFactors: [],
+        verification: null,
+        createdSessionId: null,
+        createdAtEpochSeconds: now,
+        expiresAtEpochSeconds: now + SIGN_IN_TTL_SECONDS,
+      };
+      const passkeyUser = user.authMethod === "simple" && (await hasPasskeys(deps, user));
+      if (needsEnrollment(deps, user) && !passkeyUser) {
+        const enrolling: SignIn = { ...signIn, status: "needs_enrollment" };
+        await deps.signIns.create(enrolling);
+        const { token } = await enrollmentToken(deps, user.id);
+        return { signIn: publicSignIn(enrolling, now), enrollmentToken: token };
+      }
+      if (user.authMethod === "simple" && !passkeyUser) {
+        const minted = mintSession(deps, user.id, requestSource(input));
+        const sessionId = minted.session.token.familyId;
+        const complete: SignIn = { ...signIn, status: "complete", createdSessionId: sessionId };
+        await deps.signIns.create(complete, minted.session);
+        const tokens = await sessionTokens(deps, minted);
+        await recordLogin(deps, user, { ok: true, factor: "password", via: "sign_in" });
+        return { signIn: publicSignIn(complete, now), tokens };
+      }
+      // The lockout and the user's factors are read at once.
+      const [lockedFor, factors] = await Promise.all([
+        deps.guard.lockedFor(user.id, now, deps.lockout),
+        secondFactorsOf(deps, user),
+      ]);
+      if (lockedFor > 0) throw userLocked(lockedFor);
+      if (factors.length === 0) throw noSecondFactors();
+      const pending: SignIn = { ...signIn, supportedSecondFactors: factors };
+      await deps.signIns.create(pending);
+      return { signIn: publicSignIn(pending, now) };
+    },
+  );
 }
 
 const noSecondFactors = () =>
@@ -378,8 +388,12 @@ async function openSignIn(
   }
   const user = await deps.users.get(signIn.userId);
   if (!user) throw notFound();
-  // The user's factors now, not when the sign-in began: an app unlinked meanwhile is gone.
-  const factors = await secondFactorsOf(deps, user);
+  // The user's factors now, not when the sign-in began: an app unlinked meanwhile is gone. A
+  // TOTP attempt by an app user needs no query of the backup codes: the app admits it alone.
+  const factors: SecondFactorOption[] =
+    rawStrategy === "totp" && user.authMethod === "totp" && user.totp
+      ? [{ strategy: "totp" }]
+      : await secondFactorsOf(deps, user);
   if (factors.length === 0) throw noSecondFactors();
   if (!factors.some((f) => f.strategy === rawStrategy)) {
     throw new DomainError(

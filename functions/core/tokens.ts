@@ -288,6 +288,20 @@ export async function authenticatePassword(
   password: string,
   sourceIp?: string,
 ): Promise<User> {
+  return authenticatePasswordThen(deps, username, password, sourceIp, async (user) => user);
+}
+
+/**
+ * `authenticatePassword`, then `next` with the user, in the same round as taking back the
+ * windows' hits (a right password counts against none of them).
+ */
+export async function authenticatePasswordThen<T>(
+  deps: PasswordCheckDeps,
+  username: string,
+  password: string,
+  sourceIp: string | undefined,
+  next: (user: User) => Promise<T>,
+): Promise<T> {
   const normalized = normalizeUsername(username);
   const { passwordPolicy: policy } = deps;
   const now = nowEpochSeconds(deps.clock);
@@ -298,26 +312,29 @@ export async function authenticatePassword(
     [`password-user#${normalized}`, policy.maxAttemptsPerUsername],
   ];
   const window = { windowSeconds: policy.windowSeconds, nowEpochSeconds: now };
-  const reserved: string[] = [];
+  // The windows are independent, and so is the user's lookup: all at once, in one round.
+  const [user, ...hits] = await Promise.all([
+    deps.users.findByUsername(normalized),
+    ...limits.map(([key, limit]) => deps.limiter.hit({ key, limit, ...window })),
+  ]);
+  const reserved = limits.flatMap(([key], i) => (hits[i]?.ok ? [key] : []));
   const giveBack = () =>
     Promise.all(reserved.map((key) => deps.limiter.refund({ key, ...window })));
-  for (const [key, limit] of limits) {
-    const hit = await deps.limiter.hit({ key, limit, ...window });
-    if (!hit.ok) {
-      // A refused attempt is no failure: it computed no hash and counts against nothing.
-      await giveBack();
-      throw new DomainError("too_many_requests", "Too many login attempts; try again later.", {
-        retryAfterSeconds: Math.max(1, hit.retryAfterSeconds),
-      });
-    }
-    reserved.push(key);
+  const refused = hits.find((hit) => !hit.ok);
+  if (refused !== undefined && !refused.ok) {
+    // A refused attempt is no failure: it computed no hash and counts against nothing.
+    await giveBack();
+    throw new DomainError("too_many_requests", "Too many login attempts; try again later.", {
+      retryAfterSeconds: Math.max(1, refused.retryAfterSeconds),
+    });
   }
-  const user = await deps.users.findByUsername(normalized);
   const hash = user?.passwordHash ?? (await deps.passwords.dummyHash());
   const matches = await deps.passwords.verify(hash, password);
   if (!user || !matches) throw INVALID_GRANT();
-  await giveBack();
-  return user;
+  // Both run to their end, whatever `next` answers, before the request does.
+  const [, after] = await Promise.allSettled([giveBack(), next(user)]);
+  if (after.status === "rejected") throw after.reason;
+  return after.value;
 }
 
 export function lockedError(retryAfterSeconds: number) {
@@ -434,27 +451,36 @@ export async function passwordGrant(
     userAgent?: string;
   },
 ): Promise<TokenResponse> {
-  const user = await authenticatePassword(deps, input.username, input.password, input.sourceIp);
   const source = requestSource(input);
-  if (user.authMethod === "simple") {
-    if (deps.passkeys && (await deps.passkeys.list(user.id)).length > 0) throw passkeyRequired();
-    if (needsEnrollment(deps, user)) return enrollmentRequired(deps, user);
-    const tokens = await issueTokens(deps, user.id, source);
-    await recordLogin(deps.secondFactor, user, { ok: true, factor: "password", via: "token" });
-    return tokens;
-  }
-  if (input.otp === undefined || input.otp === "") {
-    return requireOtp(deps.secondFactor, user, input.locale, input.sourceIp);
-  }
-  const outcome = await checkLoginOtp(deps.secondFactor, user, input.otp);
-  const factor = loginOtpFactor(user, input.otp);
-  if (!outcome.ok) {
-    await recordLoginFailure(deps.secondFactor, user, factor, "token", outcome);
-    throw otpFailure(outcome);
-  }
-  const tokens = await issueTokens(deps, user.id, source);
-  await recordLogin(deps.secondFactor, user, { ok: true, factor, via: "token" });
-  return tokens;
+  return authenticatePasswordThen(
+    deps,
+    input.username,
+    input.password,
+    input.sourceIp,
+    async (user) => {
+      if (user.authMethod === "simple") {
+        if (deps.passkeys && (await deps.passkeys.list(user.id)).length > 0) {
+          throw passkeyRequired();
+        }
+        if (needsEnrollment(deps, user)) return enrollmentRequired(deps, user);
+        const tokens = await issueTokens(deps, user.id, source);
+        await recordLogin(deps.secondFactor, user, { ok: true, factor: "password", via: "token" });
+        return tokens;
+      }
+      if (input.otp === undefined || input.otp === "") {
+        return requireOtp(deps.secondFactor, user, input.locale, input.sourceIp);
+      }
+      const outcome = await checkLoginOtp(deps.secondFactor, user, input.otp);
+      const factor = loginOtpFactor(user, input.otp);
+      if (!outcome.ok) {
+        await recordLoginFailure(deps.secondFactor, user, factor, "token", outcome);
+        throw otpFailure(outcome);
+      }
+      const tokens = await issueTokens(deps, user.id, source);
+      await recordLogin(deps.secondFactor, user, { ok: true, factor, via: "token" });
+      return tokens;
+    },
+  );
 }
 
 /** A request's source as events and sessions record it. */

@@ -74,7 +74,10 @@ export type LimitOutcome =
   | { ok: false; reason: "cooldown" | "limit"; retryAfterSeconds: number };
 
 export interface RateLimiter {
-  /** Counts one hit of `key` in a fixed window; refuses over `limit` or within `cooldownSeconds`. */
+  /**
+   * Counts one hit of `key` in a fixed window, aligned to its index (`floor(now / window)`):
+   * refuses over `limit`, or within `cooldownSeconds` of the key's last hit (across windows).
+   */
   hit(input: {
     key: string;
     limit: number;
@@ -83,10 +86,16 @@ export interface RateLimiter {
     nowEpochSeconds: number;
   }): Promise<LimitOutcome>;
   /**
-   * Takes back one hit of `key` counted in the current window (none if the window is over or
-   * holds no hits): what a hit reserved a slot for turned out not to count.
+   * Takes back one hit of `key` counted in the window of `nowEpochSeconds` (none if it holds no
+   * hits), and with `cooldownSeconds` ends the key's cooldown: what a hit reserved a slot for
+   * turned out not to count.
    */
-  refund(input: { key: string; windowSeconds: number; nowEpochSeconds: number }): Promise<void>;
+  refund(input: {
+    key: string;
+    windowSeconds: number;
+    cooldownSeconds?: number;
+    nowEpochSeconds: number;
+  }): Promise<void>;
 }
 
 export interface CodeDeps {
@@ -172,29 +181,63 @@ function handleHash(
   return keyedHash(deps.codeHashKey, "handle", purpose, subject, verificationId);
 }
 
+/** The day's SMS budget is spread over this many counters, so that no one item takes every send. */
+export const SMS_BUDGET_SHARDS = 10;
+
+const DAY_SECONDS = 24 * 60 * 60;
+
+export type SmsBudgetOutcome =
+  /** `key`: the counter charged, for a refund. */
+  { ok: true; key: string } | Exclude<LimitOutcome, { ok: true }>;
+
 /**
  * Counts one SMS against the day's budget (UTC): the one for numbers being verified, or the
- * one for users' verified phones.
+ * one for users' verified phones. The budget is split over `SMS_BUDGET_SHARDS` counters whose
+ * limits sum to it exactly; a send starts at the counter its recipient picks and falls through
+ * the others in order when that one is full, so it is refused only once the day's total is
+ * spent, and the extra rounds are paid only near the end of the budget.
  */
-export function hitSmsBudget(
+export async function hitSmsBudget(
   deps: {
     limiter: RateLimiter;
     policy: Pick<CodePolicy, "smsDailyBudget" | "smsDailyBudgetUnverified">;
   },
   nowEpochSeconds: number,
   unverified: boolean,
-): Promise<LimitOutcome> {
-  return deps.limiter.hit({
-    key: smsBudgetKey(nowEpochSeconds, unverified),
-    limit: unverified ? deps.policy.smsDailyBudgetUnverified : deps.policy.smsDailyBudget,
-    windowSeconds: 24 * 60 * 60,
-    nowEpochSeconds,
-  });
+  recipient = "",
+): Promise<SmsBudgetOutcome> {
+  const budget = unverified ? deps.policy.smsDailyBudgetUnverified : deps.policy.smsDailyBudget;
+  const shards = Math.max(1, Math.min(SMS_BUDGET_SHARDS, budget));
+  const first = spread(recipient) % shards;
+  let refused: LimitOutcome = { ok: false, reason: "limit", retryAfterSeconds: DAY_SECONDS };
+  for (let i = 0; i < shards; i++) {
+    const shard = (first + i) % shards;
+    const key = smsBudgetKey(nowEpochSeconds, unverified, shard);
+    refused = await deps.limiter.hit({
+      key,
+      // Limits that sum to the budget: the first `budget % shards` counters take one more.
+      limit: Math.floor(budget / shards) + (shard < budget % shards ? 1 : 0),
+      windowSeconds: DAY_SECONDS,
+      nowEpochSeconds,
+    });
+    if (refused.ok) return { ok: true, key };
+  }
+  return refused as Exclude<LimitOutcome, { ok: true }>;
 }
 
-function smsBudgetKey(nowEpochSeconds: number, unverified: boolean): string {
+function smsBudgetKey(nowEpochSeconds: number, unverified: boolean, shard: number): string {
   const day = new Date(nowEpochSeconds * 1000).toISOString().slice(0, 10);
-  return `sms-budget#${unverified ? "unverified" : "verified"}#${day}`;
+  return `sms-budget#${unverified ? "unverified" : "verified"}#${day}#${shard}`;
+}
+
+/** A stable, evenly spread number for a string (FNV-1a): which budget counter a send starts at. */
+function spread(value: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < value.length; i++) {
+    hash ^= value.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
 }
 
 function resendKey(purpose: CodePurpose, subject: string) {
@@ -214,6 +257,7 @@ export function endResendCooldown(
   return deps.limiter.refund({
     key: resendKey(purpose, subject),
     windowSeconds: deps.policy.resendCooldownSeconds,
+    cooldownSeconds: deps.policy.resendCooldownSeconds,
     nowEpochSeconds: nowEpochSeconds(deps.clock),
   });
 }
@@ -258,21 +302,7 @@ function sendWindow(
 interface Charge {
   key: string;
   windowSeconds: number;
-}
-
-/**
- * Counts one hit and remembers it in `charged`: a send refused further on, or whose publish
- * fails, takes its hits back, so that no cooldown or window stays charged for a code that was
- * never sent.
- */
-async function charge(
-  deps: Pick<CodeDeps, "limiter">,
-  charged: Charge[],
-  input: Parameters<RateLimiter["hit"]>[0],
-): Promise<LimitOutcome> {
-  const outcome = await deps.limiter.hit(input);
-  if (outcome.ok) charged.push({ key: input.key, windowSeconds: input.windowSeconds });
-  return outcome;
+  cooldownSeconds?: number;
 }
 
 async function refundCharges(
@@ -280,105 +310,97 @@ async function refundCharges(
   charged: readonly Charge[],
   now: number,
 ): Promise<void> {
-  await Promise.all(
-    charged.map((c) =>
-      deps.limiter.refund({ key: c.key, windowSeconds: c.windowSeconds, nowEpochSeconds: now }),
-    ),
-  );
+  await Promise.all(charged.map((c) => deps.limiter.refund({ ...c, nowEpochSeconds: now })));
 }
 
+type Hit = Parameters<RateLimiter["hit"]>[0];
+
 /**
- * A user's SMS codes per UTC day, per user and per phone, counted before the day's shared
+ * A user's SMS codes per UTC day, per user and per phone, counted with the day's shared
  * budget: one account (or several on one phone) cannot spend what everybody's logins need.
  */
-async function hitDailySmsShare(
-  deps: Pick<CodeDeps, "limiter" | "policy">,
-  charged: Charge[],
-  owner: string,
-  to: string,
-  now: number,
-): Promise<LimitOutcome> {
+function dailySmsShare(deps: Pick<CodeDeps, "policy">, owner: string, to: string, now: number) {
   const day = new Date(now * 1000).toISOString().slice(0, 10);
-  const windowSeconds = 24 * 60 * 60;
-  const byUser = await charge(deps, charged, {
-    key: `sms-day#user#${owner}#${day}`,
-    limit: deps.policy.smsDailyPerUser,
-    windowSeconds,
-    nowEpochSeconds: now,
-  });
-  if (!byUser.ok) return byUser;
-  return charge(deps, charged, {
-    key: `sms-day#to#${to}#${day}`,
-    limit: deps.policy.smsDailyPerPhone,
-    windowSeconds,
-    nowEpochSeconds: now,
-  });
+  const window = { windowSeconds: DAY_SECONDS, nowEpochSeconds: now };
+  return [
+    { key: `sms-day#user#${owner}#${day}`, limit: deps.policy.smsDailyPerUser, ...window },
+    { key: `sms-day#to#${to}#${day}`, limit: deps.policy.smsDailyPerPhone, ...window },
+  ];
 }
 
 /**
  * Creates, stores and sends a code, within the send limits: per source IP, per code (cooldown),
  * per recipient for verification codes or per user for a user's own codes, and, for SMS, a
  * user's daily share (per user and per phone) and the day's budget. The code is never returned.
+ * The limits are independent: they are counted at once, in one round.
  *
- * Nothing stays charged for a code that is not sent: a send refused by a later limit takes
- * back the earlier hits (the source IP's excepted: refusals are counted against their
- * source), and a failed publish takes back every hit and deletes the code, then answers
- * `delivery_unavailable` (503): a retry sends at once.
+ * Nothing stays charged for a code that is not sent: a send refused by one limit takes back
+ * the hits the others counted (the source IP's excepted, unless the IP's is the refusal:
+ * refusals are counted against their source), and a failed publish takes back every hit and
+ * deletes the code, then answers `delivery_unavailable` (503): a retry sends at once.
  */
 export async function issueCode(deps: CodeDeps, input: IssueCodeInput): Promise<IssueOutcome> {
   const now = nowEpochSeconds(deps.clock);
   const { policy } = deps;
-  const byIpCharge: Charge[] = [];
-  if (input.sourceIp !== undefined) {
-    const byIp = await charge(deps, byIpCharge, {
-      key: `ip#${input.sourceIp}`,
-      limit: policy.maxSendsPerIp,
+  const owner = codeOwner(input);
+  const sms = input.recipient.channel === "sms";
+  const byIp: Hit | undefined =
+    input.sourceIp === undefined
+      ? undefined
+      : {
+          key: `ip#${input.sourceIp}`,
+          limit: policy.maxSendsPerIp,
+          windowSeconds: policy.sendWindowSeconds,
+          nowEpochSeconds: now,
+        };
+  const limits: Hit[] = [
+    // The cooldown is per code (purpose and subject): a login code may follow the phone's
+    // verification code at once, but the same code is not re-sent within the cooldown. It
+    // lasts while that code is unconsumed: `endResendCooldown` ends it when the code is used.
+    {
+      key: resendKey(input.purpose, input.subject),
+      limit: 1,
+      windowSeconds: policy.resendCooldownSeconds,
+      cooldownSeconds: policy.resendCooldownSeconds,
+      nowEpochSeconds: now,
+    },
+    {
+      ...sendWindow(input, owner, policy),
       windowSeconds: policy.sendWindowSeconds,
       nowEpochSeconds: now,
-    });
-    if (!byIp.ok)
-      return { sent: false, reason: "limit", retryAfterSeconds: byIp.retryAfterSeconds };
-  }
-  const charged: Charge[] = [];
-  // The cooldown is per code (purpose and subject): a login code may follow the phone's
-  // verification code at once, but the same code is not re-sent within the cooldown. It lasts
-  // while that code is unconsumed: `endResendCooldown` ends it when the code is used.
-  const resend = await charge(deps, charged, {
-    key: resendKey(input.purpose, input.subject),
-    limit: 1,
-    windowSeconds: policy.resendCooldownSeconds,
-    nowEpochSeconds: now,
+    },
+    ...(sms && owner !== undefined ? dailySmsShare(deps, owner, input.recipient.to, now) : []),
+  ];
+  const unverified = input.purpose === "phone_verification";
+  const [ipOutcome, budget, ...outcomes] = await Promise.all([
+    byIp === undefined ? undefined : deps.limiter.hit(byIp),
+    sms ? hitSmsBudget(deps, now, unverified, input.recipient.to) : undefined,
+    ...limits.map((hit) => deps.limiter.hit(hit)),
+  ]);
+  const charge = ({ key, windowSeconds, cooldownSeconds }: Hit): Charge => ({
+    key,
+    windowSeconds,
+    ...(cooldownSeconds === undefined ? {} : { cooldownSeconds }),
   });
-  if (!resend.ok) {
-    return { sent: false, reason: "cooldown", retryAfterSeconds: resend.retryAfterSeconds };
-  }
-  const owner = codeOwner(input);
-  const byWindow = await charge(deps, charged, {
-    ...sendWindow(input, owner, policy),
-    windowSeconds: policy.sendWindowSeconds,
-    nowEpochSeconds: now,
-  });
-  if (!byWindow.ok) {
+  const byIpCharge: Charge[] = byIp !== undefined && ipOutcome?.ok ? [charge(byIp)] : [];
+  const charged: Charge[] = limits.flatMap((hit, i) => (outcomes[i]?.ok ? [charge(hit)] : []));
+  if (budget?.ok) charged.push({ key: budget.key, windowSeconds: DAY_SECONDS });
+  // The first refusal, in the order the limits were once counted one after another, answers.
+  if (ipOutcome !== undefined && !ipOutcome.ok) {
     await refundCharges(deps, charged, now);
-    return { sent: false, ...byWindow };
+    return { sent: false, reason: "limit", retryAfterSeconds: ipOutcome.retryAfterSeconds };
   }
-  if (input.recipient.channel === "sms" && owner !== undefined) {
-    const share = await hitDailySmsShare(deps, charged, owner, input.recipient.to, now);
-    if (!share.ok) {
-      await refundCharges(deps, charged, now);
-      return { sent: false, ...share };
-    }
+  const refusal = outcomes.findIndex((o) => !o.ok);
+  const refused = outcomes[refusal];
+  if (refused !== undefined && !refused.ok) {
+    await refundCharges(deps, charged, now);
+    // The first limit is the code's resend cooldown.
+    const reason = refusal === 0 ? "cooldown" : refused.reason;
+    return { sent: false, reason, retryAfterSeconds: refused.retryAfterSeconds };
   }
-  if (input.recipient.channel === "sms") {
-    const budget = await hitSmsBudget(deps, now, input.purpose === "phone_verification");
-    if (!budget.ok) {
-      await refundCharges(deps, charged, now);
-      throw new DomainError("sms_budget_exceeded", "SMS sending is paused; try email or later.");
-    }
-    charged.push({
-      key: smsBudgetKey(now, input.purpose === "phone_verification"),
-      windowSeconds: 24 * 60 * 60,
-    });
+  if (budget !== undefined && !budget.ok) {
+    await refundCharges(deps, charged, now);
+    throw new DomainError("sms_budget_exceeded", "SMS sending is paused; try email or later.");
   }
 
   const code = input.presetCode ?? randomDigits(deps.random, policy.digits);

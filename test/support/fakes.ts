@@ -163,28 +163,47 @@ export class MemoryCodeStore implements CodeStore {
 }
 
 export class MemoryRateLimiter implements RateLimiter {
-  readonly windows = new Map<string, { start: number; hits: number; last: number }>();
+  /** Each key's latest window, by its index (`floor(now / window)`), as the adapter keys it. */
+  readonly windows = new Map<string, { index: number; hits: number }>();
+  /** Each key's last hit with a cooldown. */
+  readonly lastHits = new Map<string, number>();
   async hit(input: Parameters<RateLimiter["hit"]>[0]): Promise<LimitOutcome> {
     const { key, limit, windowSeconds, cooldownSeconds = 0, nowEpochSeconds: now } = input;
     if (limit <= 0) return { ok: false, reason: "limit", retryAfterSeconds: windowSeconds };
+    const index = Math.floor(now / windowSeconds);
     const w = this.windows.get(key);
-    if (!w || w.start <= now - windowSeconds) {
-      this.windows.set(key, { start: now, hits: 1, last: now });
-      return { ok: true };
+    const hits = w?.index === index ? w.hits : 0;
+    const refusals: LimitOutcome[] = [];
+    if (hits >= limit) {
+      refusals.push({
+        ok: false,
+        reason: "limit",
+        retryAfterSeconds: (index + 1) * windowSeconds - now,
+      });
     }
-    if (w.hits >= limit) {
-      return { ok: false, reason: "limit", retryAfterSeconds: w.start + windowSeconds - now };
+    const last = this.lastHits.get(key);
+    if (cooldownSeconds > 0 && last !== undefined && last > now - cooldownSeconds) {
+      refusals.push({
+        ok: false,
+        reason: "cooldown",
+        retryAfterSeconds: last + cooldownSeconds - now,
+      });
     }
-    if (cooldownSeconds > 0 && w.last > now - cooldownSeconds) {
-      return { ok: false, reason: "cooldown", retryAfterSeconds: w.last + cooldownSeconds - now };
-    }
-    w.hits += 1;
-    if (cooldownSeconds > 0) w.last = now;
+    const refused = refusals.sort(
+      (a, b) => (b.ok ? 0 : b.retryAfterSeconds) - (a.ok ? 0 : a.retryAfterSeconds),
+    )[0];
+    if (refused) return refused;
+    // A hit stamped behind a newer window counts in its own (older) window, which this fake
+    // no longer keeps: it passes.
+    if (w === undefined || w.index <= index) this.windows.set(key, { index, hits: hits + 1 });
+    if (cooldownSeconds > 0) this.lastHits.set(key, now);
     return { ok: true };
   }
   async refund(input: Parameters<RateLimiter["refund"]>[0]): Promise<void> {
     const w = this.windows.get(input.key);
-    if (w && w.start > input.nowEpochSeconds - input.windowSeconds && w.hits > 0) w.hits -= 1;
+    const index = Math.floor(input.nowEpochSeconds / input.windowSeconds);
+    if (w && w.index === index && w.hits > 0) w.hits -= 1;
+    if ((input.cooldownSeconds ?? 0) > 0) this.lastHits.delete(input.key);
   }
 }
 

@@ -9,7 +9,9 @@ import {
   type CodeDeps,
   checkAndConsumeCode,
   checkContactCode,
+  hitSmsBudget,
   issueCode,
+  SMS_BUDGET_SHARDS,
   verifyCode,
 } from "../../functions/core/verification-codes.js";
 import {
@@ -269,6 +271,20 @@ describe("verification codes (core)", () => {
       locale: "en",
     });
     expect(login.sent).toBe(true);
+  });
+
+  it("spreads the day's SMS budget over counters, refusing only once the whole budget is spent", async () => {
+    for (const budget of [1, 7, 25, 1000]) {
+      const { deps } = setup({ smsDailyBudget: budget });
+      const now = Math.floor(deps.clock.nowMs() / 1000);
+      // One recipient, always starting at the same counter, still reaches every other one.
+      const outcomes = [];
+      for (let i = 0; i <= budget; i++) outcomes.push(await hitSmsBudget(deps, now, false, PHONE));
+      expect(outcomes.filter((o) => o.ok)).toHaveLength(budget);
+      expect(outcomes.at(-1)).toMatchObject({ ok: false, reason: "limit" });
+      const counters = new Set(outcomes.flatMap((o) => (o.ok ? [o.key] : [])));
+      expect(counters.size).toBe(Math.min(budget, SMS_BUDGET_SHARDS));
+    }
   });
 
   it("limits code requests per source IP", async () => {
