@@ -7,6 +7,7 @@
 import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { Strategy } from "../core/second-factor.js";
 import type { SignIn, SignInStore, StoredVerification } from "../core/sign-ins.js";
+import type { NewSession } from "../core/tokens.js";
 import { documentClient, ifConditionHolds, updateIfConditionHolds } from "./dynamo.js";
 import { signInKey } from "./keys.js";
 import { newSessionItems } from "./token-store.js";
@@ -54,6 +55,52 @@ function verificationItem(v: StoredVerification) {
 
 export function dynamoSignInStore(table: string): SignInStore {
   const db = documentClient();
+
+  /**
+   * Marks a sign-in that `needs` a factor complete with `set`, and writes the session it
+   * creates, in one transaction: true for exactly one caller, while the sign-in is open and live.
+   */
+  function completeWithSession(
+    id: string,
+    needs: "needs_first_factor" | "needs_second_factor",
+    session: NewSession,
+    now: number,
+    set: Record<string, unknown>,
+  ): Promise<boolean> {
+    const names = Object.keys(set);
+    return ifConditionHolds(
+      async () => {
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: table,
+                  Key: signInKey(id),
+                  UpdateExpression: `SET #status = :complete, createdSessionId = :session, ${names
+                    .map((name) => `${name} = :${name}`)
+                    .join(", ")}`,
+                  ConditionExpression:
+                    "attribute_exists(pk) AND #status = :needs AND expiresAt > :now",
+                  ExpressionAttributeNames: { "#status": "status" },
+                  ExpressionAttributeValues: {
+                    ":complete": "complete",
+                    ":session": session.token.familyId,
+                    ":needs": needs,
+                    ":now": now,
+                    ...Object.fromEntries(names.map((name) => [`:${name}`, set[name]])),
+                  },
+                },
+              },
+              ...newSessionItems(table, session),
+            ],
+          }),
+        );
+        return true;
+      },
+      () => false,
+    );
+  }
 
   return {
     async create(signIn, session) {
@@ -126,72 +173,16 @@ export function dynamoSignInStore(table: string): SignInStore {
     },
 
     complete(id, verification, session, now) {
-      return ifConditionHolds(
-        async () => {
-          await db.send(
-            new TransactWriteCommand({
-              TransactItems: [
-                {
-                  Update: {
-                    TableName: table,
-                    Key: signInKey(id),
-                    UpdateExpression:
-                      "SET #status = :complete, createdSessionId = :session, verification = :v",
-                    ConditionExpression:
-                      "attribute_exists(pk) AND #status = :needs AND expiresAt > :now",
-                    ExpressionAttributeNames: { "#status": "status" },
-                    ExpressionAttributeValues: {
-                      ":complete": "complete",
-                      ":session": session.token.familyId,
-                      ":v": verificationItem(verification),
-                      ":needs": "needs_second_factor",
-                      ":now": now,
-                    },
-                  },
-                },
-                ...newSessionItems(table, session),
-              ],
-            }),
-          );
-          return true;
-        },
-        () => false,
-      );
+      return completeWithSession(id, "needs_second_factor", session, now, {
+        verification: verificationItem(verification),
+      });
     },
 
     completeFirstFactor(id, userId, verification, session, now) {
-      return ifConditionHolds(
-        async () => {
-          await db.send(
-            new TransactWriteCommand({
-              TransactItems: [
-                {
-                  Update: {
-                    TableName: table,
-                    Key: signInKey(id),
-                    UpdateExpression:
-                      "SET #status = :complete, userId = :user, createdSessionId = :session, firstFactorVerification = :v",
-                    ConditionExpression:
-                      "attribute_exists(pk) AND #status = :needs AND expiresAt > :now",
-                    ExpressionAttributeNames: { "#status": "status" },
-                    ExpressionAttributeValues: {
-                      ":complete": "complete",
-                      ":user": userId,
-                      ":session": session.token.familyId,
-                      ":v": verificationItem(verification),
-                      ":needs": "needs_first_factor",
-                      ":now": now,
-                    },
-                  },
-                },
-                ...newSessionItems(table, session),
-              ],
-            }),
-          );
-          return true;
-        },
-        () => false,
-      );
+      return completeWithSession(id, "needs_first_factor", session, now, {
+        userId,
+        firstFactorVerification: verificationItem(verification),
+      });
     },
   };
 }
