@@ -22,6 +22,21 @@ const PER_USER = 5; // CODE_MAX_SENDS_PER_USER's default, per 10 minutes
 const PER_USERNAME_AND_SOURCE = 20; // PASSWORD_MAX_ATTEMPTS_PER_USERNAME_AND_IP's default
 const LOCKOUT_FAILURES = 10; // LOCKOUT_MAX_FAILURES's default
 
+/** The code windows' length: windows are aligned to its multiples (`floor(now / window)`). */
+const WINDOW_SECONDS = 600;
+/** Enough time to fill a window: its sends are a resend cooldown apart. */
+const FILL_SECONDS = 30;
+const FILLING = { timeout: 30_000 + FILL_SECONDS * 1000 };
+
+/**
+ * Waits for the next window when the current one ends too soon for a test to fill it: sends on
+ * both sides of a window's end count in two windows, and the last one would not be refused.
+ */
+async function withWholeWindowAhead() {
+  const left = WINDOW_SECONDS - ((Date.now() / 1000) % WINDOW_SECONDS);
+  if (left < FILL_SECONDS) await sleep(left * 1000 + 500);
+}
+
 /** Asks for public verification codes to `body`'s recipient until its window refuses. */
 async function fillPublicWindow(path: string, body: Record<string, string>, alreadySent: number) {
   for (let i = alreadySent; i < PER_RECIPIENT; i++) {
@@ -60,40 +75,50 @@ function postFrom(localAddress: string, path: string, json: unknown) {
 }
 
 describe("1. a stranger locks a user out of SMS logins", () => {
-  it("a stranger who fills a phone's public window does not block its owner's login or sign-in codes", async () => {
-    // The registration's own verification code is the first send to the phone.
-    const { username, phone } = await registerSmsUser();
-    await fillPublicWindow("/v1/phone_verification_codes", { phoneNumber: phone }, 1);
+  it(
+    "a stranger who fills a phone's public window does not block its owner's login or sign-in codes",
+    FILLING,
+    async () => {
+      await withWholeWindowAhead();
+      // The registration's own verification code is the first send to the phone.
+      const { username, phone } = await registerSmsUser();
+      await fillPublicWindow("/v1/phone_verification_codes", { phoneNumber: phone }, 1);
 
-    const since = new Date();
-    const login = await passwordGrant(username);
-    expect(login.status).toBe(400);
-    expect(login.body.error).toBe("otp_required");
-    const loginCode = await latestCodeFor(phone, { after: since });
-    const tokens = await passwordGrant(username, { otp: loginCode });
-    expect(tokens.status).toBe(200);
+      const since = new Date();
+      const login = await passwordGrant(username);
+      expect(login.status).toBe(400);
+      expect(login.body.error).toBe("otp_required");
+      const loginCode = await latestCodeFor(phone, { after: since });
+      const tokens = await passwordGrant(username, { otp: loginCode });
+      expect(tokens.status).toBe(200);
 
-    const started = await apiClient().POST("/v1/sign_ins", {
-      body: { identifier: username, password: PASSWORD },
-    });
-    const id = started.data?.id;
-    expect(id).toBeTruthy();
-    const prepared = await apiClient().POST("/v1/sign_ins/{id}/prepare_second_factor", {
-      params: { path: { id: String(id) } },
-      body: { strategy: "phone_code" },
-    });
-    expect(prepared.response.status).toBe(200);
-    expect(prepared.data?.secondFactorVerification?.status).toBe("unverified");
-  });
+      const started = await apiClient().POST("/v1/sign_ins", {
+        body: { identifier: username, password: PASSWORD },
+      });
+      const id = started.data?.id;
+      expect(id).toBeTruthy();
+      const prepared = await apiClient().POST("/v1/sign_ins/{id}/prepare_second_factor", {
+        params: { path: { id: String(id) } },
+        body: { strategy: "phone_code" },
+      });
+      expect(prepared.response.status).toBe(200);
+      expect(prepared.data?.secondFactorVerification?.status).toBe("unverified");
+    },
+  );
 
-  it("a stranger who fills a mailbox's public window does not block its owner's login codes", async () => {
-    const { username, email } = await registerEmailUser();
-    await fillPublicWindow("/v1/email_verification_codes", { email }, 1);
+  it(
+    "a stranger who fills a mailbox's public window does not block its owner's login codes",
+    FILLING,
+    async () => {
+      await withWholeWindowAhead();
+      const { username, email } = await registerEmailUser();
+      await fillPublicWindow("/v1/email_verification_codes", { email }, 1);
 
-    const login = await passwordGrant(username);
-    expect(login.status).toBe(400);
-    expect(login.body.error).toBe("otp_required");
-  });
+      const login = await passwordGrant(username);
+      expect(login.status).toBe(400);
+      expect(login.body.error).toBe("otp_required");
+    },
+  );
 });
 
 describe("2. a stranger burns a pending code", () => {
@@ -151,23 +176,28 @@ describe("3. a consumed code blocks the next one", () => {
 });
 
 describe("4. one account drains the day's SMS budget", () => {
-  it("one account's codes stop at its own share while another user's keep flowing", async () => {
-    const greedy = await registerSmsUser();
-    const other = await registerSmsUser();
-    for (let i = 0; i < PER_USER; i++) {
-      if (i > 0) await sleep(COOLDOWN_MS);
-      expect((await passwordGrant(greedy.username)).body.error).toBe("otp_required");
-    }
-    await sleep(COOLDOWN_MS);
-    const refused = await passwordGrant(greedy.username);
-    expect(refused.status).toBe(429);
-    expect(refused.body.error).toBe("too_many_requests");
+  it(
+    "one account's codes stop at its own share while another user's keep flowing",
+    FILLING,
+    async () => {
+      await withWholeWindowAhead();
+      const greedy = await registerSmsUser();
+      const other = await registerSmsUser();
+      for (let i = 0; i < PER_USER; i++) {
+        if (i > 0) await sleep(COOLDOWN_MS);
+        expect((await passwordGrant(greedy.username)).body.error).toBe("otp_required");
+      }
+      await sleep(COOLDOWN_MS);
+      const refused = await passwordGrant(greedy.username);
+      expect(refused.status).toBe(429);
+      expect(refused.body.error).toBe("too_many_requests");
 
-    const since = new Date();
-    expect((await passwordGrant(other.username)).body.error).toBe("otp_required");
-    const code = await latestCodeFor(other.phone, { after: since });
-    expect((await passwordGrant(other.username, { otp: code })).status).toBe(200);
-  });
+      const since = new Date();
+      expect((await passwordGrant(other.username)).body.error).toBe("otp_required");
+      const code = await latestCodeFor(other.phone, { after: since });
+      expect((await passwordGrant(other.username, { otp: code })).status).toBe(200);
+    },
+  );
 });
 
 describe("5. a password holder guesses TOTP over days", () => {
