@@ -4,6 +4,7 @@
  */
 import type { AuthenticatorAppDeps, AuthenticatorAppSetupDeps } from "../core/authenticator-app.js";
 import type { AccountSettings, CustomerDeps } from "../core/customers.js";
+import type { DeviceSettings } from "../core/devices.js";
 import type { PasswordChangeDeps } from "../core/password-change.js";
 import type { SecondFactorDeps } from "../core/second-factor.js";
 import type { SessionDeps } from "../core/sessions.js";
@@ -28,9 +29,11 @@ import {
   readPasswordPolicy,
   readRefreshTokenLifetime,
   readRegistrationPolicy,
+  readRememberDeviceDays,
   resources,
   stringFromEnv,
 } from "./config.js";
+import { dynamoDeviceStore } from "./device-store.js";
 import { snsEventPublisher } from "./event-publisher.js";
 import { hs256Signer } from "./jwt.js";
 import { argon2Hasher, passwordCheckingHasher } from "./passwords.js";
@@ -39,6 +42,11 @@ import { dynamoSignInStore } from "./sign-in-store.js";
 import { systemClock, systemRandom } from "./system.js";
 import { dynamoRefreshTokenStore } from "./token-store.js";
 import { dynamoUserStore } from "./user-store.js";
+
+/** Remembered devices: the store and how long a device is remembered. */
+function composeDeviceSettings(table = resources.tableName()): DeviceSettings {
+  return { store: dynamoDeviceStore(table), days: readRememberDeviceDays() };
+}
 
 export function composeCodeDeps(): CodeDeps {
   const table = resources.tableName();
@@ -100,6 +108,7 @@ function composePasswordLogin(table: string) {
     hashKey: keyFromSecret("CodeHashKey"),
     events: snsEventPublisher(resources.eventsTopicArn()),
     requireTfa: readAccountSettings().requireTfa,
+    devices: composeDeviceSettings(table),
   };
 }
 
@@ -114,6 +123,7 @@ export function composeSessionDeps(): SessionDeps {
     random: systemRandom,
     events: snsEventPublisher(resources.eventsTopicArn()),
     refreshTokens: dynamoRefreshTokenStore(resources.tableName()),
+    devices: composeDeviceSettings(),
   };
 }
 
@@ -251,5 +261,6 @@ export function composeSignInAttemptDeps(
     refreshTokenLifetime: readRefreshTokenLifetime(),
     hashKey: keyFromSecret("CodeHashKey"),
     events: secondFactor.events,
+    devices: composeDeviceSettings(table),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * `POST /v1/sign_ins/{id}/attempt_second_factor` `{strategy, code}`: on success the SignIn is
- * `complete` and this response alone carries `tokens` (the same as `/v1/token` issues).
+ * `complete` and this response alone carries `tokens` (the same as `/v1/token` issues), with a
+ * device token when `rememberDevice` asked for one.
  */
 import { composeSignInAttemptDeps } from "../adapters/compose.js";
 import { attemptSignInSecondFactor } from "../core/sign-ins.js";

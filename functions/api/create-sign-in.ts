@@ -1,7 +1,8 @@
 /**
  * `POST /v1/sign_ins` `{identifier, password}`: a Clerk-style SignIn. A user without TFA is
  * signed in at once (`complete`, with `tokens`); others get `needs_second_factor`. Where TFA
- * is required, a user without it gets `needs_enrollment` and an `enrollmentToken`.
+ * is required, a user without it gets `needs_enrollment` and an `enrollmentToken`. A remembered
+ * device's token (`deviceToken` or `X-Device-Token`) completes it without a second factor.
  */
 import { composeSignInStartDeps } from "../adapters/compose.js";
 import { createSignIn } from "../core/sign-ins.js";
@@ -12,9 +13,11 @@ const deps = composeSignInStartDeps();
 
 export const handler = apiHandler(
   { body: SignInRequest },
-  async ({ body, sourceIp, userAgent }) => {
+  async ({ body, headers, sourceIp, userAgent }) => {
+    const deviceToken = body.deviceToken ?? headers["x-device-token"];
     const { signIn, tokens, enrollmentToken } = await createSignIn(deps, {
       ...body,
+      ...(deviceToken === undefined ? {} : { deviceToken }),
       sourceIp,
       userAgent,
     });

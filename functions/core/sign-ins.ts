@@ -13,6 +13,7 @@
 import type { AuthenticatorAppStore } from "./authenticator-app.js";
 import { maskEmail, maskPhoneNumber } from "./contacts.js";
 import { randomId } from "./crypto.js";
+import { deviceSkipsSecondFactor } from "./devices.js";
 import { DomainError } from "./errors.js";
 import type { Locale, RequestSource } from "./events.js";
 import type { AttemptGuard } from "./lockout.js";
@@ -37,6 +38,7 @@ import {
   sessionTokens,
   type TokenIssueDeps,
   type TokenResponse,
+  withDeviceToken,
 } from "./tokens.js";
 import type { User, UserStore } from "./users.js";
 import { issueCode } from "./verification-codes.js";
@@ -218,7 +220,14 @@ function isStrategy(value: string): value is Strategy {
  */
 export async function createSignIn(
   deps: SignInStartDeps,
-  input: { identifier: string; password: string; sourceIp?: string; userAgent?: string },
+  input: {
+    identifier: string;
+    password: string;
+    sourceIp?: string;
+    userAgent?: string;
+    /** A remembered device's token: completes the sign-in without a second factor. */
+    deviceToken?: string;
+  },
 ): Promise<SignInWithTokens> {
   const user = await authenticatePassword(deps, input.identifier, input.password, input.sourceIp);
   const now = nowEpochSeconds(deps.clock);
@@ -238,7 +247,10 @@ export async function createSignIn(
     const { token } = await enrollmentToken(deps, user.id);
     return { signIn: publicSignIn(enrolling, now), enrollmentToken: token };
   }
-  if (user.authMethod === "simple") {
+  if (
+    user.authMethod === "simple" ||
+    (await deviceSkipsSecondFactor(deps, user.id, input.deviceToken, requestSource(input)))
+  ) {
     const minted = mintSession(deps, user.id, requestSource(input));
     const sessionId = minted.session.token.familyId;
     const complete: SignIn = { ...signIn, status: "complete", createdSessionId: sessionId };
@@ -376,7 +388,13 @@ export async function prepareSignInSecondFactor(
 export async function attemptSignInSecondFactor(
   deps: SignInAttemptDeps,
   id: string,
-  input: { strategy: string; code: unknown; source?: RequestSource },
+  input: {
+    strategy: string;
+    code: unknown;
+    source?: RequestSource;
+    /** Remember this device: the tokens then carry a device token. */
+    rememberDevice?: boolean;
+  },
 ): Promise<SignInWithTokens> {
   const sf = deps.secondFactor;
   const now = nowEpochSeconds(sf.clock);
@@ -428,7 +446,10 @@ export async function attemptSignInSecondFactor(
     if (!(await deps.signIns.complete(signIn.id, verified, minted.session, now))) {
       throw await closedError(deps.signIns, signIn.id);
     }
-    const tokens = await sessionTokens(deps, minted);
+    const sessionMinted = await sessionTokens(deps, minted);
+    const tokens = input.rememberDevice
+      ? await withDeviceToken(deps, sessionMinted, user.id, input.source ?? {})
+      : sessionMinted;
     const complete: SignIn = {
       ...signIn,
       status: "complete",

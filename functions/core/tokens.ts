@@ -7,6 +7,7 @@
 
 import { codeDestination } from "./contacts.js";
 import { keyedHash, randomId } from "./crypto.js";
+import { type DeviceSettings, deviceSkipsSecondFactor, rememberDevice } from "./devices.js";
 import { DomainError } from "./errors.js";
 import type { EventPublisher, Locale, RequestSource } from "./events.js";
 import type { PasswordPolicy, RefreshTokenLifetime } from "./policy.js";
@@ -128,6 +129,8 @@ export interface TokenDeps extends PasswordCheckDeps {
   secondFactor: SecondFactorDeps;
   /** When true, a user without a second factor gets an enrollment token, never tokens. */
   requireTfa: boolean;
+  /** Remembered devices: a device token skips the second factor. */
+  devices: DeviceSettings;
 }
 
 export interface TokenResponse {
@@ -135,6 +138,9 @@ export interface TokenResponse {
   token_type: "bearer";
   expires_in: number;
   refresh_token: string;
+  /** Only when the client asked to remember the device: shown this once. */
+  device_token?: string;
+  device_token_expires_in?: number;
 }
 
 const INVALID_GRANT = () =>
@@ -147,7 +153,14 @@ export function refreshTokenHash(deps: Pick<TokenDeps, "hashKey">, token: string
 /** What minting tokens needs: sign-ins complete with the same tokens as the token endpoint. */
 export type TokenIssueDeps = Pick<
   TokenDeps,
-  "clock" | "random" | "signer" | "refreshTokens" | "refreshTokenLifetime" | "hashKey" | "events"
+  | "clock"
+  | "random"
+  | "signer"
+  | "refreshTokens"
+  | "refreshTokenLifetime"
+  | "hashKey"
+  | "events"
+  | "devices"
 >;
 
 /** A session not yet written, and the refresh token only its caller will see. */
@@ -407,18 +420,53 @@ export async function passwordGrant(
     locale: Locale;
     sourceIp?: string;
     userAgent?: string;
+    /** A remembered device's token: skips the second factor when it is live and the user's. */
+    deviceToken?: string;
+    /** After a correct OTP: remember this device (a device token in the answer). */
+    rememberDevice?: boolean;
   },
 ): Promise<TokenResponse> {
   const user = await authenticatePassword(deps, input.username, input.password, input.sourceIp);
   const source = requestSource(input);
   if (needsEnrollment(deps, user)) return enrollmentRequired(deps, user);
   if (user.authMethod === "simple") return issueTokens(deps, user.id, source);
+  if (await skipsSecondFactor(deps, user.id, input.deviceToken, source)) {
+    return issueTokens(deps, user.id, source);
+  }
   if (input.otp === undefined || input.otp === "") {
     return requireOtp(deps.secondFactor, user, input.locale, input.sourceIp);
   }
   const outcome = await checkLoginOtp(deps.secondFactor, user, input.otp);
   if (!outcome.ok) throw otpFailure(outcome);
-  return issueTokens(deps, user.id, source);
+  const tokens = await issueTokens(deps, user.id, source);
+  return input.rememberDevice ? withDeviceToken(deps, tokens, user.id, source) : tokens;
+}
+
+/** Whether a presented device token skips the second factor (under the user's lockout). */
+function skipsSecondFactor(
+  deps: TokenDeps,
+  userId: string,
+  deviceToken: string | undefined,
+  source: RequestSource,
+): Promise<boolean> {
+  const { guard, lockout } = deps.secondFactor;
+  return deviceSkipsSecondFactor({ ...deps, guard, lockout }, userId, deviceToken, source);
+}
+
+/**
+ * The tokens of a login whose second factor was just completed, with a device token when the
+ * feature is on: the client asked to remember the device.
+ */
+export async function withDeviceToken(
+  deps: TokenIssueDeps,
+  tokens: TokenResponse,
+  userId: string,
+  source: RequestSource,
+): Promise<TokenResponse> {
+  const issued = await rememberDevice(deps, userId, source);
+  return issued
+    ? { ...tokens, device_token: issued.token, device_token_expires_in: issued.expiresIn }
+    : tokens;
 }
 
 /** A request's source as events and sessions record it. */

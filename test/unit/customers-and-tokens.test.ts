@@ -27,6 +27,7 @@ import {
   MemoryRateLimiter,
   MemoryRefreshTokens,
   MemoryUserStore,
+  memoryDevices,
   plainPasswords,
   SeededRandom,
 } from "../support/fakes.js";
@@ -80,6 +81,7 @@ function world(settings: AccountSettings = { defaultAuthMethod: "simple", requir
   };
   const users = new MemoryUserStore(codeStore);
   const refreshTokens = new MemoryRefreshTokens();
+  const devices = memoryDevices();
   const passwordLimiter = new MemoryRateLimiter();
   const tokens: TokenDeps = {
     limiter: passwordLimiter,
@@ -95,6 +97,7 @@ function world(settings: AccountSettings = { defaultAuthMethod: "simple", requir
     events,
     secondFactor,
     requireTfa: settings.requireTfa,
+    devices,
   };
   const customers = {
     users,
@@ -102,7 +105,7 @@ function world(settings: AccountSettings = { defaultAuthMethod: "simple", requir
     secondFactor,
     settings,
     registrationPolicy: { ...DEFAULT_REGISTRATION_POLICY, maxPerIp: 1000 },
-    sessions: { clock, random, events, refreshTokens },
+    sessions: { clock, random, events, refreshTokens, devices },
   };
   const lastCode = () => {
     const event = events.published.at(-1);

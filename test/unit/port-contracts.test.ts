@@ -7,6 +7,7 @@ import { attemptGuardContract } from "../support/contracts/attempt-guard.js";
 import { authenticatorAppStoreContract } from "../support/contracts/authenticator-app-store.js";
 import { codeStoreContract } from "../support/contracts/code-store.js";
 import { deliveryStoreContract } from "../support/contracts/delivery-store.js";
+import { deviceStoreContract } from "../support/contracts/device-store.js";
 import { rateLimiterContract } from "../support/contracts/rate-limiter.js";
 import { refreshTokenStoreContract } from "../support/contracts/refresh-token-store.js";
 import { signInStoreContract } from "../support/contracts/sign-in-store.js";
@@ -16,6 +17,7 @@ import {
   MemoryAuthenticatorAppStore,
   MemoryCodeStore,
   MemoryDeliveryStore,
+  MemoryDeviceStore,
   MemoryRateLimiter,
   MemoryRefreshTokens,
   MemorySignInStore,
@@ -41,3 +43,4 @@ signInStoreContract(FAKE, () => {
 });
 refreshTokenStoreContract(FAKE, () => new MemoryRefreshTokens());
 deliveryStoreContract(FAKE, () => new MemoryDeliveryStore());
+deviceStoreContract(FAKE, () => new MemoryDeviceStore());
