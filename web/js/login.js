@@ -5,6 +5,7 @@
  */
 import { api, explain } from "./api.js";
 import { fillConnectorCredentials } from "./connectors.js";
+import { deviceTokenFor, keepDeviceToken, showDevices } from "./devices.js";
 import { $, busy, field, say, value } from "./dom.js";
 import { keepTokens, known, signOut } from "./session.js";
 import { renderUser, showUser } from "./user.js";
@@ -16,11 +17,13 @@ export function setupLogin() {
   const otp = $("#otp", HTMLInputElement);
   const hint = $("#otp-hint", HTMLElement);
   const submit = $("#login-submit", HTMLButtonElement);
+  const remember = $("#remember-device", HTMLInputElement);
 
   const resetOtp = () => {
     otpStep.hidden = true;
     hint.hidden = true;
     otp.value = "";
+    remember.checked = false;
     submit.textContent = "Log in";
   };
   // A different user or password starts a new login.
@@ -29,12 +32,16 @@ export function setupLogin() {
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    /** @type {Record<string, string>} */
+    /** @type {Record<string, string | boolean>} */
     const grant = {
       grant_type: "password",
       username: value(form, "username"),
       password: field(form, "password").value,
     };
+    const username = value(form, "username");
+    // A device remembered here skips the second factor; the API ignores a stale one.
+    const deviceToken = deviceTokenFor(username);
+    if (deviceToken) grant.device_token = deviceToken;
     const withCode = !otpStep.hidden;
     if (withCode) {
       if (!otp.value.trim()) {
@@ -43,6 +50,7 @@ export function setupLogin() {
         return;
       }
       grant.otp = otp.value.trim();
+      if (remember.checked) grant.remember_device = true;
     }
     const progress = withCode ? "Checking the code…" : "Logging in…";
     busy(
@@ -51,13 +59,17 @@ export function setupLogin() {
         const answer = await api("POST", "/v1/token", { json: grant });
         if (answer.ok) {
           keepTokens(answer.body);
+          if (typeof answer.body.device_token === "string") {
+            keepDeviceToken(username, answer.body.device_token);
+          }
           resetOtp();
           field(form, "password").value = "";
-          known.username = grant.username ?? "";
-          known.password = grant.password ?? "";
+          known.username = username;
+          known.password = String(grant.password ?? "");
           fillConnectorCredentials();
           say(result, "Logged in.");
           await showUser();
+          await showDevices();
           return;
         }
         if (answer.body?.error === "otp_required") {
