@@ -13,6 +13,10 @@
 import "sst"
 declare module "sst" {
   export interface Resource {
+    "AdminApiKey": {
+      "type": "sst.sst.Secret"
+      "value": string
+    }
     "CodeHashKey": {
       "type": "sst.sst.Secret"
       "value": string

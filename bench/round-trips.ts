@@ -37,19 +37,25 @@ interface Call {
 class Recorder {
   readonly calls: Call[] = [];
   private inFlight = 0;
+  /** The latest round among the calls that have answered. */
+  private answered = 0;
   private rounds = 0;
   maxParallel = 0;
 
   async record<T>(service: Call["service"], command: string, send: () => Promise<T>): Promise<T> {
-    // A call that starts while another is in flight shares its round.
-    if (this.inFlight === 0) this.rounds++;
-    this.calls.push({ service, command, round: this.rounds });
+    // A call's round is one after the latest round that had answered when it started: calls
+    // started together (Promise.all) share a round, and a call that waited for another's
+    // answer comes after it, even while unrelated calls are still in flight.
+    const round = this.answered + 1;
+    this.rounds = Math.max(this.rounds, round);
+    this.calls.push({ service, command, round });
     this.inFlight++;
     this.maxParallel = Math.max(this.maxParallel, this.inFlight);
     try {
       return await send();
     } finally {
       this.inFlight--;
+      this.answered = Math.max(this.answered, round);
     }
   }
 

@@ -68,7 +68,7 @@ export interface paths {
     put?: never;
     /**
      * Issue tokens (OAuth2 password and refresh-token grants)
-     * @description For a user with TFA, a correct password without `otp` answers 400 `otp_required` with `X-OTP: required; auth_method=…` and sends a code (none for a TOTP user); the same request with `otp` (or the `X-OTP` header) issues tokens. Wrong password and unknown user answer alike. With `remember_device=true` beside the OTP, the tokens carry a `device_token`; presenting it later (`device_token` or `X-Device-Token`) skips the second factor, never the password. An invalid, expired or forgotten device token is ignored.
+     * @description For a user with TFA, a correct password without `otp` answers 400 `otp_required` with `X-OTP: required; auth_method=…` and sends a code (none for a TOTP user); the same request with `otp` (or the `X-OTP` header) issues tokens. Wrong password and unknown user answer alike. With `remember_device=true` beside the OTP, the tokens carry a `device_token`; presenting it later (`device_token` or `X-Device-Token`) skips the second factor, never the password. An invalid, expired or forgotten device token is ignored, and so is any device token of a user with a passkey (who gets none either).
      */
     post: operations["token"];
     delete?: never;
@@ -116,6 +116,26 @@ export interface paths {
      * @description A new phone or email comes with its verification code; where TFA is on, a change needs a current second factor as `otp` (or `X-OTP`), and the user is told.
      */
     patch: operations["updateUser"];
+    trace?: never;
+  };
+  "/v1/user/security_events": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The signed-in user's security log
+     * @description Logins (with the factor), codes sent, lockouts, factor and contact changes, backup codes, connector 2FA: newest first, a page at a time, kept `SECURITY_LOG_DAYS` (90 by default). Contacts are masked; no secret is ever shown.
+     */
+    get: operations["listSecurityEvents"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   "/v1/logout": {
@@ -250,7 +270,7 @@ export interface paths {
     put?: never;
     /**
      * Start a sign-in
-     * @description A user without TFA is `complete` at once, with `tokens`; others get `needs_second_factor` and their `supportedSecondFactors`. No code is sent yet. A remembered device's token (`deviceToken` or `X-Device-Token`) completes it at once; an invalid one is ignored.
+     * @description A user without TFA is `complete` at once, with `tokens`; others get `needs_second_factor` and their `supportedSecondFactors`. No code is sent yet. The token of a remembered device (`deviceToken` or `X-Device-Token`) completes it at once, except for a user with a passkey; an invalid one is ignored. `{strategy: "passkey"}` starts a sign-in with a passkey alone: `needs_first_factor`, with the request options as `firstFactorVerification.nonce`.
      */
     post: operations["createSignIn"];
     delete?: never;
@@ -311,6 +331,88 @@ export interface paths {
     options?: never;
     head?: never;
     patch?: never;
+    trace?: never;
+  };
+  "/v1/sign_ins/{id}/attempt_first_factor": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Sign in with a passkey alone
+     * @description For a sign-in started with `{strategy: "passkey"}`: the assertion of a discoverable credential (user verification required). The user is found from the credential; an unknown one answers as a wrong one. On success the SignIn is `complete` and this response alone carries `tokens`.
+     */
+    post: operations["attemptSignInFirstFactor"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/user/passkeys/registration_options": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Options to create a passkey
+     * @description A fresh challenge (5 minutes, single use) and the user's passkeys to exclude. Where the user has a code or app factor, a current one comes as `otp` (or `X-OTP`) first.
+     */
+    post: operations["passkeyRegistrationOptions"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/user/passkeys": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The user's passkeys */
+    get: operations["listPasskeys"];
+    put?: never;
+    /**
+     * Add a passkey
+     * @description The attestation (`none` accepted) of the latest registration options. Passkeys then serve as a second factor, and the user is told.
+     */
+    post: operations["createPasskey"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/user/passkeys/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Remove a passkey
+     * @description Where the user has a code or app factor, a current one comes as `otp` (or `X-OTP`) first. The user is told.
+     */
+    delete: operations["deletePasskey"];
+    options?: never;
+    head?: never;
+    /** Rename a passkey */
+    patch: operations["renamePasskey"];
     trace?: never;
   };
   "/api/2.0/settings/tfaapp/setup": {
@@ -521,6 +623,64 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/v1/admin/webhook_endpoints": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Webhook endpoints */
+    get: operations["listWebhookEndpoints"];
+    put?: never;
+    /**
+     * Register a webhook endpoint
+     * @description Each event of the types named is POSTed to the URL, signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`). The signing `secret` is in this answer only.
+     */
+    post: operations["createWebhookEndpoint"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/admin/webhook_endpoints/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Remove a webhook endpoint */
+    delete: operations["deleteWebhookEndpoint"];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/admin/webhook_endpoints/{id}/deliveries": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * An endpoint's deliveries
+     * @description Each delivery's state (`pending`, `delivered`, `failed` once the retries over about 27 hours ran out) and its attempts' statuses.
+     */
+    get: operations["listWebhookDeliveries"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/openapi.json": {
     parameters: {
       query?: never;
@@ -544,7 +704,24 @@ export interface components {
   schemas: {
     AttemptRequest: {
       strategy: string;
-      code: string;
+      code?: string;
+      publicKeyCredential?: {
+        id: string;
+        rawId: string;
+        /** @constant */
+        type: "public-key";
+        response: {
+          clientDataJSON: string;
+          authenticatorData: string;
+          signature: string;
+          userHandle?: string;
+        };
+        authenticatorAttachment?: ("platform" | "cross-platform") | null;
+        /** @default {} */
+        clientExtensionResults: {
+          [key: string]: unknown;
+        };
+      };
       rememberDevice?: boolean;
     };
     BackupCode: {
@@ -631,6 +808,26 @@ export interface components {
     EmailVerificationCodeRequest: {
       email: string;
     };
+    FirstFactorAttemptRequest: {
+      strategy: string;
+      publicKeyCredential: {
+        id: string;
+        rawId: string;
+        /** @constant */
+        type: "public-key";
+        response: {
+          clientDataJSON: string;
+          authenticatorData: string;
+          signature: string;
+          userHandle?: string;
+        };
+        authenticatorAttachment?: ("platform" | "cross-platform") | null;
+        /** @default {} */
+        clientExtensionResults: {
+          [key: string]: unknown;
+        };
+      };
+    };
     LogoutRequest: {
       token: string;
       token_type_hint?: string;
@@ -646,10 +843,87 @@ export interface components {
       /** @default false */
       manual: boolean;
     };
+    NewWebhookEndpoint: {
+      url: string;
+      eventTypes: string[];
+    };
+    NewWebhookEndpointResult: {
+      id: string;
+      url: string;
+      eventTypes: string[];
+      /** Format: date-time */
+      createdAt: string;
+      /** @description `whsec_…`: shown in this answer only. */
+      secret: string;
+    };
     OpenApiDocument: {
       openapi: string;
       info: Record<string, never>;
       paths: Record<string, never>;
+    };
+    /** @description A passkey of the user, as its owner sees it (never its public key). */
+    Passkey: {
+      /** @description The credential id (base64url). */
+      id: string;
+      name: string;
+      /** Format: date-time */
+      createdAt: string;
+      lastUsedAt: string | null;
+      /** @description Synced to the user's other devices. */
+      backedUp: boolean;
+      transports: string[];
+    };
+    PasskeyCreateRequest: {
+      credential: {
+        id: string;
+        rawId: string;
+        /** @constant */
+        type: "public-key";
+        response: {
+          clientDataJSON: string;
+          attestationObject: string;
+          authenticatorData?: string;
+          transports?: string[];
+          publicKeyAlgorithm?: number;
+          publicKey?: string;
+        };
+        authenticatorAttachment?: ("platform" | "cross-platform") | null;
+        /** @default {} */
+        clientExtensionResults: {
+          [key: string]: unknown;
+        };
+      };
+      name?: string;
+    };
+    /** @description WebAuthn's `PublicKeyCredentialCreationOptionsJSON`, for `startRegistration` (resident key and user verification required, attestation `none`). */
+    PasskeyCreationOptions: {
+      rp: Record<string, never>;
+      user: Record<string, never>;
+      challenge: string;
+      pubKeyCredParams: unknown[];
+      timeout: number;
+      excludeCredentials: unknown[];
+      authenticatorSelection: Record<string, never>;
+      /** @constant */
+      attestation: "none";
+      extensions?: Record<string, never>;
+    };
+    PasskeyRenameRequest: {
+      name: string;
+    };
+    /** @description WebAuthn's `PublicKeyCredentialRequestOptionsJSON`, for `startAuthentication` (user verification required). */
+    PasskeyRequestOptions: {
+      challenge: string;
+      rpId: string;
+      timeout: number;
+      /** @constant */
+      userVerification: "required";
+      allowCredentials: {
+        /** @constant */
+        type: "public-key";
+        id: string;
+        transports?: string[];
+      }[];
     };
     PasswordChange: {
       currentPassword: string;
@@ -669,8 +943,10 @@ export interface components {
       authMethod?: "simple" | "tfa_sms" | "tfa_email";
       phoneNumber?: string;
       phoneVerificationCode?: string;
+      phoneVerificationId?: string;
       email?: string;
       emailVerificationCode?: string;
+      emailVerificationId?: string;
     };
     RequestSource: {
       ip: string | null;
@@ -684,6 +960,26 @@ export interface components {
       strategy: components["schemas"]["Strategy"];
       /** @description Where a code goes, masked (`+*******4321`, `j*****e@example.com`). */
       safeIdentifier?: string;
+    };
+    /** @description One entry of a user's security log. Contacts are masked; no secret appears. */
+    SecurityEvent: {
+      id: string;
+      /** @description The domain event type (`user.login.succeeded`, …). */
+      type: string;
+      /** Format: date-time */
+      occurredAt: string;
+      /** @enum {unknown} */
+      outcome: "success" | "failure";
+      ip: string | null;
+      userAgent: string | null;
+      /** @description The event's public details (`factor`, `via`, `channel`, `destination`, …). */
+      data: {
+        [key: string]: string | number;
+      };
+    };
+    SecurityEventPage: {
+      events: components["schemas"]["SecurityEvent"][];
+      nextCursor: string | null;
     };
     /** @description A session: a refresh-token family. `lastUsed*` is its last refresh (its creation until then). */
     Session: {
@@ -711,20 +1007,11 @@ export interface components {
       object: "sign_in";
       id: string;
       /** @enum {unknown} */
-      status: "needs_second_factor" | "needs_enrollment" | "complete";
+      status: "needs_first_factor" | "needs_second_factor" | "needs_enrollment" | "complete";
       supportedSecondFactors: components["schemas"]["SecondFactorOption"][];
-      secondFactorVerification: {
-        /** @enum {unknown} */
-        status: "unverified" | "verified" | "failed" | "expired";
-        strategy: components["schemas"]["Strategy"];
-        attempts: number;
-        /** Format: date-time */
-        expireAt: string;
-        error: {
-          code: string;
-          message: string;
-        } | null;
-      } | null;
+      /** @description Present on a sign-in started with a passkey alone. */
+      firstFactorVerification?: components["schemas"]["Verification"];
+      secondFactorVerification: components["schemas"]["Verification"] | null;
       createdSessionId: string | null;
       /** Format: date-time */
       expireAt: string;
@@ -733,15 +1020,17 @@ export interface components {
       enrollmentToken?: string;
     };
     SignInRequest: {
-      identifier: string;
-      password: string;
+      identifier?: string;
+      password?: string;
+      /** @enum {unknown} */
+      strategy?: "password" | "passkey";
       deviceToken?: string;
     };
     StepUpRequest: {
       otp?: string;
     };
     /** @enum {unknown} */
-    Strategy: "phone_code" | "email_code" | "totp" | "backup_code";
+    Strategy: "phone_code" | "email_code" | "totp" | "backup_code" | "passkey";
     TfaAppSetup: {
       /** @description The label an authenticator app shows. */
       account: string;
@@ -796,9 +1085,52 @@ export interface components {
       authMethod?: "simple" | "tfa_sms" | "tfa_email";
       phoneNumber?: string;
       phoneVerificationCode?: string;
+      phoneVerificationId?: string;
       email?: string;
       emailVerificationCode?: string;
+      emailVerificationId?: string;
       otp?: string;
+    };
+    Verification: {
+      /** @enum {unknown} */
+      status: "unverified" | "verified" | "failed" | "expired";
+      strategy: components["schemas"]["Strategy"];
+      attempts: number;
+      /** Format: date-time */
+      expireAt: string;
+      error: {
+        code: string;
+        message: string;
+      } | null;
+      /** @description For a passkey, on the response that prepares it: the request options. */
+      nonce?: components["schemas"]["PasskeyRequestOptions"];
+    };
+    WebhookDeliveryList: {
+      deliveries: {
+        /** @description The `webhook-id` of every attempt. */
+        id: string;
+        eventId: string;
+        eventType: string;
+        /** @enum {unknown} */
+        state: "pending" | "delivered" | "failed";
+        attempts: {
+          /** Format: date-time */
+          at: string;
+          status: number | null;
+          error?: string;
+        }[];
+        nextAttemptAt: string | null;
+      }[];
+    };
+    WebhookEndpoint: {
+      id: string;
+      url: string;
+      eventTypes: string[];
+      /** Format: date-time */
+      createdAt: string;
+    };
+    WebhookEndpointList: {
+      endpoints: components["schemas"]["WebhookEndpoint"][];
     };
   };
   responses: never;
@@ -827,6 +1159,8 @@ export interface operations {
         headers: {
           /** @description The id of the message's delivery, to follow at `GET /v1/deliveries/{id}`. */
           "X-Delivery-Id": string;
+          /** @description The code's handle, for its requester alone: sent back as `phoneVerificationId` or `emailVerificationId` with the code, it spends the code's own checks, which guesses sent without it cannot spend. */
+          "X-Verification-Id"?: string;
           [name: string]: unknown;
         };
         content?: never;
@@ -897,7 +1231,7 @@ export interface operations {
           };
         };
       };
-      /** @description Error: `sms_budget_exceeded`. */
+      /** @description Error: `sms_budget_exceeded`, `delivery_unavailable`. */
       503: {
         headers: {
           [name: string]: unknown;
@@ -905,7 +1239,7 @@ export interface operations {
         content: {
           "application/json": {
             /** @enum {unknown} */
-            error: "sms_budget_exceeded";
+            error: "sms_budget_exceeded" | "delivery_unavailable";
             error_description: string;
             /** @description The request field at fault. */
             field?: string;
@@ -932,6 +1266,8 @@ export interface operations {
         headers: {
           /** @description The id of the message's delivery, to follow at `GET /v1/deliveries/{id}`. */
           "X-Delivery-Id": string;
+          /** @description The code's handle, for its requester alone: sent back as `phoneVerificationId` or `emailVerificationId` with the code, it spends the code's own checks, which guesses sent without it cannot spend. */
+          "X-Verification-Id"?: string;
           [name: string]: unknown;
         };
         content?: never;
@@ -998,7 +1334,7 @@ export interface operations {
           };
         };
       };
-      /** @description Error: `sms_budget_exceeded`. */
+      /** @description Error: `sms_budget_exceeded`, `delivery_unavailable`. */
       503: {
         headers: {
           [name: string]: unknown;
@@ -1006,7 +1342,7 @@ export interface operations {
         content: {
           "application/json": {
             /** @enum {unknown} */
-            error: "sms_budget_exceeded";
+            error: "sms_budget_exceeded" | "delivery_unavailable";
             error_description: string;
             /** @description The request field at fault. */
             field?: string;
@@ -1150,12 +1486,27 @@ export interface operations {
             /** @description The request field at fault. */
             field?: string;
             /** @enum {unknown} */
-            auth_method?: "tfa_sms" | "tfa_email" | "totp";
+            auth_method?: "tfa_sms" | "tfa_email" | "totp" | "passkey";
             /** @description Where the code went, masked (`+*******4321`); absent for `totp`. */
             otp_destination?: string;
             /** @description Authorizes only the factor-enrollment endpoints (`PATCH /v1/user`, authenticator-app setup and validate). */
             enrollment_token?: string;
             expires_in?: number;
+          };
+        };
+      };
+      /** @description Error: `second_factor_disabled`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "second_factor_disabled";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
           };
         };
       };
@@ -1206,7 +1557,7 @@ export interface operations {
           };
         };
       };
-      /** @description Error: `sms_budget_exceeded`. */
+      /** @description Error: `sms_budget_exceeded`, `delivery_unavailable`. */
       503: {
         headers: {
           [name: string]: unknown;
@@ -1214,7 +1565,7 @@ export interface operations {
         content: {
           "application/json": {
             /** @enum {unknown} */
-            error: "sms_budget_exceeded";
+            error: "sms_budget_exceeded" | "delivery_unavailable";
             error_description: string;
             /** @description The request field at fault. */
             field?: string;
@@ -1462,7 +1813,7 @@ export interface operations {
             /** @description The request field at fault. */
             field?: string;
             /** @enum {unknown} */
-            auth_method?: "tfa_sms" | "tfa_email" | "totp";
+            auth_method?: "tfa_sms" | "tfa_email" | "totp" | "passkey";
             /** @description Where the code went, masked (`+*******4321`); absent for `totp`. */
             otp_destination?: string;
           };
@@ -1485,7 +1836,7 @@ export interface operations {
           };
         };
       };
-      /** @description Error: `second_factor_required`, `user_locked`. */
+      /** @description Error: `second_factor_required`, `user_locked`, `second_factor_disabled`. */
       403: {
         headers: {
           /** @description Seconds until the caller may try again. */
@@ -1495,7 +1846,7 @@ export interface operations {
         content: {
           "application/json": {
             /** @enum {unknown} */
-            error: "second_factor_required" | "user_locked";
+            error: "second_factor_required" | "user_locked" | "second_factor_disabled";
             error_description: string;
             /** @description The request field at fault. */
             field?: string;
@@ -1564,7 +1915,7 @@ export interface operations {
           };
         };
       };
-      /** @description Error: `sms_budget_exceeded`. */
+      /** @description Error: `sms_budget_exceeded`, `delivery_unavailable`. */
       503: {
         headers: {
           [name: string]: unknown;
@@ -1572,7 +1923,92 @@ export interface operations {
         content: {
           "application/json": {
             /** @enum {unknown} */
-            error: "sms_budget_exceeded";
+            error: "sms_budget_exceeded" | "delivery_unavailable";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+  listSecurityEvents: {
+    parameters: {
+      query?: {
+        /** @description The `nextCursor` of the previous page; omitted for the newest page. */
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of the log. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["SecurityEventPage"];
+        };
+      };
+      /** @description Error: `invalid_json`, `invalid_request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_json" | "invalid_request";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `invalid_token`. */
+      401: {
+        headers: {
+          /** @description RFC 6750's challenge. */
+          "WWW-Authenticate": string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_token";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
             error_description: string;
             /** @description The request field at fault. */
             field?: string;
@@ -2132,7 +2568,7 @@ export interface operations {
             /** @description The request field at fault. */
             field?: string;
             /** @enum {unknown} */
-            auth_method?: "tfa_sms" | "tfa_email" | "totp";
+            auth_method?: "tfa_sms" | "tfa_email" | "totp" | "passkey";
             /** @description Where the code went, masked (`+*******4321`); absent for `totp`. */
             otp_destination?: string;
           };
@@ -2155,7 +2591,7 @@ export interface operations {
           };
         };
       };
-      /** @description Error: `second_factor_required`, `user_locked`. */
+      /** @description Error: `second_factor_required`, `user_locked`, `second_factor_disabled`. */
       403: {
         headers: {
           /** @description Seconds until the caller may try again. */
@@ -2165,7 +2601,7 @@ export interface operations {
         content: {
           "application/json": {
             /** @enum {unknown} */
-            error: "second_factor_required" | "user_locked";
+            error: "second_factor_required" | "user_locked" | "second_factor_disabled";
             error_description: string;
             /** @description The request field at fault. */
             field?: string;
@@ -2234,7 +2670,7 @@ export interface operations {
           };
         };
       };
-      /** @description Error: `sms_budget_exceeded`. */
+      /** @description Error: `sms_budget_exceeded`, `delivery_unavailable`. */
       503: {
         headers: {
           [name: string]: unknown;
@@ -2242,7 +2678,7 @@ export interface operations {
         content: {
           "application/json": {
             /** @enum {unknown} */
-            error: "sms_budget_exceeded";
+            error: "sms_budget_exceeded" | "delivery_unavailable";
             error_description: string;
             /** @description The request field at fault. */
             field?: string;
@@ -2491,7 +2927,7 @@ export interface operations {
           };
         };
       };
-      /** @description Error: `user_locked`. */
+      /** @description Error: `user_locked`, `second_factor_disabled`. */
       403: {
         headers: {
           /** @description Seconds until the caller may try again. */
@@ -2501,7 +2937,7 @@ export interface operations {
         content: {
           "application/json": {
             /** @enum {unknown} */
-            error: "user_locked";
+            error: "user_locked" | "second_factor_disabled";
             error_description: string;
             /** @description The request field at fault. */
             field?: string;
@@ -2570,7 +3006,7 @@ export interface operations {
           };
         };
       };
-      /** @description Error: `sms_budget_exceeded`. */
+      /** @description Error: `sms_budget_exceeded`, `delivery_unavailable`. */
       503: {
         headers: {
           [name: string]: unknown;
@@ -2578,7 +3014,7 @@ export interface operations {
         content: {
           "application/json": {
             /** @enum {unknown} */
-            error: "sms_budget_exceeded";
+            error: "sms_budget_exceeded" | "delivery_unavailable";
             error_description: string;
             /** @description The request field at fault. */
             field?: string;
@@ -2612,7 +3048,7 @@ export interface operations {
           "application/json": components["schemas"]["SignIn"];
         };
       };
-      /** @description Error: `invalid_json`, `invalid_request`, `verification_failed`, `verification_missing`, `verification_expired`, `verification_already_verified`, `verification_strategy_invalid`, `strategy_for_user_invalid`, `no_second_factors`, `tfa_enrollment_required`. */
+      /** @description Error: `invalid_json`, `invalid_request`, `verification_failed`, `verification_missing`, `verification_expired`, `verification_already_verified`, `verification_strategy_invalid`, `strategy_for_user_invalid`, `no_second_factors`, `tfa_enrollment_required`, `passkey_invalid`, `passkey_challenge_expired`, `passkey_cloned`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -2630,13 +3066,143 @@ export interface operations {
               | "verification_strategy_invalid"
               | "strategy_for_user_invalid"
               | "no_second_factors"
-              | "tfa_enrollment_required";
+              | "tfa_enrollment_required"
+              | "passkey_invalid"
+              | "passkey_challenge_expired"
+              | "passkey_cloned";
             error_description: string;
             /** @description The request field at fault. */
             field?: string;
             /** @description Authorizes only the factor-enrollment endpoints (`PATCH /v1/user`, authenticator-app setup and validate). */
             enrollment_token?: string;
             expires_in?: number;
+          };
+        };
+      };
+      /** @description Error: `user_locked`, `second_factor_disabled`. */
+      403: {
+        headers: {
+          /** @description Seconds until the caller may try again. */
+          "Retry-After"?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "user_locked" | "second_factor_disabled";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `not_found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "not_found";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `form_code_incorrect`. */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "form_code_incorrect";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+  attemptSignInFirstFactor: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The SignIn's id. */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["FirstFactorAttemptRequest"];
+      };
+    };
+    responses: {
+      /** @description The completed SignIn, with tokens. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["SignIn"];
+        };
+      };
+      /** @description Error: `invalid_json`, `invalid_request`, `passkey_invalid`, `passkey_challenge_expired`, `passkey_cloned`, `verification_expired`, `verification_already_verified`, `verification_strategy_invalid`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error:
+              | "invalid_json"
+              | "invalid_request"
+              | "passkey_invalid"
+              | "passkey_challenge_expired"
+              | "passkey_cloned"
+              | "verification_expired"
+              | "verification_already_verified"
+              | "verification_strategy_invalid";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
           };
         };
       };
@@ -2702,15 +3268,595 @@ export interface operations {
           };
         };
       };
-      /** @description Error: `form_code_incorrect`. */
-      422: {
+    };
+  };
+  passkeyRegistrationOptions: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The one-time password, instead of the `otp` field. */
+        "X-OTP"?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["StepUpRequest"];
+      };
+    };
+    responses: {
+      /** @description The creation options, for `startRegistration`. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["PasskeyCreationOptions"];
+        };
+      };
+      /** @description Error: `invalid_json`, `invalid_request`, `otp_required`, `invalid_otp`. */
+      400: {
+        headers: {
+          /** @description `required; auth_method=<method>`: which second factor to send. */
+          "X-OTP"?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_json" | "invalid_request" | "otp_required" | "invalid_otp";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+            /** @enum {unknown} */
+            auth_method?: "tfa_sms" | "tfa_email" | "totp" | "passkey";
+            /** @description Where the code went, masked (`+*******4321`); absent for `totp`. */
+            otp_destination?: string;
+          };
+        };
+      };
+      /** @description Error: `invalid_token`. */
+      401: {
+        headers: {
+          /** @description RFC 6750's challenge. */
+          "WWW-Authenticate": string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_token";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `second_factor_required`, `user_locked`, `second_factor_disabled`. */
+      403: {
+        headers: {
+          /** @description Seconds until the caller may try again. */
+          "Retry-After"?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "second_factor_required" | "user_locked" | "second_factor_disabled";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
         headers: {
           [name: string]: unknown;
         };
         content: {
           "application/json": {
             /** @enum {unknown} */
-            error: "form_code_incorrect";
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `too_many_attempts`, `too_many_requests`, `resend_too_soon`. */
+      429: {
+        headers: {
+          /** @description Seconds until the caller may try again. */
+          "Retry-After"?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "too_many_attempts" | "too_many_requests" | "resend_too_soon";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `sms_budget_exceeded`, `delivery_unavailable`. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "sms_budget_exceeded" | "delivery_unavailable";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+  listPasskeys: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The passkeys, oldest first. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Passkey"][];
+        };
+      };
+      /** @description Error: `invalid_json`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_json";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `invalid_token`. */
+      401: {
+        headers: {
+          /** @description RFC 6750's challenge. */
+          "WWW-Authenticate": string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_token";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+  createPasskey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["PasskeyCreateRequest"];
+      };
+    };
+    responses: {
+      /** @description The passkey. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Passkey"];
+        };
+      };
+      /** @description Error: `invalid_json`, `invalid_request`, `passkey_invalid`, `passkey_challenge_expired`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error:
+              | "invalid_json"
+              | "invalid_request"
+              | "passkey_invalid"
+              | "passkey_challenge_expired";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `invalid_token`. */
+      401: {
+        headers: {
+          /** @description RFC 6750's challenge. */
+          "WWW-Authenticate": string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_token";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `passkey_already_registered`. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "passkey_already_registered";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+  deletePasskey: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The one-time password, instead of the `otp` field. */
+        "X-OTP"?: string;
+      };
+      path: {
+        /** @description The passkey's credential id. */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["StepUpRequest"];
+      };
+    };
+    responses: {
+      /** @description Removed. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Error: `invalid_json`, `invalid_request`, `otp_required`, `invalid_otp`. */
+      400: {
+        headers: {
+          /** @description `required; auth_method=<method>`: which second factor to send. */
+          "X-OTP"?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_json" | "invalid_request" | "otp_required" | "invalid_otp";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+            /** @enum {unknown} */
+            auth_method?: "tfa_sms" | "tfa_email" | "totp" | "passkey";
+            /** @description Where the code went, masked (`+*******4321`); absent for `totp`. */
+            otp_destination?: string;
+          };
+        };
+      };
+      /** @description Error: `invalid_token`. */
+      401: {
+        headers: {
+          /** @description RFC 6750's challenge. */
+          "WWW-Authenticate": string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_token";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `second_factor_required`, `user_locked`, `second_factor_disabled`. */
+      403: {
+        headers: {
+          /** @description Seconds until the caller may try again. */
+          "Retry-After"?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "second_factor_required" | "user_locked" | "second_factor_disabled";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `passkey_not_found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "passkey_not_found";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `too_many_attempts`, `too_many_requests`, `resend_too_soon`. */
+      429: {
+        headers: {
+          /** @description Seconds until the caller may try again. */
+          "Retry-After"?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "too_many_attempts" | "too_many_requests" | "resend_too_soon";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `sms_budget_exceeded`, `delivery_unavailable`. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "sms_budget_exceeded" | "delivery_unavailable";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+  renamePasskey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The passkey's credential id. */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["PasskeyRenameRequest"];
+      };
+    };
+    responses: {
+      /** @description The passkey. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Passkey"];
+        };
+      };
+      /** @description Error: `invalid_json`, `invalid_request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_json" | "invalid_request";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `invalid_token`. */
+      401: {
+        headers: {
+          /** @description RFC 6750's challenge. */
+          "WWW-Authenticate": string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_token";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `passkey_not_found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "passkey_not_found";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
             error_description: string;
             /** @description The request field at fault. */
             field?: string;
@@ -2927,7 +4073,7 @@ export interface operations {
           };
         };
       };
-      /** @description Error: `second_factor_required`, `user_locked`. */
+      /** @description Error: `second_factor_required`, `user_locked`, `second_factor_disabled`. */
       403: {
         headers: {
           /** @description Seconds until the caller may try again. */
@@ -2939,7 +4085,7 @@ export interface operations {
             error: {
               message: string;
               /** @enum {unknown} */
-              type: "second_factor_required" | "user_locked";
+              type: "second_factor_required" | "user_locked" | "second_factor_disabled";
               field?: string;
             };
             /** @constant */
@@ -3031,7 +4177,7 @@ export interface operations {
           };
         };
       };
-      /** @description Error: `sms_budget_exceeded`. */
+      /** @description Error: `sms_budget_exceeded`, `delivery_unavailable`. */
       503: {
         headers: {
           [name: string]: unknown;
@@ -3041,7 +4187,7 @@ export interface operations {
             error: {
               message: string;
               /** @enum {unknown} */
-              type: "sms_budget_exceeded";
+              type: "sms_budget_exceeded" | "delivery_unavailable";
               field?: string;
             };
             /** @constant */
@@ -3241,7 +4387,7 @@ export interface operations {
           };
         };
       };
-      /** @description Error: `second_factor_required`, `user_locked`. */
+      /** @description Error: `second_factor_required`, `user_locked`, `second_factor_disabled`. */
       403: {
         headers: {
           /** @description Seconds until the caller may try again. */
@@ -3253,7 +4399,7 @@ export interface operations {
             error: {
               message: string;
               /** @enum {unknown} */
-              type: "second_factor_required" | "user_locked";
+              type: "second_factor_required" | "user_locked" | "second_factor_disabled";
               field?: string;
             };
             /** @constant */
@@ -3345,7 +4491,7 @@ export interface operations {
           };
         };
       };
-      /** @description Error: `sms_budget_exceeded`. */
+      /** @description Error: `sms_budget_exceeded`, `delivery_unavailable`. */
       503: {
         headers: {
           [name: string]: unknown;
@@ -3355,7 +4501,7 @@ export interface operations {
             error: {
               message: string;
               /** @enum {unknown} */
-              type: "sms_budget_exceeded";
+              type: "sms_budget_exceeded" | "delivery_unavailable";
               field?: string;
             };
             /** @constant */
@@ -3448,7 +4594,7 @@ export interface operations {
           };
         };
       };
-      /** @description Error: `second_factor_required`, `user_locked`. */
+      /** @description Error: `second_factor_required`, `user_locked`, `second_factor_disabled`. */
       403: {
         headers: {
           /** @description Seconds until the caller may try again. */
@@ -3460,7 +4606,7 @@ export interface operations {
             error: {
               message: string;
               /** @enum {unknown} */
-              type: "second_factor_required" | "user_locked";
+              type: "second_factor_required" | "user_locked" | "second_factor_disabled";
               field?: string;
             };
             /** @constant */
@@ -3552,7 +4698,7 @@ export interface operations {
           };
         };
       };
-      /** @description Error: `sms_budget_exceeded`. */
+      /** @description Error: `sms_budget_exceeded`, `delivery_unavailable`. */
       503: {
         headers: {
           [name: string]: unknown;
@@ -3562,7 +4708,7 @@ export interface operations {
             error: {
               message: string;
               /** @enum {unknown} */
-              type: "sms_budget_exceeded";
+              type: "sms_budget_exceeded" | "delivery_unavailable";
               field?: string;
             };
             /** @constant */
@@ -4179,6 +5325,364 @@ export interface operations {
           "application/json": {
             /** @enum {unknown} */
             error: "no_run_waiting" | "twofa_resend_unavailable";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+  listWebhookEndpoints: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Every endpoint. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["WebhookEndpointList"];
+        };
+      };
+      /** @description Error: `invalid_json`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_json";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `invalid_admin_key`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_admin_key";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+  createWebhookEndpoint: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["NewWebhookEndpoint"];
+      };
+    };
+    responses: {
+      /** @description The endpoint, with its secret. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["NewWebhookEndpointResult"];
+        };
+      };
+      /** @description Error: `invalid_json`, `invalid_request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_json" | "invalid_request";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `invalid_admin_key`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_admin_key";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+  deleteWebhookEndpoint: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The endpoint's id. */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Removed. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Error: `invalid_json`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_json";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `invalid_admin_key`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_admin_key";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `not_found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "not_found";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+  listWebhookDeliveries: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The endpoint's id. */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The deliveries. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["WebhookDeliveryList"];
+        };
+      };
+      /** @description Error: `invalid_json`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_json";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `invalid_admin_key`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_admin_key";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `not_found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "not_found";
             error_description: string;
             /** @description The request field at fault. */
             field?: string;

@@ -31,7 +31,14 @@ export function corsConfig(env: Record<string, string | undefined>): CorsConfig 
     allowOrigins: [...new Set(entries)],
     allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE"],
     allowHeaders: ["authorization", "content-type", "accept-language", "x-otp", "x-device-token"],
-    exposeHeaders: ["x-otp", "www-authenticate", "retry-after", "location", "x-delivery-id"],
+    exposeHeaders: [
+      "x-otp",
+      "www-authenticate",
+      "retry-after",
+      "location",
+      "x-delivery-id",
+      "x-verification-id",
+    ],
     maxAgeSeconds: 600,
   };
 }

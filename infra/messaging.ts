@@ -1,10 +1,12 @@
 /**
  * Domain events: one SNS topic, the SES sender, and every subscriber of `SUBSCRIBERS` as its
- * own Lambda function, linked to what its row lists.
+ * own Lambda function, linked to what its row lists. Events reach the topic through the
+ * table's stream: each row of `STREAM_SUBSCRIBERS` is a function subscribed to it, for new
+ * items of its key prefix only (the outbox relay).
  */
 import { configEnvironment } from "../functions/adapters/config-variables";
 import { type LinkRegistry, linksFor } from "./links";
-import { SUBSCRIBERS } from "./routes";
+import { SCHEDULED, STREAM_SUBSCRIBERS, SUBSCRIBERS } from "./routes";
 import { secrets } from "./secrets";
 import { table } from "./storage";
 
@@ -40,6 +42,45 @@ for (const subscriber of SUBSCRIBERS) {
     memory: SUBSCRIBER_MEMORY,
     timeout: SUBSCRIBER_TIMEOUT,
     environment: configEnvironment(process.env),
+  });
+}
+
+for (const subscriber of STREAM_SUBSCRIBERS) {
+  table.subscribe(
+    subscriberName(subscriber.handler),
+    {
+      handler: `${subscriber.handler}.handler`,
+      link: linksFor(subscriber.link, available, subscriber.handler),
+      runtime: SUBSCRIBER_RUNTIME,
+      memory: SUBSCRIBER_MEMORY,
+      timeout: SUBSCRIBER_TIMEOUT,
+      environment: configEnvironment(process.env),
+    },
+    {
+      // Lambda's event filter: only new items whose key starts with the row's prefix invoke
+      // the function. A failed batch is retried until its records leave the stream (24 h).
+      filters: [
+        {
+          eventName: ["INSERT"],
+          dynamodb: { Keys: { pk: { S: [{ prefix: subscriber.pkPrefix }] } } },
+        },
+      ],
+    },
+  );
+}
+
+for (const scheduled of SCHEDULED) {
+  new sst.aws.Cron(subscriberName(scheduled.handler), {
+    schedule: scheduled.schedule,
+    function: {
+      handler: `${scheduled.handler}.handler`,
+      link: linksFor(scheduled.link, available, scheduled.handler),
+      runtime: SUBSCRIBER_RUNTIME,
+      memory: SUBSCRIBER_MEMORY,
+      // Each delivery attempt is cut off by WEBHOOK_TIMEOUT_SECONDS; attempts run side by side.
+      timeout: SUBSCRIBER_TIMEOUT,
+      environment: configEnvironment(process.env),
+    },
   });
 }
 

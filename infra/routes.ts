@@ -13,6 +13,7 @@ export const LINKABLES = [
   "SigningKey",
   "CodeHashKey",
   "EncryptionKey",
+  "AdminApiKey",
 ] as const;
 export type Linkable = (typeof LINKABLES)[number];
 
@@ -56,6 +57,12 @@ export const ROUTES: readonly Route[] = [
     method: "GET",
     path: "/v1/user",
     handler: "functions/api/get-user",
+    link: ["Table", "SigningKey"],
+  },
+  {
+    method: "GET",
+    path: "/v1/user/security_events",
+    handler: "functions/api/get-security-events",
     link: ["Table", "SigningKey"],
   },
   { method: "PATCH", path: "/v1/user", handler: "functions/api/update-user", link: AUTH },
@@ -129,6 +136,44 @@ export const ROUTES: readonly Route[] = [
     handler: "functions/api/attempt-sign-in-second-factor",
     link: AUTH,
   },
+  // A sign-in with a passkey alone (started by `POST /v1/sign_ins {strategy: "passkey"}`).
+  {
+    method: "POST",
+    path: "/v1/sign_ins/{id}/attempt_first_factor",
+    handler: "functions/api/attempt-sign-in-first-factor",
+    link: AUTH,
+  },
+  // Passkeys (WebAuthn) of the signed-in user; adding and removing one needs a step-up.
+  {
+    method: "POST",
+    path: "/v1/user/passkeys/registration_options",
+    handler: "functions/api/passkey-registration-options",
+    link: AUTH,
+  },
+  {
+    method: "POST",
+    path: "/v1/user/passkeys",
+    handler: "functions/api/create-passkey",
+    link: AUTH,
+  },
+  {
+    method: "GET",
+    path: "/v1/user/passkeys",
+    handler: "functions/api/list-passkeys",
+    link: ["Table", "SigningKey"],
+  },
+  {
+    method: "PATCH",
+    path: "/v1/user/passkeys/{id}",
+    handler: "functions/api/rename-passkey",
+    link: ["Table", "SigningKey"],
+  },
+  {
+    method: "DELETE",
+    path: "/v1/user/passkeys/{id}",
+    handler: "functions/api/delete-passkey",
+    link: AUTH,
+  },
   // Authenticator apps, at DocSpace's paths so that its example clients work unchanged.
   {
     method: "GET",
@@ -190,7 +235,7 @@ export const ROUTES: readonly Route[] = [
     method: "POST",
     path: "/v1/accounts/{id}/twofa_code",
     handler: "functions/api/submit-twofa-code",
-    link: ["Table", "SigningKey", "EncryptionKey", "ConnectorRuns"],
+    link: ["Table", "Events", "SigningKey", "EncryptionKey", "ConnectorRuns"],
   },
   // Also granted SendTaskFailure by infra/api.ts: ends the wait so that the run logs in again.
   {
@@ -198,6 +243,31 @@ export const ROUTES: readonly Route[] = [
     path: "/v1/accounts/{id}/twofa_code/resend",
     handler: "functions/api/resend-twofa-code",
     link: ["Table", "SigningKey", "EncryptionKey", "ConnectorRuns"],
+  },
+  // The admin API: `X-Admin-Api-Key` (the AdminApiKey secret) on every request.
+  {
+    method: "POST",
+    path: "/v1/admin/webhook_endpoints",
+    handler: "functions/api/admin-create-webhook-endpoint",
+    link: ["Table", "EncryptionKey", "AdminApiKey"],
+  },
+  {
+    method: "GET",
+    path: "/v1/admin/webhook_endpoints",
+    handler: "functions/api/admin-list-webhook-endpoints",
+    link: ["Table", "AdminApiKey"],
+  },
+  {
+    method: "DELETE",
+    path: "/v1/admin/webhook_endpoints/{id}",
+    handler: "functions/api/admin-delete-webhook-endpoint",
+    link: ["Table", "AdminApiKey"],
+  },
+  {
+    method: "GET",
+    path: "/v1/admin/webhook_endpoints/{id}/deliveries",
+    handler: "functions/api/admin-list-webhook-deliveries",
+    link: ["Table", "AdminApiKey"],
   },
   // The API's description (docs/openapi.json, generated from this table by infra/openapi/).
   { method: "GET", path: "/openapi.json", handler: "functions/api/openapi", link: [] },
@@ -224,4 +294,47 @@ export const SUBSCRIBERS: readonly Subscriber[] = [
     link: ["Table", "Email", "EncryptionKey"],
     sendsSms: true,
   },
+  // Signed webhooks: each event to the endpoints that want it (their secrets are sealed).
+  {
+    topic: "Events",
+    handler: "functions/events/webhook-dispatcher",
+    link: ["Table", "EncryptionKey"],
+    sendsSms: false,
+  },
+];
+
+/** Functions run on a schedule (EventBridge in AWS; a timer of the local stack). */
+export interface ScheduledFunction {
+  readonly handler: string;
+  readonly link: readonly Linkable[];
+  /** EventBridge's schedule expression. */
+  readonly schedule: `rate(${string})`;
+  /** How often the local stack runs it: faster, so that a retry is seen in seconds. */
+  readonly localEverySeconds: number;
+}
+
+export const SCHEDULED: readonly ScheduledFunction[] = [
+  // The webhook retries that are due.
+  {
+    handler: "functions/events/webhook-retry",
+    link: ["Table", "EncryptionKey"],
+    schedule: "rate(1 minute)",
+    localEverySeconds: 2,
+  },
+];
+
+/**
+ * Functions subscribed to the table's stream, each for the new items whose partition key
+ * starts with `pkPrefix` (a filter on the event source in AWS; the same filter locally, in
+ * infra/local/streams.ts).
+ */
+export interface StreamSubscriber {
+  readonly handler: string;
+  readonly link: readonly Linkable[];
+  readonly pkPrefix: string;
+}
+
+export const STREAM_SUBSCRIBERS: readonly StreamSubscriber[] = [
+  // The outbox relay: each new event item to the topic.
+  { handler: "functions/events/outbox-relay", link: ["Events"], pkPrefix: "OUTBOX#" },
 ];

@@ -11,6 +11,7 @@ const SECRET_NAMES = [
   "SigningKey",
   "CodeHashKey",
   "EncryptionKey",
+  "AdminApiKey",
 ] as const satisfies readonly Linkable[];
 type SecretName = (typeof SECRET_NAMES)[number];
 
@@ -22,4 +23,6 @@ export const secrets: Record<SecretName, sst.Secret> = {
   SigningKey: new sst.Secret("SigningKey"),
   CodeHashKey: new sst.Secret("CodeHashKey"),
   EncryptionKey: new sst.Secret("EncryptionKey"),
+  // The admin API's key (`X-Admin-Api-Key`), compared in constant time.
+  AdminApiKey: new sst.Secret("AdminApiKey"),
 };

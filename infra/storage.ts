@@ -23,6 +23,9 @@ export const table = new sst.aws.Dynamo("Table", {
   // Expired codes, challenges and sessions are purged by DynamoDB; reads still check
   // `expiresAt` themselves because TTL deletion runs hours late.
   ttl: ttlAttribute,
+  // The transactional outbox: each new event item reaches the relay through the stream
+  // (infra/messaging.ts), which publishes it to the topic.
+  stream: "new-image",
   // Production holds users, factors and refresh-token families: a stray `sst remove` or a
   // console click must not delete it. (SST also enables point-in-time recovery by default.)
   deletionProtection: $app.stage === "production",

@@ -7,6 +7,7 @@ import { setupConnectors } from "./js/connectors.js";
 import { setupDevices } from "./js/devices.js";
 import { pollInbox } from "./js/inbox.js";
 import { setupLogin } from "./js/login.js";
+import { setupPasskeys } from "./js/passkeys.js";
 import { renderUser } from "./js/user.js";
 import { setupRegister, setupVerify } from "./js/verification.js";
 
@@ -15,6 +16,7 @@ setupRegister();
 setupLogin();
 setupDevices();
 setupAuthenticatorApp();
+setupPasskeys();
 setupConnectors();
 renderUser();
 pollInbox();

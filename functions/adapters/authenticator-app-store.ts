@@ -5,6 +5,7 @@
  * codes and unlinking are each one transaction conditional on the user's version; accepting a
  * TOTP step and spending a backup code are each one conditional write.
  */
+
 import {
   DeleteCommand,
   GetCommand,
@@ -34,6 +35,7 @@ import {
   pendingEnrollmentKey,
   userKey,
 } from "./keys.js";
+import { eventPuts } from "./outbox.js";
 
 type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
 
@@ -147,7 +149,13 @@ export function dynamoAuthenticatorAppStore(table: string): AuthenticatorAppStor
       return toPending(Item);
     },
 
-    async link(user: User, next: User, pending: PendingEnrollment, codes: NewBackupCodes) {
+    async link(
+      user: User,
+      next: User,
+      pending: PendingEnrollment,
+      codes: NewBackupCodes,
+      events = [],
+    ) {
       return transactIfConditionsHold([
         {
           Update: {
@@ -174,10 +182,11 @@ export function dynamoAuthenticatorAppStore(table: string): AuthenticatorAppStor
           },
         },
         ...(await codeItems(user.id, codes)),
+        ...eventPuts(table, events),
       ]);
     },
 
-    async replaceBackupCodes(user, codes) {
+    async replaceBackupCodes(user, codes, events = []) {
       return transactIfConditionsHold([
         {
           Update: {
@@ -193,10 +202,11 @@ export function dynamoAuthenticatorAppStore(table: string): AuthenticatorAppStor
           },
         },
         ...(await codeItems(user.id, codes)),
+        ...eventPuts(table, events),
       ]);
     },
 
-    async unlink(user, next) {
+    async unlink(user, next, events = []) {
       const items: TransactItem[] = [
         {
           Update: {
@@ -215,6 +225,7 @@ export function dynamoAuthenticatorAppStore(table: string): AuthenticatorAppStor
         { Delete: { TableName: table, Key: pendingEnrollmentKey(user.id) } },
         { Delete: { TableName: table, Key: backupCodeRevealKey(user.id) } },
         ...(await backupKeys(user.id)).map((Key) => ({ Delete: { TableName: table, Key } })),
+        ...eventPuts(table, events),
       ];
       return transactIfConditionsHold(items);
     },

@@ -5,6 +5,7 @@
  */
 import { DeleteCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type {
+  AttemptBudget,
   CodeConsumption,
   CodeStore,
   ReserveOutcome,
@@ -36,6 +37,38 @@ export function codeItem(code: StoredCode) {
     attempts: code.attempts,
     maxAttempts: code.maxAttempts,
     expiresAt: code.expiresAtEpochSeconds,
+    ...(code.handleHash === undefined
+      ? {}
+      : {
+          handleHash: code.handleHash,
+          anonymousAttempts: code.anonymousAttempts ?? 0,
+          maxAnonymousAttempts: code.maxAnonymousAttempts ?? 0,
+        }),
+  };
+}
+
+/** The conditional update that counts one check on `budget`. */
+function reserveUpdate(budget: AttemptBudget | undefined) {
+  if (budget === "anonymous") {
+    return {
+      UpdateExpression: "SET anonymousAttempts = anonymousAttempts + :one",
+      ConditionExpression:
+        "attribute_exists(pk) AND expiresAt > :now AND anonymousAttempts < maxAnonymousAttempts",
+      values: {},
+    };
+  }
+  if (budget !== undefined) {
+    return {
+      UpdateExpression: "SET attempts = attempts + :one",
+      ConditionExpression:
+        "attribute_exists(pk) AND expiresAt > :now AND handleHash = :h AND attempts < maxAttempts",
+      values: { ":h": budget.handleHash },
+    };
+  }
+  return {
+    UpdateExpression: "SET attempts = attempts + :one",
+    ConditionExpression: "attribute_exists(pk) AND expiresAt > :now AND attempts < maxAttempts",
+    values: {},
   };
 }
 
@@ -46,17 +79,17 @@ export function dynamoCodeStore(tableName: string): CodeStore {
       await db.send(new PutCommand({ TableName: tableName, Item: codeItem(code) }));
     },
 
-    async reserveAttempt(purpose, subject, now): Promise<ReserveOutcome> {
+    async reserveAttempt(purpose, subject, now, budget): Promise<ReserveOutcome> {
+      const update = reserveUpdate(budget);
       return ifConditionHolds(
         async (): Promise<ReserveOutcome> => {
           const { Attributes: item } = await db.send(
             new UpdateCommand({
               TableName: tableName,
               Key: codeKey(purpose, subject),
-              UpdateExpression: "SET attempts = attempts + :one",
-              ConditionExpression:
-                "attribute_exists(pk) AND expiresAt > :now AND attempts < maxAttempts",
-              ExpressionAttributeValues: { ":one": 1, ":now": now },
+              UpdateExpression: update.UpdateExpression,
+              ConditionExpression: update.ConditionExpression,
+              ExpressionAttributeValues: { ":one": 1, ":now": now, ...update.values },
               ReturnValues: "ALL_NEW",
               ReturnValuesOnConditionCheckFailure: "ALL_OLD",
             }),
@@ -72,11 +105,21 @@ export function dynamoCodeStore(tableName: string): CodeStore {
               attempts: Number(item.attempts),
               maxAttempts: Number(item.maxAttempts),
               expiresAtEpochSeconds: Number(item.expiresAt),
+              ...(item.handleHash === undefined
+                ? {}
+                : {
+                    handleHash: String(item.handleHash),
+                    anonymousAttempts: Number(item.anonymousAttempts),
+                    maxAnonymousAttempts: Number(item.maxAnonymousAttempts),
+                  }),
             },
           };
         },
         ({ old }): ReserveOutcome => {
           if (!old) return { ok: false, reason: "missing" };
+          if (typeof budget === "object" && old.handleHash?.S !== budget.handleHash) {
+            return { ok: false, reason: "other_handle" };
+          }
           return {
             ok: false,
             reason: oldNumber(old, "expiresAt") <= now ? "expired" : "exhausted",

@@ -11,7 +11,7 @@ import { ConfigError, keyFromSecret, resources } from "./config.js";
 import { dynamoConnectorAccountStore } from "./connector-account-store.js";
 import { sfnConnectorRunWorkflow } from "./connector-runs.js";
 import { demoConnector } from "./demo-connector.js";
-import { snsEventPublisher } from "./event-publisher.js";
+import { eventPublisher } from "./outbox.js";
 import { systemClock, systemRandom } from "./system.js";
 import { dynamoUserStore } from "./user-store.js";
 
@@ -69,6 +69,6 @@ export function composeWaitTaskDeps(): WaitTaskDeps {
     accounts: dynamoConnectorAccountStore(table),
     encryptionKey: keyFromSecret("EncryptionKey"),
     users: dynamoUserStore(table),
-    events: snsEventPublisher(resources.eventsTopicArn()),
+    events: eventPublisher(),
   };
 }

@@ -5,10 +5,16 @@
 import type { AuthenticatorAppDeps, AuthenticatorAppSetupDeps } from "../core/authenticator-app.js";
 import type { AccountSettings, CustomerDeps } from "../core/customers.js";
 import type { DeviceSettings } from "../core/devices.js";
+import type { PasskeyDeps, WebAuthnVerifier } from "../core/passkeys.js";
 import type { PasswordChangeDeps } from "../core/password-change.js";
 import type { SecondFactorDeps } from "../core/second-factor.js";
-import type { SessionDeps } from "../core/sessions.js";
-import type { SignInAttemptDeps, SignInPrepareDeps, SignInStartDeps } from "../core/sign-ins.js";
+import { revokeOtherSessions, type SessionDeps } from "../core/sessions.js";
+import type {
+  SignInAttemptDeps,
+  SignInPasskeyDeps,
+  SignInPrepareDeps,
+  SignInStartDeps,
+} from "../core/sign-ins.js";
 import {
   checkAccessToken,
   checkAccessTokenWithUser,
@@ -34,14 +40,16 @@ import {
   stringFromEnv,
 } from "./config.js";
 import { dynamoDeviceStore } from "./device-store.js";
-import { snsEventPublisher } from "./event-publisher.js";
 import { hs256Signer } from "./jwt.js";
+import { eventPublisher } from "./outbox.js";
+import { dynamoChallengeStore, dynamoPasskeyStore } from "./passkey-store.js";
 import { argon2Hasher, passwordCheckingHasher } from "./passwords.js";
 import { dynamoRateLimiter } from "./rate-limiter.js";
 import { dynamoSignInStore } from "./sign-in-store.js";
 import { systemClock, systemRandom } from "./system.js";
 import { dynamoRefreshTokenStore } from "./token-store.js";
 import { dynamoUserStore } from "./user-store.js";
+import { type RelyingPartyConfig, readRelyingParty, simpleWebAuthnVerifier } from "./webauthn.js";
 
 /** Remembered devices: the store and how long a device is remembered. */
 function composeDeviceSettings(table = resources.tableName()): DeviceSettings {
@@ -55,7 +63,7 @@ export function composeCodeDeps(): CodeDeps {
     random: systemRandom,
     store: dynamoCodeStore(table),
     limiter: dynamoRateLimiter(table),
-    events: snsEventPublisher(resources.eventsTopicArn()),
+    events: eventPublisher(table),
     policy: readCodePolicy(),
     codeHashKey: keyFromSecret("CodeHashKey"),
     encryptionKey: keyFromSecret("EncryptionKey"),
@@ -106,14 +114,67 @@ function composePasswordLogin(table: string) {
     refreshTokens: dynamoRefreshTokenStore(table),
     refreshTokenLifetime: readRefreshTokenLifetime(),
     hashKey: keyFromSecret("CodeHashKey"),
-    events: snsEventPublisher(resources.eventsTopicArn()),
+    events: eventPublisher(resources.tableName()),
     requireTfa: readAccountSettings().requireTfa,
     devices: composeDeviceSettings(table),
   };
 }
 
 export function composeTokenDeps(secondFactor = composeSecondFactorDeps()): TokenDeps {
-  return { ...composePasswordLogin(resources.tableName()), secondFactor };
+  const table = resources.tableName();
+  return { ...composePasswordLogin(table), secondFactor, passkeys: dynamoPasskeyStore(table) };
+}
+
+/**
+ * Passkeys in sign-ins: challenges, credentials and the relying party; the verifier only where
+ * assertions are attempted. Only a function that names `simpleWebAuthnVerifier` bundles the
+ * WebAuthn library (and loads it on first use): the others leave it out.
+ */
+function composeSignInPasskeyDeps(verifier?: WebAuthnVerifier): SignInPasskeyDeps {
+  const table = resources.tableName();
+  const relyingParty = readRelyingParty();
+  return {
+    challenges: dynamoChallengeStore(table),
+    passkeys: dynamoPasskeyStore(table),
+    relyingParty: { id: relyingParty.id, name: relyingParty.name },
+    ...(verifier ? { verifier } : {}),
+  };
+}
+
+/** Verifies nothing: for the passkey routes that only issue options or remove a passkey. */
+const NO_VERIFIER: WebAuthnVerifier = {
+  verifyRegistration: async () => ({ ok: false, message: "Not verified here." }),
+  verifyAuthentication: async () => ({ ok: false, message: "Not verified here." }),
+};
+
+/**
+ * Adding, listing, renaming and removing the signed-in user's passkeys. `verifies` only for
+ * the route that checks an attestation: the others do not bundle the WebAuthn library.
+ */
+export function composePasskeyDeps(
+  verifies = (_: RelyingPartyConfig): WebAuthnVerifier => NO_VERIFIER,
+  secondFactor = composeSecondFactorDeps(),
+): PasskeyDeps {
+  const table = resources.tableName();
+  const relyingParty = readRelyingParty();
+  return {
+    clock: systemClock,
+    random: systemRandom,
+    challenges: dynamoChallengeStore(table),
+    passkeys: dynamoPasskeyStore(table),
+    relyingParty: { id: relyingParty.id, name: relyingParty.name },
+    verifier: verifies(relyingParty),
+    users: dynamoUserStore(table),
+    events: secondFactor.events,
+    secondFactor,
+    revokeOtherSessions: (userId, keep, source) =>
+      revokeOtherSessions(composeSessionDeps(), userId, keep, source),
+  };
+}
+
+/** Listing and renaming passkeys: the table only. */
+export function composePasskeyListDeps() {
+  return { passkeys: dynamoPasskeyStore(resources.tableName()) };
 }
 
 /** Ending sessions: the refresh-token store and the security log's events. */
@@ -121,7 +182,7 @@ export function composeSessionDeps(): SessionDeps {
   return {
     clock: systemClock,
     random: systemRandom,
-    events: snsEventPublisher(resources.eventsTopicArn()),
+    events: eventPublisher(resources.tableName()),
     refreshTokens: dynamoRefreshTokenStore(resources.tableName()),
     devices: composeDeviceSettings(),
   };
@@ -229,10 +290,12 @@ export function composeSignInStartDeps(): SignInStartDeps {
   const table = resources.tableName();
   return {
     ...composePasswordLogin(table),
+    events: eventPublisher(table),
     signIns: dynamoSignInStore(table),
     guard: dynamoAttemptGuard(table),
     lockout: readLockoutPolicy(),
     authenticatorApps: dynamoAuthenticatorAppStore(table),
+    passkey: composeSignInPasskeyDeps(),
   };
 }
 
@@ -245,6 +308,7 @@ export function composeSignInPrepareDeps(
     signIns: dynamoSignInStore(table),
     secondFactor,
     authenticatorApps: dynamoAuthenticatorAppStore(table),
+    passkey: composeSignInPasskeyDeps(),
   };
 }
 
@@ -254,6 +318,7 @@ export function composeSignInAttemptDeps(
   const table = resources.tableName();
   return {
     ...composeSignInPrepareDeps(secondFactor),
+    passkey: composeSignInPasskeyDeps(simpleWebAuthnVerifier(readRelyingParty())),
     clock: systemClock,
     random: systemRandom,
     signer: hs256Signer(keyFromSecret("SigningKey")),

@@ -12,6 +12,7 @@ import {
   DEFAULT_PASSWORD_POLICY,
   DEFAULT_REFRESH_TOKEN_LIFETIME,
   DEFAULT_REGISTRATION_POLICY,
+  LOCKOUT_POLICY_BOUNDS,
   type LockoutPolicy,
   type PasswordPolicy,
   REFRESH_TOKEN_IDLE_DAYS_BOUNDS,
@@ -84,6 +85,11 @@ export function readCodePolicy(): CodePolicy {
     smsDailyBudget: intFromEnv("SMS_DAILY_BUDGET", d.smsDailyBudget, b.smsDailyBudget),
     smsDailyPerUser: intFromEnv("SMS_DAILY_PER_USER", d.smsDailyPerUser, b.smsDailyPerUser),
     smsDailyPerPhone: intFromEnv("SMS_DAILY_PER_PHONE", d.smsDailyPerPhone, b.smsDailyPerPhone),
+    smsDailyNoticesPerUser: intFromEnv(
+      "SMS_DAILY_NOTICES_PER_USER",
+      d.smsDailyNoticesPerUser,
+      b.smsDailyNoticesPerUser,
+    ),
     smsDailyBudgetUnverified: intFromEnv(
       "SMS_DAILY_BUDGET_UNVERIFIED",
       d.smsDailyBudgetUnverified,
@@ -136,15 +142,31 @@ export function readRegistrationPolicy(): RegistrationPolicy {
   };
 }
 
+/**
+ * The lockout: LOCKOUT_SECONDS doubles on each consecutive lock up to LOCKOUT_MAX_SECONDS (at
+ * least the first lock); LOCKOUT_HARD_CAP (at least one round) consecutive failures disable
+ * the failing factors until a success with another factor or a reset.
+ */
 export function readLockoutPolicy(): LockoutPolicy {
-  return {
-    maxConsecutiveFailures: intFromEnv(
-      "LOCKOUT_MAX_FAILURES",
-      DEFAULT_LOCKOUT_POLICY.maxConsecutiveFailures,
-      [3, 100],
-    ),
-    lockSeconds: intFromEnv("LOCKOUT_SECONDS", DEFAULT_LOCKOUT_POLICY.lockSeconds, [60, 86_400]),
-  };
+  const d = DEFAULT_LOCKOUT_POLICY;
+  const b = LOCKOUT_POLICY_BOUNDS;
+  const maxConsecutiveFailures = intFromEnv(
+    "LOCKOUT_MAX_FAILURES",
+    d.maxConsecutiveFailures,
+    b.maxConsecutiveFailures,
+  );
+  const lockSeconds = intFromEnv("LOCKOUT_SECONDS", d.lockSeconds, b.lockSeconds);
+  const maxLockSeconds = intFromEnv(
+    "LOCKOUT_MAX_SECONDS",
+    Math.max(d.maxLockSeconds, lockSeconds),
+    [lockSeconds, b.maxLockSeconds[1]],
+  );
+  const hardCapFailures = intFromEnv(
+    "LOCKOUT_HARD_CAP",
+    Math.max(d.hardCapFailures, maxConsecutiveFailures),
+    [maxConsecutiveFailures, b.hardCapFailures[1]],
+  );
+  return { maxConsecutiveFailures, lockSeconds, maxLockSeconds, hardCapFailures };
 }
 
 /** A 256-bit key from an SST secret holding base64url (32 bytes). */
@@ -160,4 +182,5 @@ export const resources = {
   eventsTopicArn: () => Resource.Events.arn,
   emailSender: () => Resource.Email.sender,
   connectorRunsArn: () => Resource.ConnectorRuns.arn,
+  adminApiKey: () => Resource.AdminApiKey.value,
 };

@@ -1,6 +1,9 @@
-/** Domain events to the SNS topic; the event type also goes as a message attribute for filters. */
+/**
+ * The domain-event topic: the outbox relay publishes each saved event here (see outbox.ts),
+ * with its type as a message attribute for filters.
+ */
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
-import type { DomainEvent, EventPublisher } from "../core/events.js";
+import type { DomainEvent } from "../core/events.js";
 
 let sns: SNSClient | undefined;
 export function snsClient(): SNSClient {
@@ -8,16 +11,13 @@ export function snsClient(): SNSClient {
   return sns;
 }
 
-export function snsEventPublisher(topicArn: string): EventPublisher {
-  return {
-    async publish(event: DomainEvent) {
-      await snsClient().send(
-        new PublishCommand({
-          TopicArn: topicArn,
-          Message: JSON.stringify(event),
-          MessageAttributes: { type: { DataType: "String", StringValue: event.type } },
-        }),
-      );
-    },
-  };
+/** Publishes an event to the topic, with its type as a message attribute for filters. */
+export async function publishToTopic(topicArn: string, event: DomainEvent): Promise<void> {
+  await snsClient().send(
+    new PublishCommand({
+      TopicArn: topicArn,
+      Message: JSON.stringify(event),
+      MessageAttributes: { type: { DataType: "String", StringValue: event.type } },
+    }),
+  );
 }

@@ -10,14 +10,20 @@
  *                            BACKUP_REVEAL    fresh backup codes, sealed, for one read
  *                            SESSION#<id>     a session: a refresh-token family
  *                            DEVICE#<id>      a remembered device (its token's keyed hash)
+ *                            PASSKEY#<cred>   a passkey (credential id base64url)
  * UNIQUE#<kind>#<value>      UNIQUE           a claim on a username, phone or email
+ * PASSKEY_ID#<cred>          CLAIM            a credential id's claim, naming its user
+ * CHALLENGE#<purpose>#<subj> CHALLENGE        a WebAuthn challenge (single use, 5 minutes)
  * CODE#<purpose>#<subject>   CODE             a verification or login code
- * RATE#<key>                 RATE             a rate-limit window
+ * RATE#<key>#<index>         RATE             a rate-limit window (index: floor(now / window))
+ * RATE#<key>                 COOLDOWN         a rate limit's last hit, for its cooldown
  * SIGNIN#<id>                SIGNIN           a sign-in
  * REFRESH#<hash>             REFRESH          a refresh token
  * DELIVERY#<event id>        DELIVERY         a notification's delivery record
  * CONNECTOR_ACCOUNT#<id>     ACCOUNT          a connector account (gsi1: OWNER#<user id>)
  * CONNECTOR_RUN#<id>         RUN              a connector run
+ * USER#<id>                  SECEVENT#<time>#<event id>  one entry of the user's security log
+ * OUTBOX#<event id>          OUTBOX           a domain event on its way to the topic (the stream)
  * ```
  */
 import type { UniqueClaim } from "../core/users.js";
@@ -68,8 +74,12 @@ export function codeKey(purpose: CodePurpose, subject: string): ItemKey {
   return { pk: `CODE#${purpose}#${subject}`, sk: "CODE" };
 }
 
-export function rateKey(key: string): ItemKey {
-  return { pk: `RATE#${key}`, sk: "RATE" };
+export function rateWindowKey(key: string, index: number): ItemKey {
+  return { pk: `RATE#${key}#${index}`, sk: "RATE" };
+}
+
+export function rateCooldownKey(key: string): ItemKey {
+  return { pk: `RATE#${key}`, sk: "COOLDOWN" };
 }
 
 export function signInKey(signInId: string): ItemKey {
@@ -128,4 +138,89 @@ export function ownerIndexKey(account: { ownerId: string; createdAt: string; id:
 
 export function connectorRunKey(runId: string): ItemKey {
   return { pk: `CONNECTOR_RUN#${runId}`, sk: "RUN" };
+}
+
+const PASSKEY_PREFIX = "PASSKEY#";
+
+export function passkeyKey(userId: string, credentialId: string): ItemKey {
+  return { pk: userPartition(userId), sk: `${PASSKEY_PREFIX}${credentialId}` };
+}
+
+/** The key condition of a query for every passkey of a user. */
+export function passkeysQuery(userId: string) {
+  return {
+    KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+    ExpressionAttributeValues: { ":pk": userPartition(userId), ":prefix": PASSKEY_PREFIX },
+  };
+}
+
+/** A credential id is claimed once across all users; the claim names its user. */
+export function passkeyClaimKey(credentialId: string): ItemKey {
+  return { pk: `PASSKEY_ID#${credentialId}`, sk: "CLAIM" };
+}
+
+export function challengeKey(purpose: string, subject: string): ItemKey {
+  return { pk: `CHALLENGE#${purpose}#${subject}`, sk: "CHALLENGE" };
+}
+
+const SECURITY_EVENT_PREFIX = "SECEVENT#";
+
+/** One entry of a user's security log; the sort key orders entries by time. */
+export function securityEventKey(userId: string, occurredAt: string, eventId: string): ItemKey {
+  return { pk: userPartition(userId), sk: `${SECURITY_EVENT_PREFIX}${occurredAt}#${eventId}` };
+}
+
+/** The key condition of a query for a user's security log. */
+export function securityEventsQuery(userId: string) {
+  return {
+    KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+    ExpressionAttributeValues: { ":pk": userPartition(userId), ":prefix": SECURITY_EVENT_PREFIX },
+  };
+}
+
+/** Whether `sk` is a security-log sort key (a cursor names one). */
+export function isSecurityEventSortKey(sk: string): boolean {
+  return sk.startsWith(SECURITY_EVENT_PREFIX);
+}
+
+export const OUTBOX_PREFIX = "OUTBOX#";
+
+/** A domain event in the outbox; the table's stream relays new ones to the topic. */
+export function outboxKey(eventId: string): ItemKey {
+  return { pk: `${OUTBOX_PREFIX}${eventId}`, sk: "OUTBOX" };
+}
+
+/** Webhook endpoints share one partition: the admin API lists them with one query. */
+const WEBHOOK_ENDPOINTS = "WEBHOOK_ENDPOINTS";
+
+export function webhookEndpointKey(endpointId: string): ItemKey {
+  return { pk: WEBHOOK_ENDPOINTS, sk: `ENDPOINT#${endpointId}` };
+}
+
+export function webhookEndpointsQuery() {
+  return {
+    KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+    ExpressionAttributeValues: { ":pk": WEBHOOK_ENDPOINTS, ":prefix": "ENDPOINT#" },
+  };
+}
+
+/** One delivery of an event to an endpoint, in the endpoint's own partition. */
+export function webhookDeliveryKey(endpointId: string, deliveryId: string): ItemKey {
+  return { pk: `WEBHOOK#${endpointId}`, sk: `DELIVERY#${deliveryId}` };
+}
+
+export function webhookDeliveriesQuery(endpointId: string) {
+  return {
+    KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+    ExpressionAttributeValues: { ":pk": `WEBHOOK#${endpointId}`, ":prefix": "DELIVERY#" },
+  };
+}
+
+/** Where a pending delivery stands in `gsi1` while an attempt is due (zero-padded epoch). */
+export const WEBHOOK_DUE = "WEBHOOK_DUE";
+export function webhookDueIndexKey(nextAttemptAt: number, deliveryId: string) {
+  return {
+    gsi1pk: WEBHOOK_DUE,
+    gsi1sk: `${String(nextAttemptAt).padStart(12, "0")}#${deliveryId}`,
+  };
 }

@@ -32,7 +32,15 @@ function toSignIn(item: Record<string, unknown>): SignIn {
     createdSessionId: item.createdSessionId ? String(item.createdSessionId) : null,
     createdAtEpochSeconds: Number(item.createdAt),
     expiresAtEpochSeconds: Number(item.expiresAt),
+    ...(item.failures === undefined ? {} : { failures: Number(item.failures) }),
+    ...firstFactorOf(item),
   };
+}
+
+/** A passkey-only sign-in's first factor, when the item has one. */
+function firstFactorOf(item: Record<string, unknown>): Pick<SignIn, "firstFactorVerification"> {
+  const first = toVerification(item.firstFactorVerification);
+  return first ? { firstFactorVerification: first } : {};
 }
 
 function verificationItem(v: StoredVerification) {
@@ -62,6 +70,9 @@ export function dynamoSignInStore(table: string): SignInStore {
             createdSessionId: signIn.createdSessionId,
             createdAt: signIn.createdAtEpochSeconds,
             expiresAt: signIn.expiresAtEpochSeconds,
+            ...(signIn.firstFactorVerification
+              ? { firstFactorVerification: verificationItem(signIn.firstFactorVerification) }
+              : {}),
           },
           ConditionExpression: "attribute_not_exists(pk)",
         },
@@ -100,12 +111,13 @@ export function dynamoSignInStore(table: string): SignInStore {
         TableName: table,
         Key: signInKey(id),
         UpdateExpression: failed
-          ? "SET verification.attempts = verification.attempts + :one, verification.#status = :failed"
-          : "SET verification.attempts = verification.attempts + :one",
+          ? "SET verification.attempts = verification.attempts + :one, verification.#status = :failed, failures = if_not_exists(failures, :zero) + :one"
+          : "SET verification.attempts = verification.attempts + :one, failures = if_not_exists(failures, :zero) + :one",
         ConditionExpression: "verification.strategy = :strategy AND #status = :needs",
         ExpressionAttributeNames: { "#status": "status" },
         ExpressionAttributeValues: {
           ":one": 1,
+          ":zero": 0,
           ":strategy": strategy,
           ":needs": "needs_second_factor",
           ...(failed ? { ":failed": "failed" } : {}),
@@ -133,6 +145,41 @@ export function dynamoSignInStore(table: string): SignInStore {
                       ":session": session.token.familyId,
                       ":v": verificationItem(verification),
                       ":needs": "needs_second_factor",
+                      ":now": now,
+                    },
+                  },
+                },
+                ...newSessionItems(table, session),
+              ],
+            }),
+          );
+          return true;
+        },
+        () => false,
+      );
+    },
+
+    completeFirstFactor(id, userId, verification, session, now) {
+      return ifConditionHolds(
+        async () => {
+          await db.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                {
+                  Update: {
+                    TableName: table,
+                    Key: signInKey(id),
+                    UpdateExpression:
+                      "SET #status = :complete, userId = :user, createdSessionId = :session, firstFactorVerification = :v",
+                    ConditionExpression:
+                      "attribute_exists(pk) AND #status = :needs AND expiresAt > :now",
+                    ExpressionAttributeNames: { "#status": "status" },
+                    ExpressionAttributeValues: {
+                      ":complete": "complete",
+                      ":user": userId,
+                      ":session": session.token.familyId,
+                      ":v": verificationItem(verification),
+                      ":needs": "needs_first_factor",
                       ":now": now,
                     },
                   },

@@ -4,6 +4,7 @@
  * concurrent registrations of one name cannot both succeed. Codes proving a contact are
  * consumed in that transaction too.
  */
+
 import {
   GetCommand,
   TransactWriteCommand,
@@ -20,6 +21,7 @@ import type { StoredCode } from "../core/verification-codes.js";
 import { codeItem, consumeCodeItem } from "./code-store.js";
 import { documentClient, ifConditionHolds } from "./dynamo.js";
 import { claimKey, userKey } from "./keys.js";
+import { eventPuts } from "./outbox.js";
 
 type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
 
@@ -174,6 +176,10 @@ export function dynamoUserStore(table: string): UserStore {
         meanings.push({ kind: "other" });
       }
       addCodeItems(table, change, items, meanings);
+      for (const put of eventPuts(table, change.events ?? [])) {
+        items.push(put);
+        meanings.push({ kind: "other" });
+      }
       const outcome = await run(items, meanings);
       return outcome.ok ? { ok: true, user: next } : outcome;
     },

@@ -9,12 +9,17 @@ const deps = composeCodeDeps();
 export const handler = apiHandler(
   { body: EmailVerificationCodeRequest },
   async ({ body, locale, sourceIp }) => {
-    const { deliveryId } = await requestEmailVerificationCode(deps, {
+    const { deliveryId, verificationId } = await requestEmailVerificationCode(deps, {
       email: body.email,
       locale,
       sourceIp,
     });
     // The code itself is never returned; its delivery can be followed at /v1/deliveries/{id}.
-    return { status: 204, headers: { "x-delivery-id": deliveryId } };
+    // The handle goes to the requester alone: sent back with the code, it spends that code's
+    // own checks, which strangers guessing without it cannot reach.
+    return {
+      status: 204,
+      headers: { "x-delivery-id": deliveryId, "x-verification-id": verificationId },
+    };
   },
 );

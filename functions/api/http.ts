@@ -7,6 +7,7 @@ import middy from "@middy/core";
 import securityHeaders from "@middy/http-security-headers";
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import type * as v from "valibot";
+import { withRequestSource } from "../adapters/request-source.js";
 import { type Locale, localeFromAcceptLanguage } from "../core/events.js";
 import type { User } from "../core/users.js";
 import { type Authenticate, authentication } from "./middlewares/authentication.js";
@@ -20,6 +21,9 @@ import { validation } from "./middlewares/validation.js";
 
 export { ERROR_CODES, ERROR_MESSAGES } from "../core/errors.js";
 export { HTTP_STATUS } from "./middlewares/error-mapping.js";
+
+/** A user agent longer than this is cut when an event records it. */
+const USER_AGENT_CHARS = 256;
 
 export interface ApiRequest<Body, SignedInUser = undefined> {
   body: Body;
@@ -98,21 +102,28 @@ export function apiHandler<
         (entry): entry is [string, string] => entry[1] !== undefined,
       ),
     );
-    const response = await run(
-      {
-        body: (options.body ? event.body : undefined) as BodyOf<S>,
-        pathParameters: (event.pathParameters ?? {}) as Record<string, string>,
-        query: (event.queryStringParameters ?? {}) as Record<string, string>,
-        headers,
-        sourceIp: event.requestContext.http.sourceIp,
-        locale: localeFromAcceptLanguage(headers["accept-language"]),
-        requestId: context.awsRequestId,
-        userId: context.signedIn?.userId ?? "",
-        sessionId: context.signedIn?.sessionId,
-        userAgent: event.requestContext.http.userAgent ?? headers["user-agent"] ?? "",
-        user: context.signedIn?.user as UserOf<A>,
-      },
-      context,
+    const userAgent = event.requestContext.http.userAgent ?? headers["user-agent"] ?? "";
+    const source = {
+      ip: event.requestContext.http.sourceIp,
+      ...(userAgent ? { userAgent: userAgent.slice(0, USER_AGENT_CHARS) } : {}),
+    };
+    const response = await withRequestSource(source, () =>
+      run(
+        {
+          body: (options.body ? event.body : undefined) as BodyOf<S>,
+          pathParameters: (event.pathParameters ?? {}) as Record<string, string>,
+          query: (event.queryStringParameters ?? {}) as Record<string, string>,
+          headers,
+          sourceIp: event.requestContext.http.sourceIp,
+          locale: localeFromAcceptLanguage(headers["accept-language"]),
+          requestId: context.awsRequestId,
+          userId: context.signedIn?.userId ?? "",
+          sessionId: context.signedIn?.sessionId,
+          userAgent,
+          user: context.signedIn?.user as UserOf<A>,
+        },
+        context,
+      ),
     );
     return toResult(response);
   });

@@ -76,8 +76,10 @@ export const Registration = /*@__PURE__*/ v.object({
   authMethod: /*@__PURE__*/ v.optional(/*@__PURE__*/ v.picklist(SELECTABLE_AUTH_METHODS)),
   phoneNumber: /*@__PURE__*/ v.optional(/*@__PURE__*/ text(32)),
   phoneVerificationCode: /*@__PURE__*/ v.optional(/*@__PURE__*/ text(16)),
+  phoneVerificationId: /*@__PURE__*/ v.optional(/*@__PURE__*/ text(64)),
   email: /*@__PURE__*/ v.optional(/*@__PURE__*/ text(254)),
   emailVerificationCode: /*@__PURE__*/ v.optional(/*@__PURE__*/ text(16)),
+  emailVerificationId: /*@__PURE__*/ v.optional(/*@__PURE__*/ text(64)),
 });
 
 /** `PATCH /v1/user`: change the TFA method, phone or email (with codes and step-up). */
@@ -85,27 +87,114 @@ export const UserPatch = /*@__PURE__*/ v.object({
   authMethod: /*@__PURE__*/ v.optional(/*@__PURE__*/ v.picklist(SELECTABLE_AUTH_METHODS)),
   phoneNumber: /*@__PURE__*/ v.optional(/*@__PURE__*/ text(32)),
   phoneVerificationCode: /*@__PURE__*/ v.optional(/*@__PURE__*/ text(16)),
+  phoneVerificationId: /*@__PURE__*/ v.optional(/*@__PURE__*/ text(64)),
   email: /*@__PURE__*/ v.optional(/*@__PURE__*/ text(254)),
   emailVerificationCode: /*@__PURE__*/ v.optional(/*@__PURE__*/ text(16)),
+  emailVerificationId: /*@__PURE__*/ v.optional(/*@__PURE__*/ text(64)),
   otp: /*@__PURE__*/ v.optional(/*@__PURE__*/ codeText()),
 });
 
-/** `POST /v1/sign_ins`. */
+/**
+ * `POST /v1/sign_ins`: `{identifier, password}`, or `{strategy: "passkey"}` for a sign-in with a
+ * passkey alone (the handler asks for identifier and password when the strategy is not passkey).
+ */
 export const SignInRequest = /*@__PURE__*/ v.object({
-  identifier: /*@__PURE__*/ username(256),
-  password: /*@__PURE__*/ text(256),
+  identifier: /*@__PURE__*/ v.optional(/*@__PURE__*/ username(256)),
+  password: /*@__PURE__*/ v.optional(/*@__PURE__*/ text(256)),
+  strategy: /*@__PURE__*/ v.optional(/*@__PURE__*/ v.picklist(["password", "passkey"])),
   deviceToken: /*@__PURE__*/ v.optional(/*@__PURE__*/ deviceToken()),
 });
 
 /** `POST /v1/sign_ins/{id}/prepare_second_factor`. */
 export const PrepareRequest = /*@__PURE__*/ v.object({ strategy: /*@__PURE__*/ text(64) });
 
-/** `POST /v1/sign_ins/{id}/attempt_second_factor`. */
+/**
+ * base64url as WebAuthn's JSON encodes bytes, bounded: a credential id is at most 1023 bytes,
+ * and nothing else a passkey sends comes near 8 KB.
+ */
+const base64url = (max: number) =>
+  v.pipe(
+    v.string(),
+    v.maxLength(max),
+    v.check((value) => /^[A-Za-z0-9_-]*$/.test(value), "must be base64url"),
+  );
+
+/** Extension outputs as the browser reports them; not used by this service. */
+const clientExtensionResults = () =>
+  v.optional(
+    v.pipe(
+      v.record(v.string(), v.unknown()),
+      v.check((value) => JSON.stringify(value).length <= 1024, "must be at most 1024 characters"),
+    ),
+    {},
+  );
+
+/** WebAuthn's `AuthenticationResponseJSON` (what `startAuthentication` answers). */
+export const PasskeyAssertion = /*@__PURE__*/ v.object({
+  id: /*@__PURE__*/ base64url(1366),
+  rawId: /*@__PURE__*/ base64url(1366),
+  type: /*@__PURE__*/ v.literal("public-key"),
+  response: /*@__PURE__*/ v.object({
+    clientDataJSON: /*@__PURE__*/ base64url(4096),
+    authenticatorData: /*@__PURE__*/ base64url(4096),
+    signature: /*@__PURE__*/ base64url(1024),
+    userHandle: /*@__PURE__*/ v.optional(/*@__PURE__*/ base64url(128)),
+  }),
+  authenticatorAttachment: /*@__PURE__*/ v.optional(
+    /*@__PURE__*/ v.nullable(/*@__PURE__*/ v.picklist(["platform", "cross-platform"])),
+  ),
+  clientExtensionResults: /*@__PURE__*/ clientExtensionResults(),
+});
+
+/** WebAuthn's `RegistrationResponseJSON` (what `startRegistration` answers). */
+export const PasskeyAttestation = /*@__PURE__*/ v.object({
+  id: /*@__PURE__*/ base64url(1366),
+  rawId: /*@__PURE__*/ base64url(1366),
+  type: /*@__PURE__*/ v.literal("public-key"),
+  response: /*@__PURE__*/ v.object({
+    clientDataJSON: /*@__PURE__*/ base64url(4096),
+    attestationObject: /*@__PURE__*/ base64url(8192),
+    authenticatorData: /*@__PURE__*/ v.optional(/*@__PURE__*/ base64url(4096)),
+    transports: /*@__PURE__*/ v.optional(
+      /*@__PURE__*/ v.pipe(/*@__PURE__*/ v.array(/*@__PURE__*/ text(32)), v.maxLength(8)),
+    ),
+    publicKeyAlgorithm: /*@__PURE__*/ v.optional(/*@__PURE__*/ v.number()),
+    publicKey: /*@__PURE__*/ v.optional(/*@__PURE__*/ base64url(4096)),
+  }),
+  authenticatorAttachment: /*@__PURE__*/ v.optional(
+    /*@__PURE__*/ v.nullable(/*@__PURE__*/ v.picklist(["platform", "cross-platform"])),
+  ),
+  clientExtensionResults: /*@__PURE__*/ clientExtensionResults(),
+});
+
+/**
+ * `POST /v1/sign_ins/{id}/attempt_second_factor`: `code` for codes, `publicKeyCredential` for a
+ * passkey (the handler asks for the one the strategy needs).
+ */
 export const AttemptRequest = /*@__PURE__*/ v.object({
   strategy: /*@__PURE__*/ text(64),
-  code: /*@__PURE__*/ codeText(),
+  code: /*@__PURE__*/ v.optional(/*@__PURE__*/ codeText()),
+  publicKeyCredential: /*@__PURE__*/ v.optional(PasskeyAssertion),
   rememberDevice: /*@__PURE__*/ v.optional(/*@__PURE__*/ v.boolean()),
 });
+
+/** `POST /v1/sign_ins/{id}/attempt_first_factor`: a passkey alone. */
+export const FirstFactorAttemptRequest = /*@__PURE__*/ v.object({
+  strategy: /*@__PURE__*/ text(64),
+  publicKeyCredential: PasskeyAssertion,
+});
+
+/** `POST /v1/user/passkeys`: the new passkey's attestation and the name the user gives it. */
+export const PasskeyCreateRequest = /*@__PURE__*/ v.object({
+  credential: PasskeyAttestation,
+  name: /*@__PURE__*/ v.optional(/*@__PURE__*/ text(64)),
+});
+
+/** `PATCH /v1/user/passkeys/{id}`. */
+export const PasskeyRenameRequest = /*@__PURE__*/ v.object({ name: /*@__PURE__*/ text(64) });
+
+/** A passkey's id in a path: its credential id. */
+export const PasskeyId = /*@__PURE__*/ base64url(1366);
 
 /** `POST /api/2.0/settings/tfaapp/validate`: `otp` is the current second factor, if any. */
 export const TfaAppValidateRequest = /*@__PURE__*/ v.object({
@@ -129,4 +218,13 @@ export const PasswordChange = /*@__PURE__*/ v.object({
   currentPassword: /*@__PURE__*/ text(256),
   newPassword: /*@__PURE__*/ text(256),
   otp: /*@__PURE__*/ v.optional(/*@__PURE__*/ codeText()),
+});
+
+export const NewWebhookEndpoint = /*@__PURE__*/ v.object({
+  url: /*@__PURE__*/ text(2048),
+  eventTypes: /*@__PURE__*/ v.pipe(
+    /*@__PURE__*/ v.array(/*@__PURE__*/ text(64)),
+    /*@__PURE__*/ v.minLength(1),
+    /*@__PURE__*/ v.maxLength(32),
+  ),
 });

@@ -7,6 +7,7 @@
 import { composeAuthenticate } from "../adapters/compose.js";
 import { connectorAccounts, connectorRunWorkflow } from "../adapters/compose-connectors.js";
 import { keyFromSecret } from "../adapters/config.js";
+import { eventPublisher } from "../adapters/outbox.js";
 import { systemClock, systemRandom } from "../adapters/system.js";
 import { handInTwoFaCode } from "../core/connectors/api.js";
 import { pathId, TwoFaCode } from "./connector-schemas.js";
@@ -18,6 +19,7 @@ const deps = {
   accounts: connectorAccounts(),
   workflow: connectorRunWorkflow(),
   encryptionKey: keyFromSecret("EncryptionKey"),
+  events: eventPublisher(),
 };
 
 export const handler = apiHandler(

@@ -15,9 +15,9 @@ import { generateBackupCodes, hashBackupCode } from "./backup-codes.js";
 import { codeDestination } from "./contacts.js";
 import { open, seal } from "./crypto.js";
 import { DomainError } from "./errors.js";
-import type { Locale, Recipient } from "./events.js";
+import type { DomainEvent, Locale, Recipient } from "./events.js";
 import { type Clock, nowEpochSeconds, type Random } from "./ports.js";
-import { notifyLocked, type SecondFactorDeps, tellUser } from "./second-factor.js";
+import { type SecondFactorDeps, settleAttempt, userNotice } from "./second-factor.js";
 import { revokeOtherSessions, type SessionDeps } from "./sessions.js";
 import { checkLoginOtp, lockedError, otpFailure, requestSource, requireOtp } from "./tokens.js";
 import {
@@ -86,11 +86,23 @@ export interface AuthenticatorAppStore {
    * pending enrollment: sets `next` (its totp, authMethod, previousAuthMethod, version),
    * deletes the pending enrollment, replaces the backup codes. False when anything moved.
    */
-  link(user: User, next: User, pending: PendingEnrollment, codes: NewBackupCodes): Promise<boolean>;
+  link(
+    user: User,
+    next: User,
+    pending: PendingEnrollment,
+    codes: NewBackupCodes,
+    events?: readonly DomainEvent[],
+  ): Promise<boolean>;
   /** Replaces all backup codes if the user is still at `user.version` with the same app. */
-  replaceBackupCodes(user: User, codes: NewBackupCodes): Promise<boolean>;
+  replaceBackupCodes(
+    user: User,
+    codes: NewBackupCodes,
+    events?: readonly DomainEvent[],
+  ): Promise<boolean>;
   /** Removes the app, its backup codes and any pending enrollment; sets `next.authMethod`. */
-  unlink(user: User, next: User): Promise<boolean>;
+  unlink(user: User, next: User, events?: readonly DomainEvent[]): Promise<boolean>;
+  // Each write above saves `events` in its own transaction: the change and its notices are
+  // saved both or neither.
   listBackupCodes(userId: string): Promise<BackupCodeState[]>;
   /** The sealed fresh codes, deleted by this read: one caller gets them, once. */
   takeBackupCodeReveal(userId: string, nowEpochSeconds: number): Promise<string | null>;
@@ -225,24 +237,30 @@ export async function validateAuthenticatorApp(
     version: current.version + 1,
   };
   const codes = generateBackupCodes((n) => deps.random.bytes(n));
-  const linked = await deps.store.link(current, next, pending, {
-    hashes: codes.map((c) => hashBackupCode(c, deps.backupCodeHashKey)),
-    createdAt: linkedAt,
-    reveal: {
-      sealedCodes: seal(
-        deps.encryptionKey,
-        JSON.stringify(codes),
-        backupRevealContext(user.id),
-        deps.random,
-      ),
-      expiresAtEpochSeconds: now + BACKUP_CODES_REVEAL_SECONDS,
-    },
-  });
-  if (!linked) throw changedMeanwhile();
-  await revokeOtherSessions(deps.sessions, user.id, input.sessionId, requestSource(input));
-  await tellUser(deps.secondFactor, next, "user.tfa.enabled", recipientFor(current), {
+  const notice = userNotice(deps.secondFactor, next, "user.tfa.enabled", recipientFor(current), {
     method: "totp",
   });
+  const linked = await deps.store.link(
+    current,
+    next,
+    pending,
+    {
+      hashes: codes.map((c) => hashBackupCode(c, deps.backupCodeHashKey)),
+      createdAt: linkedAt,
+      reveal: {
+        sealedCodes: seal(
+          deps.encryptionKey,
+          JSON.stringify(codes),
+          backupRevealContext(user.id),
+          deps.random,
+        ),
+        expiresAtEpochSeconds: now + BACKUP_CODES_REVEAL_SECONDS,
+      },
+    },
+    [notice],
+  );
+  if (!linked) throw changedMeanwhile();
+  await revokeOtherSessions(deps.sessions, user.id, input.sessionId, requestSource(input));
   return true;
 }
 
@@ -281,18 +299,22 @@ export async function regenerateBackupCodes(
   const current = await requireCurrentSecondFactor(deps, user, input);
   if (!current.totp) throw noAuthenticatorApp();
   const codes = generateBackupCodes((n) => deps.random.bytes(n));
-  const replaced = await deps.store.replaceBackupCodes(current, {
-    hashes: codes.map((c) => hashBackupCode(c, deps.backupCodeHashKey)),
-    createdAt: new Date(deps.clock.nowMs()).toISOString(),
-  });
-  if (!replaced) throw changedMeanwhile();
-  // The old codes stopped working: if this was not the user, they must hear of it.
-  await tellUser(
+  // The old codes stop working: if this was not the user, they must hear of it.
+  const notice = userNotice(
     deps.secondFactor,
     current,
     "user.backup_codes.regenerated",
     recipientFor(current),
   );
+  const replaced = await deps.store.replaceBackupCodes(
+    current,
+    {
+      hashes: codes.map((c) => hashBackupCode(c, deps.backupCodeHashKey)),
+      createdAt: new Date(deps.clock.nowMs()).toISOString(),
+    },
+    [notice],
+  );
+  if (!replaced) throw changedMeanwhile();
   return codes.map((code) => ({ isUsed: false, code }));
 }
 
@@ -318,17 +340,16 @@ export async function unlinkAuthenticatorApp(
   const next: User = { ...current, authMethod: restored, version: current.version + 1 };
   delete next.totp;
   delete next.previousAuthMethod;
-  if (!(await deps.store.unlink(current, next))) throw changedMeanwhile();
-  await revokeOtherSessions(deps.sessions, user.id, input.sessionId, requestSource(input));
   const recipient = recipientFor(current);
-  if (restored === "simple") {
-    await tellUser(deps.secondFactor, next, "user.tfa.disabled", recipient);
-  } else {
-    // TFA stays on with the earlier method: what changed is the factor.
-    await tellUser(deps.secondFactor, next, "user.contact.changed", recipient, {
-      what: "authenticator app",
-    });
-  }
+  const notice =
+    restored === "simple"
+      ? userNotice(deps.secondFactor, next, "user.tfa.disabled", recipient)
+      : // TFA stays on with the earlier method: what changed is the factor.
+        userNotice(deps.secondFactor, next, "user.contact.changed", recipient, {
+          what: "authenticator app",
+        });
+  if (!(await deps.store.unlink(current, next, [notice]))) throw changedMeanwhile();
+  await revokeOtherSessions(deps.sessions, user.id, input.sessionId, requestSource(input));
   return next;
 }
 
@@ -388,13 +409,10 @@ async function guardedEvaluation<T>(
   user: User,
   evaluate: () => Promise<T | null>,
 ): Promise<T | null> {
-  const reserved = await deps.guard.reserve(user.id, nowEpochSeconds(deps.clock), deps.lockout);
+  const now = nowEpochSeconds(deps.clock);
+  const reserved = await deps.guard.reserve(user.id, now, deps.lockout, "totp");
   if (!reserved.ok) throw lockedError(reserved.retryAfterSeconds);
   const result = await evaluate();
-  if (result !== null) {
-    await deps.guard.reset(user.id);
-  } else if (reserved.failuresIncludingThis === deps.lockout.maxConsecutiveFailures) {
-    await notifyLocked(deps, user);
-  }
+  await settleAttempt(deps, user, reserved, result !== null);
   return result;
 }

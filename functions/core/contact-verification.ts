@@ -12,6 +12,19 @@ export interface VerificationRequest {
   sourceIp?: string;
 }
 
+/**
+ * A code on its way: its delivery, and the handle that only this requester gets. Submitted
+ * with the code, the handle spends the code's own checks, which nobody else can reach.
+ */
+export interface VerificationCreated {
+  deliveryId: string;
+  verificationId: string;
+}
+
+function created(outcome: Extract<IssueOutcome, { sent: true }>): VerificationCreated {
+  return { deliveryId: outcome.eventId, verificationId: outcome.verificationId ?? "" };
+}
+
 function sendLimitError(outcome: Extract<IssueOutcome, { sent: false }>): DomainError {
   const retryAfterSeconds = Math.max(1, outcome.retryAfterSeconds);
   return outcome.reason === "cooldown"
@@ -26,7 +39,7 @@ function sendLimitError(outcome: Extract<IssueOutcome, { sent: false }>): Domain
 export async function requestPhoneVerificationCode(
   deps: CodeDeps,
   input: VerificationRequest & { phoneNumber: string },
-): Promise<{ deliveryId: string }> {
+): Promise<VerificationCreated> {
   const phone = parsePhoneNumber(input.phoneNumber, deps.policy.smsAllowedCountries);
   const outcome = await issueCode(deps, {
     purpose: "phone_verification",
@@ -37,13 +50,13 @@ export async function requestPhoneVerificationCode(
     ...(input.sourceIp === undefined ? {} : { sourceIp: input.sourceIp }),
   });
   if (!outcome.sent) throw sendLimitError(outcome);
-  return { deliveryId: outcome.eventId };
+  return created(outcome);
 }
 
 export async function requestEmailVerificationCode(
   deps: CodeDeps,
   input: VerificationRequest & { email: string },
-): Promise<{ deliveryId: string }> {
+): Promise<VerificationCreated> {
   const email = parseEmail(input.email);
   const outcome = await issueCode(deps, {
     purpose: "email_verification",
@@ -54,5 +67,5 @@ export async function requestEmailVerificationCode(
     ...(input.sourceIp === undefined ? {} : { sourceIp: input.sourceIp }),
   });
   if (!outcome.sent) throw sendLimitError(outcome);
-  return { deliveryId: outcome.eventId };
+  return created(outcome);
 }

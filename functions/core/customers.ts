@@ -8,11 +8,11 @@
 import { codeDestination } from "./contacts.js";
 import { keyedHash, randomId } from "./crypto.js";
 import { DomainError } from "./errors.js";
-import type { Locale } from "./events.js";
+import type { DomainEvent, Locale } from "./events.js";
 import type { RegistrationPolicy } from "./policy.js";
 import { nowEpochSeconds } from "./ports.js";
 import { parseEmail, parsePhoneNumber } from "./recipients.js";
-import { type SecondFactorDeps, tellUser } from "./second-factor.js";
+import { type SecondFactorDeps, userNotice } from "./second-factor.js";
 import { revokeOtherSessions, type SessionDeps } from "./sessions.js";
 import {
   checkLoginOtp,
@@ -30,13 +30,7 @@ import {
   type UserStore,
   userWriteError,
 } from "./users.js";
-import {
-  type CodeConsumption,
-  isWellFormedCode,
-  type StoredCode,
-  verificationCodeError,
-  verifyCode,
-} from "./verification-codes.js";
+import { type CodeConsumption, checkContactCode, type StoredCode } from "./verification-codes.js";
 
 export interface AccountSettings {
   /** Method given to new customers who do not choose one. */
@@ -64,8 +58,11 @@ export interface RegistrationInput {
   authMethod?: SelectableAuthMethod;
   phoneNumber?: string;
   phoneVerificationCode?: string;
+  /** The handle the phone's verification code request answered (`X-Verification-Id`). */
+  phoneVerificationId?: string;
   email?: string;
   emailVerificationCode?: string;
+  emailVerificationId?: string;
   locale: Locale;
   /** API Gateway's source IP (never X-Forwarded-For): registrations are limited per source. */
   sourceIp: string;
@@ -82,6 +79,7 @@ async function proveContact(
   kind: "phone" | "email",
   rawValue: string,
   code: string | undefined,
+  verificationId?: string,
 ): Promise<ProvenContact> {
   const codes = deps.secondFactor.codes;
   const value =
@@ -94,25 +92,7 @@ async function proveContact(
       field,
     });
   }
-  const purpose = kind === "phone" ? "phone_verification" : "email_verification";
-  // Each code allows a few checks, and anyone may ask for a new code: without a budget per
-  // phone or email across codes, guessing someone else's code would only be slowed down.
-  if (isWellFormedCode(code, codes.policy.digits)) {
-    const budget = await codes.limiter.hit({
-      key: `verify#${purpose}#${value}`,
-      limit: 2 * codes.policy.maxAttemptsPerCode,
-      windowSeconds: codes.policy.sendWindowSeconds,
-      nowEpochSeconds: nowEpochSeconds(codes.clock),
-    });
-    if (!budget.ok) {
-      throw new DomainError("too_many_attempts", "Too many codes were tried for this contact.", {
-        field,
-        retryAfterSeconds: Math.max(1, budget.retryAfterSeconds),
-      });
-    }
-  }
-  const outcome = await verifyCode(codes, purpose, value, code);
-  if (!outcome.ok) throw verificationCodeError(outcome, field);
+  const outcome = await checkContactCode(codes, kind, value, code, verificationId, field);
   return { value, consumption: outcome.consumption, code };
 }
 
@@ -208,10 +188,22 @@ export async function registerCustomer(
   await limitRegistrations(deps, input.sourceIp);
 
   const phone = input.phoneNumber
-    ? await proveContact(deps, "phone", input.phoneNumber, input.phoneVerificationCode)
+    ? await proveContact(
+        deps,
+        "phone",
+        input.phoneNumber,
+        input.phoneVerificationCode,
+        input.phoneVerificationId,
+      )
     : undefined;
   const email = input.email
-    ? await proveContact(deps, "email", input.email, input.emailVerificationCode)
+    ? await proveContact(
+        deps,
+        "email",
+        input.email,
+        input.emailVerificationCode,
+        input.emailVerificationId,
+      )
     : undefined;
 
   const { clock, random } = deps.secondFactor;
@@ -244,8 +236,11 @@ export interface UserUpdateInput {
   authMethod?: SelectableAuthMethod;
   phoneNumber?: string;
   phoneVerificationCode?: string;
+  /** The handle the phone's verification code request answered (`X-Verification-Id`). */
+  phoneVerificationId?: string;
   email?: string;
   emailVerificationCode?: string;
+  emailVerificationId?: string;
   otp?: string;
   locale: Locale;
   sourceIp?: string;
@@ -278,11 +273,23 @@ export async function updateUser(
 
   const phone =
     input.phoneNumber !== undefined
-      ? await proveContact(deps, "phone", input.phoneNumber, input.phoneVerificationCode)
+      ? await proveContact(
+          deps,
+          "phone",
+          input.phoneNumber,
+          input.phoneVerificationCode,
+          input.phoneVerificationId,
+        )
       : undefined;
   const email =
     input.email !== undefined
-      ? await proveContact(deps, "email", input.email, input.emailVerificationCode)
+      ? await proveContact(
+          deps,
+          "email",
+          input.email,
+          input.emailVerificationCode,
+          input.emailVerificationId,
+        )
       : undefined;
   const nextPhone = phone?.value ?? user.phoneNumber;
   const nextEmail = email?.value ?? user.email;
@@ -321,21 +328,10 @@ export async function updateUser(
     if (user.email) change.release?.push({ kind: "email", value: user.email });
   }
   for (const proven of [phone, email]) if (proven) change.consume?.push(proven.consumption);
-  const written = await deps.users.update(user, change);
-  if (!written.ok) throw userWriteError(written.reason);
-  const updated = written.user;
 
-  // A second factor added, moved or removed: whoever held a session before keeps none.
-  const nextDestination = codeDestination(updated);
-  if (
-    updated.authMethod !== user.authMethod ||
-    nextDestination?.channel !== current?.channel ||
-    nextDestination?.to !== current?.to
-  ) {
-    await revokeOtherSessions(deps.sessions, user.id, input.sessionId, requestSource(input));
-  }
-
-  // Tell the user, on the channel they had before the change.
+  // Tell the user, on the channel they had before the change: the notices are saved with the
+  // change, in its transaction, so that neither happens without the other.
+  const updated: User = { ...user, ...change.set };
   const oldChannel = current
     ? { channel: current.channel, to: current.to }
     : user.email
@@ -345,7 +341,8 @@ export async function updateUser(
         : undefined;
   const sf = deps.secondFactor;
   const told = new Set<string>();
-  const tell = async (
+  const notices: DomainEvent[] = [];
+  const tell = (
     type: "user.tfa.enabled" | "user.tfa.disabled" | "user.contact.changed",
     recipient: { channel: "sms" | "email"; to: string } | undefined,
     data: Record<string, string> = {},
@@ -353,31 +350,43 @@ export async function updateUser(
     const key = recipient ? `${recipient.channel}#${recipient.to}` : "";
     if (told.has(key)) return;
     told.add(key);
-    await tellUser(sf, updated, type, recipient, data);
+    notices.push(userNotice(sf, updated, type, recipient, data));
   };
   if (updated.authMethod !== user.authMethod) {
     if (updated.authMethod === "simple") {
-      await tell("user.tfa.disabled", oldChannel);
+      tell("user.tfa.disabled", oldChannel);
     } else {
       const newDestination = codeDestination(updated);
-      await tell("user.tfa.enabled", oldChannel ?? newDestination ?? undefined, {
+      tell("user.tfa.enabled", oldChannel ?? newDestination ?? undefined, {
         method: updated.authMethod,
       });
     }
   }
   // A replaced phone or email hears of it on itself: whoever took it over cannot hide that.
   if (changesPhone && user.phoneNumber) {
-    await tell("user.contact.changed", { channel: "sms", to: user.phoneNumber }, { what: "phone" });
+    tell("user.contact.changed", { channel: "sms", to: user.phoneNumber }, { what: "phone" });
   }
   if (changesEmail && user.email) {
-    await tell("user.contact.changed", { channel: "email", to: user.email }, { what: "email" });
+    tell("user.contact.changed", { channel: "email", to: user.email }, { what: "email" });
   }
   // A contact added where there was none: the channel the user had is told.
   const added = (changesPhone && !user.phoneNumber) || (changesEmail && !user.email);
   if (added && oldChannel) {
-    await tell("user.contact.changed", oldChannel, {
+    tell("user.contact.changed", oldChannel, {
       what: changesPhone && !user.phoneNumber ? "phone" : "email",
     });
   }
-  return updated;
+  change.events = notices;
+  const written = await deps.users.update(user, change);
+  if (!written.ok) throw userWriteError(written.reason);
+  // A second factor added, moved or removed: whoever held a session before keeps none.
+  const nextDestination = codeDestination(updated);
+  if (
+    updated.authMethod !== user.authMethod ||
+    nextDestination?.channel !== current?.channel ||
+    nextDestination?.to !== current?.to
+  ) {
+    await revokeOtherSessions(deps.sessions, user.id, input.sessionId, requestSource(input));
+  }
+  return written.user;
 }

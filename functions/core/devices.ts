@@ -5,15 +5,22 @@
  * `days` days (0 turns the feature off: nothing is issued and presented tokens are ignored).
  *
  * A token that is malformed, unknown, expired, another user's or forgotten is ignored alike:
- * the login asks for the second factor as if none had been presented. A locked user is locked
- * on every device. Changing the password or a factor forgets every device of the user.
+ * the login asks for the second factor as if none had been presented. A device token stands in
+ * for the factor of the user's method (SMS, email or app code), under that factor's lockout: a
+ * locked user is locked on every device, and a factor disabled by the lockout's hard cap is not
+ * skipped either. A passkey is never skipped: a user who has one gets no device token and any
+ * token they present is ignored, since a bearer token in a browser's storage would otherwise
+ * stand in for a phishing-resistant factor. Changing the password or a factor (adding a passkey
+ * included) forgets every device of the user.
  */
 import { keyedHash, randomId } from "./crypto.js";
 import { DomainError } from "./errors.js";
 import type { EventPublisher, RequestSource } from "./events.js";
 import type { AttemptGuard } from "./lockout.js";
+import type { PasskeyStore } from "./passkeys.js";
 import type { LockoutPolicy } from "./policy.js";
 import { type Clock, nowEpochSeconds, type Random } from "./ports.js";
+import type { User } from "./users.js";
 
 const DEVICE_TOKEN_BYTES = 32;
 const DEVICE_TOKEN_PREFIX = "dvt_";
@@ -58,6 +65,29 @@ export interface DeviceDeps {
   random: Random;
   events: EventPublisher;
   devices: DeviceSettings;
+}
+
+/** The user's passkeys, where the caller knows them: a user who has one is never skipped. */
+interface PasskeyCheck {
+  passkeys?: Pick<PasskeyStore, "list"> | undefined;
+}
+
+async function hasPasskey(deps: PasskeyCheck, userId: string): Promise<boolean> {
+  return deps.passkeys !== undefined && (await deps.passkeys.list(userId)).length > 0;
+}
+
+/** The factor a device token stands in for: the one the user's method asks for, if any. */
+function skippedFactor(user: Pick<User, "authMethod">): string | null {
+  switch (user.authMethod) {
+    case "tfa_sms":
+      return "phone_code";
+    case "tfa_email":
+      return "email_code";
+    case "totp":
+      return "totp";
+    case "simple":
+      return null;
+  }
 }
 
 /** The device token a client keeps, and how long it lasts. */
@@ -106,15 +136,15 @@ function publishDeviceEvent(
 
 /**
  * Remembers the device a second factor was just completed on: its token, shown this once; null
- * when the feature is off.
+ * when the feature is off or the user has a passkey.
  */
 export async function rememberDevice(
-  deps: DeviceDeps & { hashKey: Uint8Array },
+  deps: DeviceDeps & PasskeyCheck & { hashKey: Uint8Array },
   userId: string,
   source: RequestSource = {},
 ): Promise<IssuedDeviceToken | null> {
   const lifetime = deps.devices.days * SECONDS_PER_DAY;
-  if (lifetime <= 0) return null;
+  if (lifetime <= 0 || (await hasPasskey(deps, userId))) return null;
   const token =
     DEVICE_TOKEN_PREFIX + Buffer.from(deps.random.bytes(DEVICE_TOKEN_BYTES)).toString("base64url");
   const now = nowEpochSeconds(deps.clock);
@@ -135,31 +165,41 @@ export async function rememberDevice(
 
 /**
  * Whether `token` lets this user skip the second factor: a live device of theirs, the feature
- * on, the user not locked. The use is recorded by a conditional write, so a device forgotten
- * meanwhile does not skip. Every other case answers false, and says nothing of why.
+ * on, a user with a second-factor method and no passkey, that method's factor neither locked
+ * nor disabled. The device, the lockout and the passkeys are read at once; the use is recorded
+ * by a conditional write, so a device forgotten meanwhile does not skip. Every other case
+ * answers false, and says nothing of why.
  */
 export async function deviceSkipsSecondFactor(
-  deps: Pick<DeviceDeps, "clock" | "devices"> & {
-    hashKey: Uint8Array;
-    guard: Pick<AttemptGuard, "lockedFor">;
-    lockout: LockoutPolicy;
-  },
-  userId: string,
+  deps: Pick<DeviceDeps, "clock" | "devices"> &
+    PasskeyCheck & {
+      hashKey: Uint8Array;
+      guard: Pick<AttemptGuard, "lockedFor">;
+      lockout: LockoutPolicy;
+    },
+  user: Pick<User, "id" | "authMethod">,
   token: string | undefined,
   source: RequestSource = {},
 ): Promise<boolean> {
-  if (deps.devices.days <= 0 || token === undefined || !DEVICE_TOKEN_PATTERN.test(token)) {
+  const factor = skippedFactor(user);
+  if (
+    deps.devices.days <= 0 ||
+    factor === null ||
+    token === undefined ||
+    !DEVICE_TOKEN_PATTERN.test(token)
+  ) {
     return false;
   }
   const now = nowEpochSeconds(deps.clock);
-  const device = await deps.devices.store.findByTokenHash(
-    userId,
-    deviceTokenHash(deps.hashKey, token),
-  );
-  if (!device || device.userId !== userId || device.expiresAtEpochSeconds <= now) return false;
-  // A locked user is locked on every device.
-  if ((await deps.guard.lockedFor(userId, now, deps.lockout)) > 0) return false;
-  return deps.devices.store.touch(userId, device.id, now, source);
+  const [device, lockedFor, passkey] = await Promise.all([
+    deps.devices.store.findByTokenHash(user.id, deviceTokenHash(deps.hashKey, token)),
+    deps.guard.lockedFor(user.id, now, deps.lockout, factor),
+    hasPasskey(deps, user.id),
+  ]);
+  if (!device || device.userId !== user.id || device.expiresAtEpochSeconds <= now) return false;
+  // A locked user is locked on every device; a passkey is never skipped.
+  if (lockedFor > 0 || passkey) return false;
+  return deps.devices.store.touch(user.id, device.id, now, source);
 }
 
 /** `GET /v1/user/devices`: the user's remembered devices, most recently used first. */

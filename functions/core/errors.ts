@@ -16,6 +16,7 @@ export const ERROR_MESSAGES = {
   resend_too_soon: "A code was sent moments ago; wait before asking again.",
   too_many_requests: "Too many requests; try again later.",
   sms_budget_exceeded: "SMS sending is paused; try email or later.",
+  delivery_unavailable: "The code could not be sent; nothing was charged, try again.",
   // verification codes and OTP
   invalid_verification_code: "The verification code is not valid.",
   otp_required: "A one-time password is required: send it as the otp field or the X-OTP header.",
@@ -42,9 +43,17 @@ export const ERROR_MESSAGES = {
   strategy_for_user_invalid: "This strategy is not available for this account.",
   no_second_factors: "This account has no second factor to sign in with.",
   user_locked: "Too many wrong codes: this account is locked for a while.",
+  second_factor_disabled:
+    "Too many wrong codes: this second factor is disabled. Use another one, or ask for a reset.",
   // authenticator apps
   tfa_app_not_set_up: "No authenticator app is linked to this account.",
   tfa_app_already_linked: "An authenticator app is already linked to this account.",
+  // passkeys (WebAuthn)
+  passkey_invalid: "This passkey response is not valid.",
+  passkey_challenge_expired: "This passkey challenge has expired or was used; ask for a new one.",
+  passkey_not_found: "No such passkey.",
+  passkey_already_registered: "This passkey is already registered.",
+  passkey_cloned: "This passkey's signature counter went backwards: it may have been cloned.",
   // connector accounts and runs
   unknown_connector: "No such connector.",
   no_run_waiting: "No run of this account is waiting for a code.",
@@ -52,6 +61,7 @@ export const ERROR_MESSAGES = {
   twofa_resend_unavailable: "No new code can be sent for this run.",
   // generic
   not_found: "Not found.",
+  invalid_admin_key: "A valid admin API key is required (X-Admin-Api-Key).",
   method_not_allowed: "This method is not allowed here.",
   conflict: "The resource changed meanwhile; try again.",
   internal_error: "Something went wrong on our side.",

@@ -146,11 +146,41 @@ export const DEFAULT_TEMPLATES: TemplateSet = {
   "user.locked": {
     en: {
       subject: "Your account is locked",
-      text: "Too many wrong codes were entered for your {{service}} account. It is locked for {{minutes}} minutes.",
+      text: "Too many wrong codes were entered for your {{service}} account. {{^disabled}}It is locked for {{minutes}} minutes, until {{until}}.{{/disabled}}{{#disabled}}The sign-in method that failed is locked until you sign in with another one or ask for a reset.{{/disabled}}",
     },
     fr: {
       subject: "Votre compte est verrouillé",
-      text: "Trop de codes erronés ont été saisis pour votre compte {{service}}. Il est verrouillé pendant {{minutes}} minutes.",
+      text: "Trop de codes erronés ont été saisis pour votre compte {{service}}. {{^disabled}}Il est verrouillé pendant {{minutes}} minutes, jusqu'à {{until}}.{{/disabled}}{{#disabled}}La méthode de connexion en échec reste verrouillée jusqu'à une connexion avec une autre méthode ou une réinitialisation.{{/disabled}}",
+    },
+  },
+  "user.passkey.added": {
+    en: {
+      subject: "A passkey was added to your account",
+      text: 'A passkey named "{{name}}" was added to your {{service}} account. If this was not you, contact support.',
+    },
+    fr: {
+      subject: "Une clé d'accès a été ajoutée à votre compte",
+      text: "Une clé d'accès nommée « {{name}} » a été ajoutée à votre compte {{service}}. Si ce n'était pas vous, contactez le support.",
+    },
+  },
+  "user.passkey.removed": {
+    en: {
+      subject: "A passkey was removed from your account",
+      text: 'The passkey named "{{name}}" was removed from your {{service}} account. If this was not you, contact support.',
+    },
+    fr: {
+      subject: "Une clé d'accès a été retirée de votre compte",
+      text: "La clé d'accès nommée « {{name}} » a été retirée de votre compte {{service}}. Si ce n'était pas vous, contactez le support.",
+    },
+  },
+  "user.passkey.cloned": {
+    en: {
+      subject: "A passkey of your account may have been copied",
+      text: 'A sign-in with your passkey "{{name}}" on {{service}} was refused: its signature counter went backwards, which a copied authenticator does. Remove this passkey and contact support.',
+    },
+    fr: {
+      subject: "Une clé d'accès de votre compte a peut-être été copiée",
+      text: "Une connexion avec votre clé d'accès « {{name}} » sur {{service}} a été refusée : son compteur de signatures a reculé, ce que fait un authentificateur copié. Retirez cette clé d'accès et contactez le support.",
     },
   },
   "account.twofa_needed": {
@@ -177,8 +207,19 @@ export function mergeTemplates(base: TemplateSet, overrides: TemplateSet): Templ
   return merged;
 }
 
+/**
+ * `{{name}}` is a value; `{{#name}}…{{/name}}` shows only when `name` is set (and not 0 or
+ * empty), `{{^name}}…{{/name}}` only when it is not.
+ */
 function renderTemplate(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{\{(\w+)\}\}/g, (whole, name: string) =>
+  const sections = template.replace(
+    /\{\{([#^])(\w+)\}\}([\s\S]*?)\{\{\/\2\}\}/g,
+    (_whole, kind: string, name: string, inner: string) => {
+      const set = name in values && values[name] !== 0 && values[name] !== "";
+      return set === (kind === "#") ? inner : "";
+    },
+  );
+  return sections.replace(/\{\{(\w+)\}\}/g, (whole, name: string) =>
     name in values ? String(values[name]) : whole,
   );
 }
@@ -189,7 +230,11 @@ export interface NotifierDeps {
   limiter: RateLimiter;
   policy: Pick<
     CodePolicy,
-    "maxSendsPerRecipient" | "sendWindowSeconds" | "smsDailyBudget" | "smsDailyBudgetUnverified"
+    | "maxSendsPerRecipient"
+    | "sendWindowSeconds"
+    | "smsDailyBudget"
+    | "smsDailyBudgetUnverified"
+    | "smsDailyNoticesPerUser"
   >;
   sender: MessageSender;
   deliveries: DeliveryStore;
@@ -205,10 +250,11 @@ export type DeliverOutcome = "sent" | "duplicate" | "no_recipient" | "no_templat
 
 /**
  * An SMS that carries no code (a notice: a connector waits, TFA was turned off, …) counts
- * against its recipient's window and the day's SMS budget here, so that events anyone can
- * cause (starting runs, say) cannot pump SMS.
+ * against its recipient's window, the user's and the phone's daily notice cap (lower than the
+ * codes' share, and apart from it: codes keep flowing when notices stop) and the day's SMS
+ * budget here, so that events anyone can cause (starting runs, say) cannot pump SMS.
  */
-async function smsNoticeAllowed(deps: NotifierDeps, to: string): Promise<boolean> {
+async function smsNoticeAllowed(deps: NotifierDeps, event: DomainEvent, to: string) {
   const now = nowEpochSeconds(deps.clock);
   const byRecipient = await deps.limiter.hit({
     key: `notice#sms#${to}`,
@@ -217,6 +263,21 @@ async function smsNoticeAllowed(deps: NotifierDeps, to: string): Promise<boolean
     nowEpochSeconds: now,
   });
   if (!byRecipient.ok) return false;
+  const day = new Date(now * 1000).toISOString().slice(0, 10);
+  const daily = (key: string) =>
+    deps.limiter.hit({
+      key,
+      limit: deps.policy.smsDailyNoticesPerUser,
+      windowSeconds: 24 * 60 * 60,
+      nowEpochSeconds: now,
+    });
+  if (
+    event.userId !== undefined &&
+    !(await daily(`sms-notice-day#user#${event.userId}#${day}`)).ok
+  ) {
+    return false;
+  }
+  if (!(await daily(`sms-notice-day#to#${to}#${day}`)).ok) return false;
   return (await hitSmsBudget(deps, now, false)).ok;
 }
 
@@ -240,7 +301,7 @@ export async function deliverNotification(
   if (
     recipient.channel === "sms" &&
     event.sealedCode === undefined &&
-    !(await smsNoticeAllowed(deps, recipient.to))
+    !(await smsNoticeAllowed(deps, event, recipient.to))
   ) {
     await deps.deliveries.finish(
       event.id,

@@ -26,6 +26,12 @@ export interface CodePolicy {
   /** Users' own SMS codes per phone per UTC day, whatever the accounts, before `smsDailyBudget`. */
   smsDailyPerPhone: number;
   /**
+   * SMS notices (no code: a lock, a change, a connector waiting) per user, and per phone, per
+   * UTC day: lower than the codes' share and counted apart, so notices stop first and never
+   * take what a user's codes need.
+   */
+  smsDailyNoticesPerUser: number;
+  /**
    * SMS per UTC day to numbers being verified, which anyone may ask for: kept apart so that
    * pumping them cannot spend the budget that logins need.
    */
@@ -69,6 +75,7 @@ export const DEFAULT_CODE_POLICY: CodePolicy = {
   smsDailyBudget: 1000,
   smsDailyPerUser: 50, // a day of logins and step-ups, far below the shared budget
   smsDailyPerPhone: 100,
+  smsDailyNoticesPerUser: 10, // a day's security notices; email carries the rest
   smsDailyBudgetUnverified: 500,
   maxSendsPerIp: 20,
 };
@@ -85,20 +92,42 @@ export const CODE_POLICY_BOUNDS = {
   smsDailyBudget: [0, 1_000_000],
   smsDailyPerUser: [1, 10_000],
   smsDailyPerPhone: [1, 10_000],
+  smsDailyNoticesPerUser: [0, 1000],
   smsDailyBudgetUnverified: [0, 1_000_000],
   maxSendsPerIp: [1, 1000],
 } as const satisfies Partial<Record<keyof CodePolicy, readonly [number, number]>>;
 
 export interface LockoutPolicy {
-  /** Consecutive second-factor failures, across all factors, before the user is locked. */
+  /**
+   * Consecutive second-factor failures, across all factors, before the user is locked; after
+   * each lock the next round allows as many again.
+   */
   maxConsecutiveFailures: number;
+  /** The first lock; each consecutive lock (no success between) lasts twice the last. */
   lockSeconds: number;
+  /** The ceiling of the doubling. */
+  maxLockSeconds: number;
+  /**
+   * Consecutive failures without a success after which waiting no longer helps: every factor
+   * that failed in the run is disabled until a success with another factor or a reset.
+   */
+  hardCapFailures: number;
 }
 
 export const DEFAULT_LOCKOUT_POLICY: LockoutPolicy = {
   maxConsecutiveFailures: 10, // better-auth / Stytch: 10 failures
-  lockSeconds: 15 * 60, // Cognito: lockout up to ~15 minutes
+  lockSeconds: 15 * 60, // Cognito: lockout up to ~15 minutes; then 30, 60, 120 minutes, …
+  maxLockSeconds: 24 * 60 * 60, // at most a day per lock
+  hardCapFailures: 100, // NIST SP 800-63B §5.2.2: no more than 100 consecutive failures
 };
+
+/** Bounds a deployment may not leave. */
+export const LOCKOUT_POLICY_BOUNDS = {
+  maxConsecutiveFailures: [3, 100],
+  lockSeconds: [60, 86_400],
+  maxLockSeconds: [60, 7 * 86_400],
+  hardCapFailures: [3, 100], // NIST's 100 is a maximum
+} as const satisfies Record<keyof LockoutPolicy, readonly [number, number]>;
 
 export interface PasswordPolicy {
   /**

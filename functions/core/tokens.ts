@@ -10,6 +10,8 @@ import { keyedHash, randomId } from "./crypto.js";
 import { type DeviceSettings, deviceSkipsSecondFactor, rememberDevice } from "./devices.js";
 import { DomainError } from "./errors.js";
 import type { EventPublisher, Locale, RequestSource } from "./events.js";
+import { lockError } from "./lockout.js";
+import type { PasskeyStore } from "./passkeys.js";
 import type { PasswordPolicy, RefreshTokenLifetime } from "./policy.js";
 import { type Clock, nowEpochSeconds, type Random } from "./ports.js";
 import {
@@ -17,6 +19,7 @@ import {
   attemptSecondFactor,
   type SecondFactorDeps,
 } from "./second-factor.js";
+import { type LoginFactor, recordLogin } from "./security-log.js";
 import { normalizeUsername, signedInUser, type User, type UserStore } from "./users.js";
 import { issueCode, type RateLimiter } from "./verification-codes.js";
 
@@ -129,6 +132,8 @@ export interface TokenDeps extends PasswordCheckDeps {
   secondFactor: SecondFactorDeps;
   /** When true, a user without a second factor gets an enrollment token, never tokens. */
   requireTfa: boolean;
+  /** The user's passkeys: a user whose only second factor is a passkey gets no tokens here. */
+  passkeys?: Pick<PasskeyStore, "list">;
   /** Remembered devices: a device token skips the second factor. */
   devices: DeviceSettings;
 }
@@ -296,6 +301,20 @@ export async function authenticatePassword(
   password: string,
   sourceIp?: string,
 ): Promise<User> {
+  return authenticatePasswordThen(deps, username, password, sourceIp, async (user) => user);
+}
+
+/**
+ * `authenticatePassword`, then `next` with the user, in the same round as taking back the
+ * windows' hits (a right password counts against none of them).
+ */
+export async function authenticatePasswordThen<T>(
+  deps: PasswordCheckDeps,
+  username: string,
+  password: string,
+  sourceIp: string | undefined,
+  next: (user: User) => Promise<T>,
+): Promise<T> {
   const normalized = normalizeUsername(username);
   const { passwordPolicy: policy } = deps;
   const now = nowEpochSeconds(deps.clock);
@@ -306,32 +325,39 @@ export async function authenticatePassword(
     [`password-user#${normalized}`, policy.maxAttemptsPerUsername],
   ];
   const window = { windowSeconds: policy.windowSeconds, nowEpochSeconds: now };
-  const reserved: string[] = [];
+  // The windows are independent, and so is the user's lookup: all at once, in one round.
+  const [user, ...hits] = await Promise.all([
+    deps.users.findByUsername(normalized),
+    ...limits.map(([key, limit]) => deps.limiter.hit({ key, limit, ...window })),
+  ]);
+  const reserved = limits.flatMap(([key], i) => (hits[i]?.ok ? [key] : []));
   const giveBack = () =>
     Promise.all(reserved.map((key) => deps.limiter.refund({ key, ...window })));
-  for (const [key, limit] of limits) {
-    const hit = await deps.limiter.hit({ key, limit, ...window });
-    if (!hit.ok) {
-      // A refused attempt is no failure: it computed no hash and counts against nothing.
-      await giveBack();
-      throw new DomainError("too_many_requests", "Too many login attempts; try again later.", {
-        retryAfterSeconds: Math.max(1, hit.retryAfterSeconds),
-      });
-    }
-    reserved.push(key);
+  const refused = hits.find((hit) => !hit.ok);
+  if (refused !== undefined && !refused.ok) {
+    // A refused attempt is no failure: it computed no hash and counts against nothing.
+    await giveBack();
+    throw new DomainError("too_many_requests", "Too many login attempts; try again later.", {
+      retryAfterSeconds: Math.max(1, refused.retryAfterSeconds),
+    });
   }
-  const user = await deps.users.findByUsername(normalized);
   const hash = user?.passwordHash ?? (await deps.passwords.dummyHash());
   const matches = await deps.passwords.verify(hash, password);
   if (!user || !matches) throw INVALID_GRANT();
-  await giveBack();
-  return user;
+  // Both run to their end, whatever `next` answers, before the request does.
+  const [, after] = await Promise.allSettled([giveBack(), next(user)]);
+  if (after.status === "rejected") throw after.reason;
+  return after.value;
 }
 
 export function lockedError(retryAfterSeconds: number) {
-  return new DomainError("too_many_attempts", "Too many wrong codes; try again later.", {
-    retryAfterSeconds: Math.max(1, retryAfterSeconds),
-  });
+  return lockError(
+    retryAfterSeconds,
+    () =>
+      new DomainError("too_many_attempts", "Too many wrong codes; try again later.", {
+        retryAfterSeconds: Math.max(1, retryAfterSeconds),
+      }),
+  );
 }
 
 /**
@@ -353,9 +379,16 @@ export async function requireOtp(
   sourceIp?: string,
   purpose: OtpPurpose = "login",
 ): Promise<never> {
-  const lockedFor = await deps.guard.lockedFor(user.id, nowEpochSeconds(deps.clock), deps.lockout);
-  if (lockedFor > 0) throw lockedError(lockedFor);
   const destination = codeDestination(user);
+  // The factor whose code would be sent (none for an app, whose backup codes may still serve).
+  const factor = destination
+    ? destination.channel === "sms"
+      ? "phone_code"
+      : "email_code"
+    : undefined;
+  const now = nowEpochSeconds(deps.clock);
+  const lockedFor = await deps.guard.lockedFor(user.id, now, deps.lockout, factor);
+  if (lockedFor > 0) throw lockedError(lockedFor);
   const extra: Record<string, string> = { auth_method: user.authMethod };
   if (destination) {
     const sent = await issueCode(deps.codes, {
@@ -411,6 +444,15 @@ export function otpFailure(outcome: Exclude<AttemptOutcome, { ok: true }>): Doma
   return new DomainError("invalid_otp", "The one-time password is not valid.");
 }
 
+/** A user whose only second factor is a passkey: a password grant cannot carry an assertion. */
+function passkeyRequired(): DomainError {
+  return new DomainError(
+    "otp_required",
+    "This account's second factor is a passkey, which a password grant cannot carry: sign in with POST /v1/sign_ins, then prepare_second_factor and attempt_second_factor with strategy passkey.",
+    { extra: { auth_method: "passkey" }, challenge: { kind: "otp", authMethod: "passkey" } },
+  );
+}
+
 export async function passwordGrant(
   deps: TokenDeps,
   input: {
@@ -426,39 +468,60 @@ export async function passwordGrant(
     rememberDevice?: boolean;
   },
 ): Promise<TokenResponse> {
-  const user = await authenticatePassword(deps, input.username, input.password, input.sourceIp);
   const source = requestSource(input);
-  if (needsEnrollment(deps, user)) return enrollmentRequired(deps, user);
-  if (user.authMethod === "simple") return issueTokens(deps, user.id, source);
-  if (await skipsSecondFactor(deps, user.id, input.deviceToken, source)) {
-    return issueTokens(deps, user.id, source);
-  }
-  if (input.otp === undefined || input.otp === "") {
-    return requireOtp(deps.secondFactor, user, input.locale, input.sourceIp);
-  }
-  const outcome = await checkLoginOtp(deps.secondFactor, user, input.otp);
-  if (!outcome.ok) throw otpFailure(outcome);
-  const tokens = await issueTokens(deps, user.id, source);
-  return input.rememberDevice ? withDeviceToken(deps, tokens, user.id, source) : tokens;
+  return authenticatePasswordThen(
+    deps,
+    input.username,
+    input.password,
+    input.sourceIp,
+    async (user) => {
+      if (user.authMethod === "simple") {
+        if (deps.passkeys && (await deps.passkeys.list(user.id)).length > 0) {
+          throw passkeyRequired();
+        }
+        if (needsEnrollment(deps, user)) return enrollmentRequired(deps, user);
+        const tokens = await issueTokens(deps, user.id, source);
+        await recordLogin(deps.secondFactor, user, { ok: true, factor: "password", via: "token" });
+        return tokens;
+      }
+      if (await skipsSecondFactor(deps, user, input.deviceToken, source)) {
+        const tokens = await issueTokens(deps, user.id, source);
+        await recordLogin(deps.secondFactor, user, { ok: true, factor: "device", via: "token" });
+        return tokens;
+      }
+      if (input.otp === undefined || input.otp === "") {
+        return requireOtp(deps.secondFactor, user, input.locale, input.sourceIp);
+      }
+      const outcome = await checkLoginOtp(deps.secondFactor, user, input.otp);
+      const factor = loginOtpFactor(user, input.otp);
+      if (!outcome.ok) {
+        await recordLoginFailure(deps.secondFactor, user, factor, "token", outcome);
+        throw otpFailure(outcome);
+      }
+      const tokens = await issueTokens(deps, user.id, source);
+      await recordLogin(deps.secondFactor, user, { ok: true, factor, via: "token" });
+      return input.rememberDevice ? withDeviceToken(deps, tokens, user.id, source) : tokens;
+    },
+  );
 }
 
 /** Whether a presented device token skips the second factor (under the user's lockout). */
 function skipsSecondFactor(
   deps: TokenDeps,
-  userId: string,
+  user: User,
   deviceToken: string | undefined,
   source: RequestSource,
 ): Promise<boolean> {
   const { guard, lockout } = deps.secondFactor;
-  return deviceSkipsSecondFactor({ ...deps, guard, lockout }, userId, deviceToken, source);
+  return deviceSkipsSecondFactor({ ...deps, guard, lockout }, user, deviceToken, source);
 }
 
 /**
  * The tokens of a login whose second factor was just completed, with a device token when the
- * feature is on: the client asked to remember the device.
+ * feature is on and the user has no passkey: the client asked to remember the device.
  */
 export async function withDeviceToken(
-  deps: TokenIssueDeps,
+  deps: TokenIssueDeps & { passkeys?: Pick<PasskeyStore, "list"> | undefined },
   tokens: TokenResponse,
   userId: string,
   source: RequestSource,
@@ -577,4 +640,21 @@ export async function checkAccessTokenWithUser(
   const user = await signedInUser(deps.users, userId);
   // Its work is done once a second factor is on: from then on, the user logs in.
   return user.authMethod === "simple" ? { userId, user } : null;
+}
+/** The factor an OTP at the token endpoint is: a TOTP user's 6 digits, else a backup code. */
+function loginOtpFactor(user: User, otp: string): LoginFactor {
+  if (user.authMethod === "totp") return /^\d{6}$/.test(otp) ? "totp" : "backup_code";
+  return user.authMethod === "tfa_email" ? "email_code" : "phone_code";
+}
+
+/** A failed second factor of a login, for the user's log (malformed input spends nothing). */
+export async function recordLoginFailure(
+  deps: SecondFactorDeps,
+  user: User,
+  factor: LoginFactor,
+  via: "token" | "sign_in",
+  outcome: Exclude<AttemptOutcome, { ok: true }>,
+): Promise<void> {
+  if (outcome.reason === "malformed") return;
+  await recordLogin(deps, user, { ok: false, factor, via, reason: outcome.reason });
 }

@@ -1,6 +1,6 @@
 /** Users as this service knows them, and the store port that keeps them. */
 import { DomainError } from "./errors.js";
-import type { Locale } from "./events.js";
+import type { DomainEvent, Locale } from "./events.js";
 import type { CodeConsumption, StoredCode } from "./verification-codes.js";
 
 const AUTH_METHODS = ["simple", "tfa_sms", "tfa_email", "totp"] as const;
@@ -52,6 +52,8 @@ export interface UserChange {
   putCodes?: StoredCode[];
   /** The moment of the change: a code it consumes must still be live then. */
   nowEpochSeconds: number;
+  /** Events about the change, saved in the same transaction: both happen or neither. */
+  events?: readonly DomainEvent[];
 }
 
 /** Why a user write did not happen: a claim held by another user, a spent code, a race. */

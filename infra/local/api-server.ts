@@ -57,6 +57,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     functionName: localFunctionName(route.handler),
   }));
   const webDir = resolve(options.root, "web");
+  const webAuthnBrowserDir = resolve(options.root, WEBAUTHN_BROWSER_DIR);
   const cors = options.cors === undefined ? corsConfig(process.env) : options.cors;
   let port = 0; // known once listening; events carry it in `x-forwarded-port`
 
@@ -113,6 +114,17 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     }
 
     if ((method === "GET" || method === "HEAD") && (await serveStatic(webDir, path, response))) {
+      return;
+    }
+    if (
+      (method === "GET" || method === "HEAD") &&
+      path.startsWith(WEBAUTHN_BROWSER_PATH) &&
+      (await serveStatic(
+        webAuthnBrowserDir,
+        path.slice(WEBAUTHN_BROWSER_PATH.length - 1),
+        response,
+      ))
+    ) {
       return;
     }
     sendJson(response, 404, {
@@ -460,6 +472,13 @@ const CONTENT_TYPES: Record<string, string> = {
   ".webmanifest": "application/manifest+json",
   ".woff2": "font/woff2",
 };
+
+/**
+ * `@simplewebauthn/browser`'s ES modules, from node_modules as `/docs` serves Redoc: the Home
+ * page's passkey ceremonies load it from here, nothing from a CDN.
+ */
+const WEBAUTHN_BROWSER_PATH = "/vendor/simplewebauthn-browser/";
+const WEBAUTHN_BROWSER_DIR = "node_modules/@simplewebauthn/browser/esm";
 
 /** Serves a file under `web/` if the path names one; `false` when there is none. */
 async function serveStatic(webDir: string, path: string, response: ServerResponse) {

@@ -25,11 +25,14 @@ import {
   ListTablesCommand,
   ResourceNotFoundException,
   ScanCommand,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
 import { TABLE_SCHEMA } from "../table-schema.js";
 
 const LOCAL_TABLE_NAME = "twofa-local";
+/** The table's stream carries new images: the outbox relay reads the event item it gets. */
+const STREAM_VIEW_TYPE = "NEW_IMAGE";
 
 /** With `-sharedDb`, DynamoDB Local serves one database whatever the credentials and region. */
 const CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" } as const;
@@ -70,6 +73,8 @@ export interface DynamoLocalOptions {
 export interface DynamoLocal {
   readonly endpoint: string;
   readonly tableName: string;
+  /** The table's stream (new images), as `infra/storage.ts` declares it in AWS. */
+  readonly streamArn: string;
   stop(): Promise<void>;
 }
 
@@ -126,11 +131,12 @@ export async function startDynamoLocal(options: DynamoLocalOptions): Promise<Dyn
     credentials: CREDENTIALS,
     maxAttempts: 1,
   });
+  let streamArn = "";
   try {
     const started = Date.now();
     await waitUntilReady(client, child, () => output);
     log(`dynamodb: DynamoDB Local ready on ${endpoint} in ${Date.now() - started} ms`);
-    await ensureTable(client, tableName);
+    streamArn = await ensureTable(client, tableName);
   } catch (error) {
     await stop();
     throw error;
@@ -139,7 +145,7 @@ export async function startDynamoLocal(options: DynamoLocalOptions): Promise<Dyn
   }
   const ttlSweep = options.ttlSweep ?? DEFAULT_TTL_SWEEP;
   if (ttlSweep) sweeper = startTtlSweeper(endpoint, tableName, ttlSweep, log);
-  return { endpoint, tableName, stop };
+  return { endpoint, tableName, streamArn, stop };
 }
 
 function startTtlSweeper(
@@ -305,7 +311,8 @@ async function waitUntilReady(
   }
 }
 
-async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+/** Creates the table (or completes one kept under `.data/`); answers its stream's ARN. */
+async function ensureTable(client: DynamoDBClient, tableName: string): Promise<string> {
   const { partitionKey, sortKey, ttlAttribute, globalIndexes } = TABLE_SCHEMA;
   if (!(await tableExists(client, tableName))) {
     const indexKeys = Object.values(globalIndexes).flatMap((index) => [
@@ -332,9 +339,22 @@ async function ensureTable(client: DynamoDBClient, tableName: string): Promise<v
           ],
           Projection: { ProjectionType: "ALL" },
         })),
+        StreamSpecification: { StreamEnabled: true, StreamViewType: STREAM_VIEW_TYPE },
       }),
     );
   }
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  let streamArn = Table?.LatestStreamArn;
+  if (!Table?.StreamSpecification?.StreamEnabled || streamArn === undefined) {
+    const updated = await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        StreamSpecification: { StreamEnabled: true, StreamViewType: STREAM_VIEW_TYPE },
+      }),
+    );
+    streamArn = updated.TableDescription?.LatestStreamArn;
+  }
+  if (streamArn === undefined) throw new Error(`DynamoDB Local gave ${tableName} no stream`);
   // Enabling TTL twice is an error, and a table kept under `.data/` already has it.
   const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
   if (ttl.TimeToLiveDescription?.TimeToLiveStatus !== "ENABLED") {
@@ -345,6 +365,7 @@ async function ensureTable(client: DynamoDBClient, tableName: string): Promise<v
       }),
     );
   }
+  return streamArn;
 }
 
 async function tableExists(client: DynamoDBClient, tableName: string): Promise<boolean> {

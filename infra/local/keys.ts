@@ -7,7 +7,9 @@ import { randomBytes } from "node:crypto";
 import { chmod, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
-const KEY_NAMES = ["SigningKey", "CodeHashKey", "EncryptionKey"] as const;
+const KEY_NAMES = ["SigningKey", "CodeHashKey", "EncryptionKey", "AdminApiKey"] as const;
+/** Added after the first keys files were written: generated into an older file on start. */
+const ADDED_LATER: ReadonlySet<KeyName> = new Set(["AdminApiKey"]);
 type KeyName = (typeof KEY_NAMES)[number];
 export type ServiceKeys = Readonly<Record<KeyName, string>>;
 
@@ -31,7 +33,14 @@ export async function loadOrCreateKeys(dataDir: string | null): Promise<ServiceK
   }
   // A copied or restored file may have lost its mode; nobody else needs to read it.
   if (((await stat(file)).mode & 0o077) !== 0) await chmod(file, 0o600);
-  return parseKeys(await readFile(file, "utf8"), file);
+  const text = await readFile(file, "utf8");
+  const missing = [...ADDED_LATER].filter((name) => !text.includes(`"${name}"`));
+  if (missing.length === 0) return parseKeys(text, file);
+  const completed = { ...(JSON.parse(text) as Record<string, unknown>) };
+  for (const name of missing) completed[name] = keys[name];
+  const next = parseKeys(JSON.stringify(completed), file);
+  await writeFile(file, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
+  return next;
 }
 
 function generateKeys(): ServiceKeys {

@@ -7,13 +7,15 @@
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { SNSEvent } from "aws-lambda";
-import { LINKABLES, type Linkable, SUBSCRIBERS } from "../routes.js";
+import { LINKABLES, type Linkable, SCHEDULED, STREAM_SUBSCRIBERS, SUBSCRIBERS } from "../routes.js";
 import { type LocalMessage, startApiServer } from "./api-server.js";
 import { DEFAULT_TTL_SWEEP, startDynamoLocal, type TtlSweepOptions } from "./dynamodb.js";
 import { loadOrCreateKeys, type ServiceKeys } from "./keys.js";
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION, lazyHandler, localFunctionName } from "./lambda.js";
+import { startSchedules } from "./schedules.js";
 import { type EmailMessage, startLocalSes } from "./ses.js";
 import { type SmsMessage, type SnsSubscriber, startLocalSns } from "./sns.js";
+import { startStreamPoller } from "./streams.js";
 
 export type { LocalMessage } from "./api-server.js";
 
@@ -75,6 +77,7 @@ export function localAwsEnvironment(
     SigningKey: keys ? { value: keys.SigningKey } : undefined,
     CodeHashKey: keys ? { value: keys.CodeHashKey } : undefined,
     EncryptionKey: keys ? { value: keys.EncryptionKey } : undefined,
+    AdminApiKey: keys ? { value: keys.AdminApiKey } : undefined,
   };
   const environment: Record<string, string> = {
     AWS_REGION: LOCAL_REGION,
@@ -141,6 +144,8 @@ export interface LocalStack {
   readonly apiUrl: string;
   readonly endpoints: LocalEndpoints & Readonly<Record<string, string>>;
   readonly tableName: string;
+  /** The admin API's key (`X-Admin-Api-Key`), printed by `npm start`. */
+  readonly adminApiKey: string;
   /** Every SMS and email sent since start, oldest first. */
   messages(): Promise<LocalMessage[]>;
   /** Stops every child and server; safe to call more than once. */
@@ -194,6 +199,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     };
     setEnvironment(localAwsEnvironment(endpoints, dynamo.tableName, keys));
 
+    // The outbox relay (and any other stream subscriber), as the event source mapping runs it.
+    const stream = startStreamPoller({
+      endpoint: dynamo.endpoint,
+      streamArn: dynamo.streamArn,
+      subscribers: STREAM_SUBSCRIBERS,
+      root,
+      log,
+    });
+    stops.push({ name: "stream", stop: stream.stop });
+    // Webhooks may go to a receiver on this machine: the local stack's setting only (in AWS
+    // no private, loopback or link-local address is ever delivered to).
+    process.env.WEBHOOK_ALLOW_LOOPBACK ||= "true";
+    const schedules = startSchedules({ scheduled: SCHEDULED, root, log });
+    stops.push({ name: "schedules", stop: schedules.stop });
+
     for (const start of options.extraServices ?? []) {
       const service = await start({ root, dataDir, tableName: dynamo.tableName, endpoints, log });
       stops.push({ name: service.name, stop: service.stop });
@@ -213,12 +233,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // Its task handlers read the variable at each call, so setting it now, once the port is
     // known, is in time.
     process.env.CONNECTOR_DEMO_TARGET_URL ||= api.url;
+    // Passkeys need a domain (WebAuthn refuses IP addresses): the Home page at localhost.
+    process.env.WEBAUTHN_ORIGINS ||= api.url.replace("//127.0.0.1:", "//localhost:");
 
     let stopped: Promise<void> | undefined;
     return {
       apiUrl: api.url,
       endpoints,
       tableName: dynamo.tableName,
+      adminApiKey: keys.AdminApiKey,
       messages,
       stop: () => {
         stopped ??= stopAll();

@@ -139,6 +139,8 @@ async function main(): Promise<void> {
       `  DynamoDB     ${endpoints.dynamodb}  (table ${tableName})`,
       `  SNS          ${endpoints.sns}`,
       ...(endpoints.sfn ? [`  Step Funcs   ${endpoints.sfn}`] : []),
+      // The local stack's own key (kept in .data/keys.json): the admin API's X-Admin-Api-Key.
+      `  Admin key    ${stack.adminApiKey}`,
       "",
       `  Ready in ${((Date.now() - started) / 1000).toFixed(1)} s. SMS and email appear below. Ctrl-C stops.`,
       "",
@@ -156,6 +158,7 @@ async function main(): Promise<void> {
       tableName,
       sesEndpoint: endpoints.ses,
       snsEndpoint: endpoints.sns,
+      adminApiKey: stack.adminApiKey,
       ...extraEndpoints,
     })}`,
   );

@@ -56,6 +56,98 @@ export const SCHEMAS: Record<string, JsonSchema> = {
     },
     additionalProperties: false,
   },
+  SecurityEvent: {
+    type: "object",
+    description: "One entry of a user's security log. Contacts are masked; no secret appears.",
+    required: ["id", "type", "occurredAt", "outcome", "ip", "userAgent", "data"],
+    properties: {
+      id: { type: "string" },
+      type: { type: "string", description: "The domain event type (`user.login.succeeded`, …)." },
+      occurredAt: isoDateTime,
+      outcome: { enum: ["success", "failure"] },
+      ip: nullable({ type: "string" }),
+      userAgent: nullable({ type: "string" }),
+      data: {
+        type: "object",
+        description: "The event's public details (`factor`, `via`, `channel`, `destination`, …).",
+        additionalProperties: { oneOf: [{ type: "string" }, { type: "number" }] },
+      },
+    },
+    additionalProperties: false,
+  },
+  WebhookEndpoint: {
+    type: "object",
+    required: ["id", "url", "eventTypes", "createdAt"],
+    properties: {
+      id: { type: "string" },
+      url: { type: "string" },
+      eventTypes: { type: "array", items: { type: "string" } },
+      createdAt: isoDateTime,
+    },
+    additionalProperties: false,
+  },
+  NewWebhookEndpointResult: {
+    type: "object",
+    required: ["id", "url", "eventTypes", "createdAt", "secret"],
+    properties: {
+      id: { type: "string" },
+      url: { type: "string" },
+      eventTypes: { type: "array", items: { type: "string" } },
+      createdAt: isoDateTime,
+      secret: { type: "string", description: "`whsec_…`: shown in this answer only." },
+    },
+    additionalProperties: false,
+  },
+  WebhookEndpointList: {
+    type: "object",
+    required: ["endpoints"],
+    properties: { endpoints: { type: "array", items: ref("WebhookEndpoint") } },
+    additionalProperties: false,
+  },
+  WebhookDeliveryList: {
+    type: "object",
+    required: ["deliveries"],
+    properties: {
+      deliveries: {
+        type: "array",
+        items: {
+          type: "object",
+          required: ["id", "eventId", "eventType", "state", "attempts", "nextAttemptAt"],
+          properties: {
+            id: { type: "string", description: "The `webhook-id` of every attempt." },
+            eventId: { type: "string" },
+            eventType: { type: "string" },
+            state: { enum: ["pending", "delivered", "failed"] },
+            attempts: {
+              type: "array",
+              items: {
+                type: "object",
+                required: ["at", "status"],
+                properties: {
+                  at: isoDateTime,
+                  status: nullable({ type: "integer" }),
+                  error: { type: "string" },
+                },
+                additionalProperties: false,
+              },
+            },
+            nextAttemptAt: nullable(isoDateTime),
+          },
+          additionalProperties: false,
+        },
+      },
+    },
+    additionalProperties: false,
+  },
+  SecurityEventPage: {
+    type: "object",
+    required: ["events", "nextCursor"],
+    properties: {
+      events: { type: "array", items: ref("SecurityEvent") },
+      nextCursor: nullable({ type: "string" }),
+    },
+    additionalProperties: false,
+  },
   SecondFactorOption: {
     type: "object",
     required: ["strategy"],
@@ -68,7 +160,91 @@ export const SCHEMAS: Record<string, JsonSchema> = {
     },
     additionalProperties: false,
   },
-  Strategy: { enum: ["phone_code", "email_code", "totp", "backup_code"] },
+  Strategy: { enum: ["phone_code", "email_code", "totp", "backup_code", "passkey"] },
+  Passkey: {
+    type: "object",
+    description: "A passkey of the user, as its owner sees it (never its public key).",
+    required: ["id", "name", "createdAt", "lastUsedAt", "backedUp", "transports"],
+    properties: {
+      id: { type: "string", description: "The credential id (base64url)." },
+      name: { type: "string" },
+      createdAt: isoDateTime,
+      lastUsedAt: nullable(isoDateTime),
+      backedUp: { type: "boolean", description: "Synced to the user's other devices." },
+      transports: { type: "array", items: { type: "string" } },
+    },
+    additionalProperties: false,
+  },
+  PasskeyCreationOptions: {
+    type: "object",
+    description:
+      "WebAuthn's `PublicKeyCredentialCreationOptionsJSON`, for `startRegistration` (resident key and user verification required, attestation `none`).",
+    required: [
+      "rp",
+      "user",
+      "challenge",
+      "pubKeyCredParams",
+      "timeout",
+      "excludeCredentials",
+      "authenticatorSelection",
+      "attestation",
+    ],
+    properties: {
+      rp: { type: "object" },
+      user: { type: "object" },
+      challenge: { type: "string" },
+      pubKeyCredParams: { type: "array" },
+      timeout: { type: "integer" },
+      excludeCredentials: { type: "array" },
+      authenticatorSelection: { type: "object" },
+      attestation: { const: "none" },
+      extensions: { type: "object" },
+    },
+  },
+  PasskeyRequestOptions: {
+    type: "object",
+    description:
+      "WebAuthn's `PublicKeyCredentialRequestOptionsJSON`, for `startAuthentication` (user verification required).",
+    required: ["challenge", "rpId", "timeout", "userVerification", "allowCredentials"],
+    properties: {
+      challenge: { type: "string" },
+      rpId: { type: "string" },
+      timeout: { type: "integer" },
+      userVerification: { const: "required" },
+      allowCredentials: {
+        type: "array",
+        items: {
+          type: "object",
+          required: ["type", "id"],
+          properties: {
+            type: { const: "public-key" },
+            id: { type: "string" },
+            transports: { type: "array", items: { type: "string" } },
+          },
+        },
+      },
+    },
+  },
+  Verification: {
+    type: "object",
+    required: ["status", "strategy", "attempts", "expireAt", "error"],
+    properties: {
+      status: { enum: ["unverified", "verified", "failed", "expired"] },
+      strategy: ref("Strategy"),
+      attempts: { type: "integer", minimum: 0 },
+      expireAt: isoDateTime,
+      error: nullable({
+        type: "object",
+        required: ["code", "message"],
+        properties: { code: { type: "string" }, message: { type: "string" } },
+      }),
+      nonce: {
+        ...ref("PasskeyRequestOptions"),
+        description: "For a passkey, on the response that prepares it: the request options.",
+      },
+    },
+    additionalProperties: false,
+  },
   SignIn: {
     type: "object",
     description:
@@ -85,24 +261,15 @@ export const SCHEMAS: Record<string, JsonSchema> = {
     properties: {
       object: { const: "sign_in" },
       id: { type: "string", pattern: "^sia_[A-Za-z0-9_-]{22}$" },
-      status: { enum: ["needs_second_factor", "needs_enrollment", "complete"] },
+      status: {
+        enum: ["needs_first_factor", "needs_second_factor", "needs_enrollment", "complete"],
+      },
       supportedSecondFactors: { type: "array", items: ref("SecondFactorOption") },
-      secondFactorVerification: nullable({
-        type: "object",
-        required: ["status", "strategy", "attempts", "expireAt", "error"],
-        properties: {
-          status: { enum: ["unverified", "verified", "failed", "expired"] },
-          strategy: ref("Strategy"),
-          attempts: { type: "integer", minimum: 0 },
-          expireAt: isoDateTime,
-          error: nullable({
-            type: "object",
-            required: ["code", "message"],
-            properties: { code: { type: "string" }, message: { type: "string" } },
-          }),
-        },
-        additionalProperties: false,
-      }),
+      firstFactorVerification: {
+        ...ref("Verification"),
+        description: "Present on a sign-in started with a passkey alone.",
+      },
+      secondFactorVerification: nullable(ref("Verification")),
       createdSessionId: nullable({ type: "string" }),
       expireAt: isoDateTime,
       tokens: ref("TokenResponse"),
@@ -344,7 +511,7 @@ const ENROLLMENT_MEMBERS = {
 
 /** What `otp_required` adds: which second factor to send, and where a code went. */
 const OTP_REQUIRED_MEMBERS = {
-  auth_method: { enum: ["tfa_sms", "tfa_email", "totp"] },
+  auth_method: { enum: ["tfa_sms", "tfa_email", "totp", "passkey"] },
   otp_destination: {
     type: "string",
     description: "Where the code went, masked (`+*******4321`); absent for `totp`.",

@@ -24,8 +24,10 @@ const TAG_NAMES: Record<keyof typeof TAGS, string> = {
   signIns: "Sign-ins",
   sessions: "Sessions",
   authenticatorApps: "Authenticator apps",
+  passkeys: "Passkeys",
   connectors: "Connectors",
   meta: "API description",
+  admin: "Admin",
 };
 
 /** Headers some error codes carry; a status's response requires one only if all its codes do. */
@@ -102,6 +104,9 @@ function parameters(route: Route, op: OperationDeclaration) {
       description: op.pathId.description,
       schema: jsonSchemaOf(op.pathId.schema),
     });
+  }
+  for (const query of op.query ?? []) {
+    list.push({ ...query, in: "query", required: false });
   }
   if (op.otpHeader) {
     list.push({

@@ -9,7 +9,12 @@ import {
   AttemptRequest,
   DeliveryId,
   EmailVerificationCodeRequest,
+  FirstFactorAttemptRequest,
   LogoutRequest,
+  NewWebhookEndpoint,
+  PasskeyCreateRequest,
+  PasskeyId,
+  PasskeyRenameRequest,
   PasswordChange,
   PhoneVerificationCodeRequest,
   PrepareRequest,
@@ -31,8 +36,10 @@ export const TAGS = {
   users: "Registration and the signed-in user: TFA method, phone and email changes.",
   signIns: "Clerk-style sign-ins: start, prepare and attempt a second factor.",
   authenticatorApps: "TOTP authenticator apps and backup codes, at ONLYOFFICE DocSpace's paths.",
+  passkeys: "Passkeys (WebAuthn) of the signed-in user: a phishing-resistant second factor.",
   connectors: "Connector accounts and runs that wait for a 2FA code (Cozy konnectors).",
   meta: "This description of the API.",
+  admin: "The admin API (`X-Admin-Api-Key`): signed webhook endpoints and their deliveries.",
 } as const;
 type Tag = keyof typeof TAGS;
 
@@ -71,6 +78,12 @@ export interface OperationDeclaration {
   /** The schema of `{id}` in the path, when there is one. */
   readonly pathId?: { readonly description: string; readonly schema: v.GenericSchema | JsonSchema };
   readonly body?: RequestBodyDeclaration;
+  /** Query parameters, all optional. */
+  readonly query?: readonly {
+    readonly name: string;
+    readonly description: string;
+    readonly schema: JsonSchema;
+  }[];
   /** The OTP may also come as the `X-OTP` request header. */
   readonly otpHeader?: boolean;
   /** A remembered device's token may also come as the `X-Device-Token` request header. */
@@ -89,6 +102,11 @@ const DELIVERY_ID = header(
   true,
   { type: "string", pattern: "^evt_[A-Za-z0-9_-]{22}$" },
 );
+const VERIFICATION_ID = header(
+  "The code's handle, for its requester alone: sent back as `phoneVerificationId` or `emailVerificationId` with the code, it spends the code's own checks, which guesses sent without it cannot spend.",
+  false,
+  { type: "string", pattern: "^vrf_[A-Za-z0-9_-]{22}$" },
+);
 const NO_STORE = header("Token responses are never cached.", true, { const: "no-store" });
 const LOCATION = (what: string) => header(`The ${what}'s URL.`, true);
 
@@ -100,13 +118,25 @@ const STEP_UP: readonly ErrorCode[] = [
   "too_many_requests",
   "resend_too_soon",
   "sms_budget_exceeded",
+  "delivery_unavailable",
   "second_factor_required",
+  "user_locked",
+  "second_factor_disabled",
+];
+/** What checking a passkey assertion can answer. */
+const PASSKEY_ASSERTION: readonly ErrorCode[] = [
+  "passkey_invalid",
+  "passkey_challenge_expired",
+  "passkey_cloned",
+  "verification_expired",
+  "verification_already_verified",
   "user_locked",
 ];
 const SENDING: readonly ErrorCode[] = [
   "resend_too_soon",
   "too_many_requests",
   "sms_budget_exceeded",
+  "delivery_unavailable",
 ];
 const CONTACTS: readonly ErrorCode[] = [
   "invalid_phone_number",
@@ -138,6 +168,49 @@ const SIGN_IN_EXAMPLE = {
 
 /** One entry per route of `infra/routes.ts`, by route key (`POST /v1/token`). */
 export const OPERATIONS: Record<string, OperationDeclaration> = {
+  "POST /v1/admin/webhook_endpoints": {
+    operationId: "createWebhookEndpoint",
+    summary: "Register a webhook endpoint",
+    description:
+      "Each event of the types named is POSTed to the URL, signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`). The signing `secret` is in this answer only.",
+    tag: "admin",
+    body: { name: "NewWebhookEndpoint", schema: NewWebhookEndpoint },
+    success: {
+      status: 201,
+      description: "The endpoint, with its secret.",
+      body: schema("NewWebhookEndpointResult"),
+    },
+    errors: ["invalid_admin_key"],
+  },
+  "GET /v1/admin/webhook_endpoints": {
+    operationId: "listWebhookEndpoints",
+    summary: "Webhook endpoints",
+    tag: "admin",
+    success: { status: 200, description: "Every endpoint.", body: schema("WebhookEndpointList") },
+    errors: ["invalid_admin_key"],
+  },
+  "DELETE /v1/admin/webhook_endpoints/{id}": {
+    operationId: "deleteWebhookEndpoint",
+    summary: "Remove a webhook endpoint",
+    tag: "admin",
+    pathId: { description: "The endpoint's id.", schema: { type: "string", maxLength: 64 } },
+    success: { status: 204, description: "Removed." },
+    errors: ["invalid_admin_key", "not_found"],
+  },
+  "GET /v1/admin/webhook_endpoints/{id}/deliveries": {
+    operationId: "listWebhookDeliveries",
+    summary: "An endpoint's deliveries",
+    description:
+      "Each delivery's state (`pending`, `delivered`, `failed` once the retries over about 27 hours ran out) and its attempts' statuses.",
+    tag: "admin",
+    pathId: { description: "The endpoint's id.", schema: { type: "string", maxLength: 64 } },
+    success: {
+      status: 200,
+      description: "The deliveries.",
+      body: schema("WebhookDeliveryList"),
+    },
+    errors: ["invalid_admin_key", "not_found"],
+  },
   "POST /v1/phone_verification_codes": {
     operationId: "createPhoneVerificationCode",
     summary: "Send a phone verification code by SMS",
@@ -151,7 +224,7 @@ export const OPERATIONS: Record<string, OperationDeclaration> = {
     success: {
       status: 204,
       description: "The code is on its way.",
-      headers: { "X-Delivery-Id": DELIVERY_ID },
+      headers: { "X-Delivery-Id": DELIVERY_ID, "X-Verification-Id": VERIFICATION_ID },
     },
     errors: ["invalid_phone_number", "country_not_allowed", ...SENDING],
   },
@@ -164,7 +237,7 @@ export const OPERATIONS: Record<string, OperationDeclaration> = {
     success: {
       status: 204,
       description: "The code is on its way.",
-      headers: { "X-Delivery-Id": DELIVERY_ID },
+      headers: { "X-Delivery-Id": DELIVERY_ID, "X-Verification-Id": VERIFICATION_ID },
     },
     errors: ["invalid_email", ...SENDING],
   },
@@ -180,7 +253,7 @@ export const OPERATIONS: Record<string, OperationDeclaration> = {
     operationId: "token",
     summary: "Issue tokens (OAuth2 password and refresh-token grants)",
     description:
-      "For a user with TFA, a correct password without `otp` answers 400 `otp_required` with `X-OTP: required; auth_method=…` and sends a code (none for a TOTP user); the same request with `otp` (or the `X-OTP` header) issues tokens. Wrong password and unknown user answer alike. With `remember_device=true` beside the OTP, the tokens carry a `device_token`; presenting it later (`device_token` or `X-Device-Token`) skips the second factor, never the password. An invalid, expired or forgotten device token is ignored.",
+      "For a user with TFA, a correct password without `otp` answers 400 `otp_required` with `X-OTP: required; auth_method=…` and sends a code (none for a TOTP user); the same request with `otp` (or the `X-OTP` header) issues tokens. Wrong password and unknown user answer alike. With `remember_device=true` beside the OTP, the tokens carry a `device_token`; presenting it later (`device_token` or `X-Device-Token`) skips the second factor, never the password. An invalid, expired or forgotten device token is ignored, and so is any device token of a user with a passkey (who gets none either).",
     tag: "tokens",
     body: {
       name: "TokenRequest",
@@ -229,6 +302,8 @@ export const OPERATIONS: Record<string, OperationDeclaration> = {
       "too_many_requests",
       "resend_too_soon",
       "sms_budget_exceeded",
+      "delivery_unavailable",
+      "second_factor_disabled",
     ],
   },
   "POST /v1/customers": {
@@ -264,6 +339,27 @@ export const OPERATIONS: Record<string, OperationDeclaration> = {
     success: { status: 200, description: "The user.", body: schema("User") },
     errors: [],
   },
+  "GET /v1/user/security_events": {
+    operationId: "listSecurityEvents",
+    summary: "The signed-in user's security log",
+    description:
+      "Logins (with the factor), codes sent, lockouts, factor and contact changes, backup codes, connector 2FA: newest first, a page at a time, kept `SECURITY_LOG_DAYS` (90 by default). Contacts are masked; no secret is ever shown.",
+    tag: "users",
+    bearer: true,
+    query: [
+      {
+        name: "cursor",
+        description: "The `nextCursor` of the previous page; omitted for the newest page.",
+        schema: { type: "string", maxLength: 512 },
+      },
+    ],
+    success: {
+      status: 200,
+      description: "A page of the log.",
+      body: schema("SecurityEventPage"),
+    },
+    errors: ["invalid_request"],
+  },
   "PATCH /v1/user": {
     operationId: "updateUser",
     summary: "Change the TFA method, phone or email",
@@ -280,7 +376,7 @@ export const OPERATIONS: Record<string, OperationDeclaration> = {
     operationId: "createSignIn",
     summary: "Start a sign-in",
     description:
-      "A user without TFA is `complete` at once, with `tokens`; others get `needs_second_factor` and their `supportedSecondFactors`. No code is sent yet. A remembered device's token (`deviceToken` or `X-Device-Token`) completes it at once; an invalid one is ignored.",
+      'A user without TFA is `complete` at once, with `tokens`; others get `needs_second_factor` and their `supportedSecondFactors`. No code is sent yet. The token of a remembered device (`deviceToken` or `X-Device-Token`) completes it at once, except for a user with a passkey; an invalid one is ignored. `{strategy: "passkey"}` starts a sign-in with a passkey alone: `needs_first_factor`, with the request options as `firstFactorVerification.nonce`.',
     tag: "signIns",
     deviceTokenHeader: true,
     body: {
@@ -402,6 +498,7 @@ export const OPERATIONS: Record<string, OperationDeclaration> = {
       "no_second_factors",
       "tfa_enrollment_required",
       "user_locked",
+      "second_factor_disabled",
       ...SENDING,
     ],
   },
@@ -453,7 +550,88 @@ export const OPERATIONS: Record<string, OperationDeclaration> = {
       "no_second_factors",
       "tfa_enrollment_required",
       "user_locked",
+      "second_factor_disabled",
+      "passkey_invalid",
+      "passkey_challenge_expired",
+      "passkey_cloned",
     ],
+  },
+  "POST /v1/sign_ins/{id}/attempt_first_factor": {
+    operationId: "attemptSignInFirstFactor",
+    summary: "Sign in with a passkey alone",
+    description:
+      'For a sign-in started with `{strategy: "passkey"}`: the assertion of a discoverable credential (user verification required). The user is found from the credential; an unknown one answers as a wrong one. On success the SignIn is `complete` and this response alone carries `tokens`.',
+    tag: "signIns",
+    pathId: { description: "The SignIn's id.", schema: { type: "string" } },
+    body: { name: "FirstFactorAttemptRequest", schema: FirstFactorAttemptRequest },
+    success: {
+      status: 200,
+      description: "The completed SignIn, with tokens.",
+      body: schema("SignIn"),
+    },
+    errors: [...PASSKEY_ASSERTION, "not_found", "verification_strategy_invalid"],
+  },
+  "POST /v1/user/passkeys/registration_options": {
+    operationId: "passkeyRegistrationOptions",
+    summary: "Options to create a passkey",
+    description:
+      "A fresh challenge (5 minutes, single use) and the user's passkeys to exclude. Where the user has a code or app factor, a current one comes as `otp` (or `X-OTP`) first.",
+    tag: "passkeys",
+    bearer: true,
+    body: { name: "StepUpRequest", schema: StepUpRequest },
+    otpHeader: true,
+    success: {
+      status: 200,
+      description: "The creation options, for `startRegistration`.",
+      body: schema("PasskeyCreationOptions"),
+    },
+    errors: [...STEP_UP],
+  },
+  "POST /v1/user/passkeys": {
+    operationId: "createPasskey",
+    summary: "Add a passkey",
+    description:
+      "The attestation (`none` accepted) of the latest registration options. Passkeys then serve as a second factor, and the user is told.",
+    tag: "passkeys",
+    bearer: true,
+    body: { name: "PasskeyCreateRequest", schema: PasskeyCreateRequest },
+    success: { status: 201, description: "The passkey.", body: schema("Passkey") },
+    errors: ["passkey_invalid", "passkey_challenge_expired", "passkey_already_registered"],
+  },
+  "GET /v1/user/passkeys": {
+    operationId: "listPasskeys",
+    summary: "The user's passkeys",
+    tag: "passkeys",
+    bearer: true,
+    success: {
+      status: 200,
+      description: "The passkeys, oldest first.",
+      body: { type: "array", items: schema("Passkey") },
+    },
+    errors: [],
+  },
+  "PATCH /v1/user/passkeys/{id}": {
+    operationId: "renamePasskey",
+    summary: "Rename a passkey",
+    tag: "passkeys",
+    bearer: true,
+    pathId: { description: "The passkey's credential id.", schema: PasskeyId },
+    body: { name: "PasskeyRenameRequest", schema: PasskeyRenameRequest },
+    success: { status: 200, description: "The passkey.", body: schema("Passkey") },
+    errors: ["passkey_not_found"],
+  },
+  "DELETE /v1/user/passkeys/{id}": {
+    operationId: "deletePasskey",
+    summary: "Remove a passkey",
+    description:
+      "Where the user has a code or app factor, a current one comes as `otp` (or `X-OTP`) first. The user is told.",
+    tag: "passkeys",
+    bearer: true,
+    pathId: { description: "The passkey's credential id.", schema: PasskeyId },
+    body: { name: "StepUpRequest", schema: StepUpRequest },
+    otpHeader: true,
+    success: { status: 204, description: "Removed." },
+    errors: ["passkey_not_found", ...STEP_UP],
   },
   "GET /api/2.0/settings/tfaapp/setup": {
     operationId: "setupTfaApp",

@@ -2,7 +2,7 @@
  * Remembered devices over HTTP: a device token asked for with the OTP (`/v1/token`, form or
  * JSON, and `attempt_second_factor`) skips the second factor at later logins, as a body field or
  * the `X-Device-Token` header, in both login APIs; a bad token is ignored; the user lists and
- * forgets devices; a change of second factor forgets them all.
+ * forgets devices, each step in their security log; a change of second factor forgets them all.
  */
 import { describe, expect, it } from "vitest";
 import { call, post } from "../support/http.js";
@@ -164,6 +164,47 @@ describe("the user's devices", () => {
     expect(all.status).toBe(204);
     expect(await devices(user.accessToken)).toEqual([]);
     expect((await withDevice(user.username, otherToken)).body.error).toBe("otp_required");
+  });
+
+  it("remembering, a skip and forgetting reach the user's security log", async () => {
+    const user = await rememberedUser();
+    const skipped = await withDevice(user.username, user.deviceToken);
+    expect(skipped.status).toBe(200);
+    const [device] = await devices(user.accessToken);
+    const forgotten = await call("DELETE", `/v1/user/devices/${device?.id}`, {
+      token: user.accessToken,
+    });
+    expect(forgotten.status).toBe(204);
+    const log = await call<{ events: { type: string; userAgent: string | null; data: object }[] }>(
+      "GET",
+      "/v1/user/security_events",
+      { token: user.accessToken },
+    );
+    expect(log.status).toBe(200);
+    const entries = log.body.events.filter((e) =>
+      ["user.device.remembered", "user.login.succeeded", "user.device.forgotten"].includes(e.type),
+    );
+    // Newest first; the first login and the device it remembered happened in one request.
+    expect(entries.slice(0, 2)).toMatchObject([
+      { type: "user.device.forgotten", data: { deviceId: device?.id } },
+      { type: "user.login.succeeded", userAgent: PHONE_APP, data: { factor: "device" } },
+    ]);
+    expect(entries.slice(2)).toHaveLength(2);
+    expect(entries.slice(2)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          type: "user.login.succeeded",
+          userAgent: FIREFOX,
+          data: expect.objectContaining({ factor: "phone_code" }),
+        }),
+        expect.objectContaining({
+          type: "user.device.remembered",
+          userAgent: FIREFOX,
+          data: { deviceId: device?.id },
+        }),
+      ]),
+    );
+    expect(JSON.stringify(log.body)).not.toContain(user.deviceToken);
   });
 
   it("another user cannot forget my device", async () => {

@@ -4,7 +4,14 @@
  * integration → function, SNS subscription → function), and the ARNs that policies refer to.
  */
 import { CONNECTOR_TASKS, type ConnectorTaskName } from "../../infra/connector-run.asl";
-import { type Linkable, ROUTES, routeKey, SUBSCRIBERS } from "../../infra/routes";
+import {
+  type Linkable,
+  ROUTES,
+  routeKey,
+  SCHEDULED,
+  STREAM_SUBSCRIBERS,
+  SUBSCRIBERS,
+} from "../../infra/routes";
 import {
   arnOf,
   type DeployedFunction,
@@ -17,7 +24,7 @@ import type { RecordedResource, SstRun } from "./sst-harness";
 
 /** A row of one of the tables that declare functions, with the function deployed for it. */
 export interface FunctionRow {
-  readonly kind: "route" | "subscriber" | "connector task";
+  readonly kind: "route" | "subscriber" | "stream subscriber" | "scheduled" | "connector task";
   /** `POST /v1/token`, the subscriber's handler, or the task name. */
   readonly label: string;
   readonly handler: string;
@@ -40,12 +47,15 @@ export interface Deployment {
   readonly rows: FunctionRow[];
   readonly routeKeys: string[];
   readonly table: RecordedResource | undefined;
+  /** The Lambda event source mappings on the table's stream. */
+  readonly streamMappings: RecordedResource[];
   readonly stateMachine: RecordedResource | undefined;
   readonly stateMachineRole: RecordedResource | undefined;
   readonly stateMachineDefinition: unknown;
   /** The ARNs SST's link permissions point at. */
   readonly arns: {
     table: string;
+    tableStream: string;
     topic: string;
     emailIdentity: string;
     emailConfigurationSet: string;
@@ -81,6 +91,19 @@ export function describeDeployment(run: SstRun): Deployment {
     .map((s) => byArn(inputsOf(s).endpoint))
     .filter((f) => f !== undefined);
 
+  const streamMappings = resourcesOfType(
+    resources,
+    "aws:lambda/eventSourceMapping:EventSourceMapping",
+  );
+  const streamFunctions = streamMappings
+    .map((mapping) => byArn(inputsOf(mapping).functionName))
+    .filter((f) => f !== undefined);
+
+  const scheduleTargets = resourcesOfType(resources, "aws:cloudwatch/eventTarget:EventTarget");
+  const scheduledFunctions = scheduleTargets
+    .map((target) => byArn(inputsOf(target).arn))
+    .filter((f) => f !== undefined);
+
   const rows: FunctionRow[] = [
     ...ROUTES.map((route) => ({
       kind: "route" as const,
@@ -98,6 +121,22 @@ export function describeDeployment(run: SstRun): Deployment {
       sendsSms: subscriber.sendsSms,
       fn: subscribed.find((f) => f.handler === `${subscriber.handler}.handler`),
     })),
+    ...STREAM_SUBSCRIBERS.map((subscriber) => ({
+      kind: "stream subscriber" as const,
+      label: subscriber.handler,
+      handler: subscriber.handler,
+      link: subscriber.link,
+      sendsSms: false,
+      fn: streamFunctions.find((f) => f.handler === `${subscriber.handler}.handler`),
+    })),
+    ...SCHEDULED.map((scheduled) => ({
+      kind: "scheduled" as const,
+      label: scheduled.handler,
+      handler: scheduled.handler,
+      link: scheduled.link,
+      sendsSms: false,
+      fn: scheduledFunctions.find((f) => f.handler === `${scheduled.handler}.handler`),
+    })),
     ...(Object.keys(CONNECTOR_TASKS) as ConnectorTaskName[]).map((name) => {
       const task = CONNECTOR_TASKS[name];
       return {
@@ -107,7 +146,11 @@ export function describeDeployment(run: SstRun): Deployment {
         link: task.link,
         sendsSms: false,
         fn: functions.find(
-          (f) => f.handler === `${task.handler}.handler` && !subscribed.includes(f),
+          (f) =>
+            f.handler === `${task.handler}.handler` &&
+            !subscribed.includes(f) &&
+            !streamFunctions.includes(f) &&
+            !scheduledFunctions.includes(f),
         ),
       };
     }),
@@ -126,11 +169,13 @@ export function describeDeployment(run: SstRun): Deployment {
     rows,
     routeKeys: routes.map((r) => String(inputsOf(r).routeKey)),
     table: single(resources, "aws:dynamodb/table:Table"),
+    streamMappings,
     stateMachine,
     stateMachineRole,
     stateMachineDefinition: typeof definitionJson === "string" ? JSON.parse(definitionJson) : null,
     arns: {
       table: arnOrEmpty(single(resources, "aws:dynamodb/table:Table")),
+      tableStream: String(single(resources, "aws:dynamodb/table:Table")?.state.streamArn ?? ""),
       topic: arnOrEmpty(single(resources, "aws:sns/topic:Topic")),
       emailIdentity: arnOrEmpty(single(resources, "aws:sesv2/emailIdentity:EmailIdentity")),
       emailConfigurationSet: arnOrEmpty(
@@ -167,10 +212,23 @@ export function expectedGrants(row: FunctionRow, arns: Deployment["arns"]): Gran
     SigningKey: [],
     CodeHashKey: [],
     EncryptionKey: [],
+    AdminApiKey: [],
   };
   return [
     ...row.link.flatMap((name) => byLink[name]),
     ...(row.sendsSms ? grants(["sns:Publish"], ["*"]) : []),
+    // A stream subscriber reads the table's stream, and nothing else of the table.
+    ...(row.kind === "stream subscriber"
+      ? grants(
+          [
+            "dynamodb:DescribeStream",
+            "dynamodb:GetRecords",
+            "dynamodb:GetShardIterator",
+            "dynamodb:ListStreams",
+          ],
+          [arns.tableStream],
+        )
+      : []),
     ...(row.kind === "route" && RESUMING_ROUTE_KEYS.has(row.label)
       ? grants(["states:SendTaskSuccess", "states:SendTaskFailure"], ["*"])
       : []),

@@ -112,7 +112,9 @@ export async function runSstConfig(options: {
   env?: Readonly<Record<string, string>>;
   quietMs?: number;
 }): Promise<SstRun> {
-  const quietMs = options.quietMs ?? 500;
+  // Long enough for a loaded machine: components that subscribe (a table stream, a schedule)
+  // register their resources inside `apply` callbacks, late.
+  const quietMs = options.quietMs ?? 2000;
   const resources: RecordedResource[] = [];
   const builds: BuildRequest[] = [];
   const unknownRpcMethods: string[] = [];
@@ -294,6 +296,11 @@ async function startRpcStandIn(
       }
     });
   });
+  // Idle keep-alive sockets stay open for the whole run: closing one as the client reuses it
+  // resets the client's call ("read ECONNRESET"), which a busy machine deploying many functions
+  // runs into with Node's 5 s default.
+  server.keepAliveTimeout = 10 * 60_000;
+  server.headersTimeout = 10 * 60_000 + 1_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -338,7 +345,14 @@ function mockState(args: MockResourceArgs): Record<string, unknown> {
       case "aws:iam/role:Role":
         return { arn: `arn:aws:iam::${ACCOUNT_ID}:role/${physical}`, name: physical };
       case "aws:dynamodb/table:Table":
-        return { arn: arn("dynamodb", `table/${physical}`), name: physical };
+        return {
+          arn: arn("dynamodb", `table/${physical}`),
+          name: physical,
+          // AWS labels a stream with the time it was enabled.
+          ...(inputs.streamEnabled === true
+            ? { streamArn: arn("dynamodb", `table/${physical}/stream/2026-01-01T00:00:00.000`) }
+            : {}),
+        };
       case "aws:sns/topic:Topic":
         return { arn: arn("sns", physical), name: physical };
       case "aws:sfn/stateMachine:StateMachine":

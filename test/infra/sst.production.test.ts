@@ -14,6 +14,9 @@ const SETTINGS = {
   CONNECTOR_MAX_TWOFA_ATTEMPTS: "5",
   TWOFA_EMAIL_SENDER: "auth@twofa.example",
   CORS_ALLOWED_ORIGINS: "https://app.twofa.example,https://admin.twofa.example",
+  WEBAUTHN_RP_ID: "twofa.example",
+  WEBAUTHN_RP_NAME: "Twofa",
+  WEBAUTHN_ORIGINS: "https://app.twofa.example",
 };
 
 let run: SstRun;
@@ -25,6 +28,7 @@ beforeAll(async () => {
     stage: "production",
     secrets: {
       SigningKey: randomBytes(32).toString("base64url"),
+      AdminApiKey: randomBytes(32).toString("base64url"),
       CodeHashKey: randomBytes(32).toString("base64url"),
       EncryptionKey: randomBytes(32).toString("base64url"),
     },
@@ -90,5 +94,17 @@ describe("deploy-time settings", () => {
     expect(senders.length).toBeGreaterThan(0);
     for (const fn of senders)
       expect(fn.build?.links.Email?.sender).toBe(SETTINGS.TWOFA_EMAIL_SENDER);
+  });
+
+  it("WEBAUTHN_RP_ID, WEBAUTHN_RP_NAME and WEBAUTHN_ORIGINS reach every API function", () => {
+    const routes = deployment.rows.filter((row) => row.kind === "route");
+    expect(routes.length).toBeGreaterThan(0);
+    for (const row of routes) {
+      expect(row.fn?.environment).toMatchObject({
+        WEBAUTHN_RP_ID: SETTINGS.WEBAUTHN_RP_ID,
+        WEBAUTHN_RP_NAME: SETTINGS.WEBAUTHN_RP_NAME,
+        WEBAUTHN_ORIGINS: SETTINGS.WEBAUTHN_ORIGINS,
+      });
+    }
   });
 });

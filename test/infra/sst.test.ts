@@ -8,7 +8,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_TWOFA_TIMEOUT_SECONDS } from "../../functions/core/connectors/contract";
 import { buildConnectorRunDefinition } from "../../infra/connector-run.asl";
-import { LINKABLES, ROUTES, routeKey } from "../../infra/routes";
+import { LINKABLES, ROUTES, routeKey, STREAM_SUBSCRIBERS } from "../../infra/routes";
 import { TABLE_SCHEMA } from "../../infra/table-schema";
 import {
   allows,
@@ -36,6 +36,7 @@ import { ensureSstPlatform, PROJECT_ROOT, runSstConfig, type SstRun } from "./ss
 /** Values as `sst secret set` would store them: random, so any copy of one is a leak. */
 const SECRET_VALUES = {
   SigningKey: randomBytes(32).toString("base64url"),
+  AdminApiKey: randomBytes(32).toString("base64url"),
   CodeHashKey: randomBytes(32).toString("base64url"),
   EncryptionKey: randomBytes(32).toString("base64url"),
 };
@@ -283,6 +284,26 @@ describe("the table", () => {
         }),
       ],
     });
+  });
+
+  it("streams new images to the outbox relay, for new outbox items only", () => {
+    const table = inputsOf(required(deployment.table, "table"));
+    expect(table).toMatchObject({ streamEnabled: true, streamViewType: "NEW_IMAGE" });
+    const relay = required(
+      deployment.rows.find((row) => row.kind === "stream subscriber"),
+      "stream subscriber",
+    );
+    const mappings = deployment.streamMappings.map(inputsOf);
+    expect(mappings).toHaveLength(STREAM_SUBSCRIBERS.length);
+    const mapping = required(
+      mappings.find((m) => m.functionName === relay.fn?.arn),
+      "event source mapping of the relay",
+    );
+    expect(mapping.eventSourceArn).toBe(deployment.arns.tableStream);
+    const filters = (mapping.filterCriteria as { filters: { pattern: string }[] }).filters;
+    expect(filters.map((f) => JSON.parse(f.pattern))).toEqual([
+      { eventName: ["INSERT"], dynamodb: { Keys: { pk: { S: [{ prefix: "OUTBOX#" }] } } } },
+    ]);
   });
 
   it("has no deletion protection outside production, so the stage can be removed", () => {

@@ -8,6 +8,10 @@ import { dynamoAuthenticatorAppStore } from "../../functions/adapters/authentica
 import { dynamoCodeStore } from "../../functions/adapters/code-store.js";
 import { dynamoDeliveryStore } from "../../functions/adapters/delivery-store.js";
 import { dynamoDeviceStore } from "../../functions/adapters/device-store.js";
+import {
+  dynamoChallengeStore,
+  dynamoPasskeyStore,
+} from "../../functions/adapters/passkey-store.js";
 import { dynamoRateLimiter } from "../../functions/adapters/rate-limiter.js";
 import { dynamoSignInStore } from "../../functions/adapters/sign-in-store.js";
 import { dynamoRefreshTokenStore } from "../../functions/adapters/token-store.js";
@@ -17,6 +21,10 @@ import { authenticatorAppStoreContract } from "../support/contracts/authenticato
 import { codeStoreContract } from "../support/contracts/code-store.js";
 import { deliveryStoreContract } from "../support/contracts/delivery-store.js";
 import { deviceStoreContract } from "../support/contracts/device-store.js";
+import {
+  challengeStoreContract,
+  passkeyStoreContract,
+} from "../support/contracts/passkey-store.js";
 import { rateLimiterContract } from "../support/contracts/rate-limiter.js";
 import { refreshTokenStoreContract } from "../support/contracts/refresh-token-store.js";
 import { signInStoreContract } from "../support/contracts/sign-in-store.js";
@@ -46,3 +54,5 @@ signInStoreContract(DYNAMO, () => ({
 refreshTokenStoreContract(DYNAMO, () => dynamoRefreshTokenStore(table));
 deliveryStoreContract(DYNAMO, () => dynamoDeliveryStore(table));
 deviceStoreContract(DYNAMO, () => dynamoDeviceStore(table));
+passkeyStoreContract(DYNAMO, () => dynamoPasskeyStore(table));
+challengeStoreContract(DYNAMO, () => dynamoChallengeStore(table));

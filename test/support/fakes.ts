@@ -23,8 +23,22 @@ import type {
   RememberedDevice,
 } from "../../functions/core/devices.js";
 import type { DomainEvent, EventPublisher, RequestSource } from "../../functions/core/events.js";
-import type { AttemptGuard, ReserveAttemptOutcome } from "../../functions/core/lockout.js";
+import {
+  type AttemptGuard,
+  type LockoutRecord,
+  type ReserveAttemptOutcome,
+  refusalSeconds,
+} from "../../functions/core/lockout.js";
 import type { DeliveryRecord, DeliveryStore } from "../../functions/core/notifications.js";
+import type {
+  ChallengePurpose,
+  ChallengeStore,
+  Passkey,
+  PasskeyStore,
+  PasskeyUse,
+  StoredChallenge,
+  WebAuthnVerifier,
+} from "../../functions/core/passkeys.js";
 import {
   DEFAULT_CODE_POLICY,
   DEFAULT_LOCKOUT_POLICY,
@@ -61,6 +75,7 @@ import type {
   UserWriteRefusal,
 } from "../../functions/core/users.js";
 import type {
+  AttemptBudget,
   CodeDeps,
   CodePurpose,
   CodeStore,
@@ -121,10 +136,21 @@ export class MemoryCodeStore implements CodeStore {
     purpose: CodePurpose,
     subject: string,
     now: number,
+    budget?: AttemptBudget,
   ): Promise<ReserveOutcome> {
     const item = this.items.get(this.key(purpose, subject));
     if (!item) return { ok: false, reason: "missing" };
+    if (typeof budget === "object" && item.handleHash !== budget.handleHash) {
+      return { ok: false, reason: "other_handle" };
+    }
     if (item.expiresAtEpochSeconds <= now) return { ok: false, reason: "expired" };
+    if (budget === "anonymous") {
+      if ((item.anonymousAttempts ?? 0) >= (item.maxAnonymousAttempts ?? 0)) {
+        return { ok: false, reason: "exhausted" };
+      }
+      item.anonymousAttempts = (item.anonymousAttempts ?? 0) + 1;
+      return { ok: true, code: { ...item } };
+    }
     if (item.attempts >= item.maxAttempts) return { ok: false, reason: "exhausted" };
     item.attempts += 1;
     return { ok: true, code: { ...item } };
@@ -142,28 +168,47 @@ export class MemoryCodeStore implements CodeStore {
 }
 
 export class MemoryRateLimiter implements RateLimiter {
-  readonly windows = new Map<string, { start: number; hits: number; last: number }>();
+  /** Each key's latest window, by its index (`floor(now / window)`), as the adapter keys it. */
+  readonly windows = new Map<string, { index: number; hits: number }>();
+  /** Each key's last hit with a cooldown. */
+  readonly lastHits = new Map<string, number>();
   async hit(input: Parameters<RateLimiter["hit"]>[0]): Promise<LimitOutcome> {
     const { key, limit, windowSeconds, cooldownSeconds = 0, nowEpochSeconds: now } = input;
     if (limit <= 0) return { ok: false, reason: "limit", retryAfterSeconds: windowSeconds };
+    const index = Math.floor(now / windowSeconds);
     const w = this.windows.get(key);
-    if (!w || w.start <= now - windowSeconds) {
-      this.windows.set(key, { start: now, hits: 1, last: now });
-      return { ok: true };
+    const hits = w?.index === index ? w.hits : 0;
+    const refusals: LimitOutcome[] = [];
+    if (hits >= limit) {
+      refusals.push({
+        ok: false,
+        reason: "limit",
+        retryAfterSeconds: (index + 1) * windowSeconds - now,
+      });
     }
-    if (w.hits >= limit) {
-      return { ok: false, reason: "limit", retryAfterSeconds: w.start + windowSeconds - now };
+    const last = this.lastHits.get(key);
+    if (cooldownSeconds > 0 && last !== undefined && last > now - cooldownSeconds) {
+      refusals.push({
+        ok: false,
+        reason: "cooldown",
+        retryAfterSeconds: last + cooldownSeconds - now,
+      });
     }
-    if (cooldownSeconds > 0 && w.last > now - cooldownSeconds) {
-      return { ok: false, reason: "cooldown", retryAfterSeconds: w.last + cooldownSeconds - now };
-    }
-    w.hits += 1;
-    if (cooldownSeconds > 0) w.last = now;
+    const refused = refusals.sort(
+      (a, b) => (b.ok ? 0 : b.retryAfterSeconds) - (a.ok ? 0 : a.retryAfterSeconds),
+    )[0];
+    if (refused) return refused;
+    // A hit stamped behind a newer window counts in its own (older) window, which this fake
+    // no longer keeps: it passes.
+    if (w === undefined || w.index <= index) this.windows.set(key, { index, hits: hits + 1 });
+    if (cooldownSeconds > 0) this.lastHits.set(key, now);
     return { ok: true };
   }
   async refund(input: Parameters<RateLimiter["refund"]>[0]): Promise<void> {
     const w = this.windows.get(input.key);
-    if (w && w.start > input.nowEpochSeconds - input.windowSeconds && w.hits > 0) w.hits -= 1;
+    const index = Math.floor(input.nowEpochSeconds / input.windowSeconds);
+    if (w && w.index === index && w.hits > 0) w.hits -= 1;
+    if ((input.cooldownSeconds ?? 0) > 0) this.lastHits.delete(input.key);
   }
 }
 
@@ -180,7 +225,14 @@ export class MemoryUserStore implements UserStore {
   readonly users = new Map<string, User>();
   /** `kind#value` (lower case, as the adapter keys them) → the user holding the claim. */
   readonly claims = new Map<string, string>();
+  /** Where events saved with a change go (the outbox), when a test wires one. */
+  outbox: MemoryEvents | undefined;
   constructor(private readonly codes: MemoryCodeStore = new MemoryCodeStore()) {}
+
+  /** Saves events with the change that was just written, as the adapter's transaction does. */
+  saveEvents(events: readonly DomainEvent[] | undefined) {
+    for (const event of events ?? []) this.outbox?.published.push(event);
+  }
 
   private claimKey(claim: UniqueClaim) {
     return `${claim.kind}#${claim.value.toLowerCase()}`;
@@ -220,6 +272,7 @@ export class MemoryUserStore implements UserStore {
     for (const claim of change.claim ?? []) this.claims.set(this.claimKey(claim), userId);
     for (const claim of change.release ?? []) this.claims.delete(this.claimKey(claim));
     for (const code of change.putCodes ?? []) void this.codes.put(code);
+    this.saveEvents(change.events);
   }
 
   async create(user: User, change: Omit<UserChange, "set">): Promise<UserWriteOutcome> {
@@ -250,33 +303,54 @@ export class MemoryUserStore implements UserStore {
 }
 
 export class MemoryAttemptGuard implements AttemptGuard {
-  readonly entries = new Map<string, { failures: number; lastAttemptAt: number }>();
+  readonly entries = new Map<string, LockoutRecord>();
   async reserve(
     userId: string,
     now: number,
     policy: LockoutPolicy,
+    factor = "unspecified",
   ): Promise<ReserveAttemptOutcome> {
-    const entry = this.entries.get(userId) ?? { failures: 0, lastAttemptAt: 0 };
-    if (entry.failures >= policy.maxConsecutiveFailures) {
-      if (entry.lastAttemptAt > now - policy.lockSeconds) {
-        return { ok: false, retryAfterSeconds: entry.lastAttemptAt + policy.lockSeconds - now };
-      }
-      entry.failures = 0;
-    }
-    entry.failures += 1;
-    entry.lastAttemptAt = now;
-    this.entries.set(userId, entry);
-    return { ok: true, failuresIncludingThis: entry.failures };
+    const entry = this.entries.get(userId) ?? {
+      failures: 0,
+      total: 0,
+      locks: 0,
+      lastAttemptAt: 0,
+      failedFactors: [],
+    };
+    const wait = refusalSeconds(entry, now, policy, factor);
+    if (wait > 0) return { ok: false, retryAfterSeconds: wait };
+    const newRound =
+      entry.failures >= policy.maxConsecutiveFailures && entry.total < policy.hardCapFailures;
+    const next: LockoutRecord = {
+      failures: newRound ? 1 : entry.failures + 1,
+      total: entry.total + 1,
+      locks: newRound ? entry.locks + 1 : entry.locks,
+      lastAttemptAt: now,
+      failedFactors: entry.failedFactors.includes(factor)
+        ? entry.failedFactors
+        : [...entry.failedFactors, factor],
+    };
+    this.entries.set(userId, next);
+    return {
+      ok: true,
+      failuresIncludingThis: next.failures,
+      consecutiveIncludingThis: next.total,
+      locks: next.locks,
+    };
   }
   async reset(userId: string) {
     const entry = this.entries.get(userId);
-    if (entry) entry.failures = 0;
-    else this.entries.set(userId, { failures: 0, lastAttemptAt: 0 });
+    this.entries.set(userId, {
+      failures: 0,
+      total: 0,
+      locks: 0,
+      lastAttemptAt: entry?.lastAttemptAt ?? 0,
+      failedFactors: [],
+    });
   }
-  async lockedFor(userId: string, now: number, policy: LockoutPolicy) {
+  async lockedFor(userId: string, now: number, policy: LockoutPolicy, factor?: string) {
     const entry = this.entries.get(userId);
-    if (!entry || entry.failures < policy.maxConsecutiveFailures) return 0;
-    return Math.max(0, entry.lastAttemptAt + policy.lockSeconds - now);
+    return entry ? refusalSeconds(entry, now, policy, factor) : 0;
   }
   failures(userId: string) {
     return this.entries.get(userId)?.failures ?? 0;
@@ -470,7 +544,13 @@ export class MemoryAuthenticatorAppStore implements AuthenticatorAppStore {
     if (codes.reveal) this.reveals.set(userId, codes.reveal);
     else this.reveals.delete(userId);
   }
-  async link(user: User, next: User, pending: PendingEnrollment, codes: NewBackupCodes) {
+  async link(
+    user: User,
+    next: User,
+    pending: PendingEnrollment,
+    codes: NewBackupCodes,
+    events?: readonly DomainEvent[],
+  ) {
     if (!this.writable(user)) return false;
     if (this.pending.get(user.id)?.sealedSecret !== pending.sealedSecret) return false;
     const stored = this.users.users.get(user.id);
@@ -486,9 +566,10 @@ export class MemoryAuthenticatorAppStore implements AuthenticatorAppStore {
     });
     this.pending.delete(user.id);
     this.putCodes(user.id, codes);
+    this.users.saveEvents(events);
     return true;
   }
-  async replaceBackupCodes(user: User, codes: NewBackupCodes) {
+  async replaceBackupCodes(user: User, codes: NewBackupCodes, events?: readonly DomainEvent[]) {
     const stored = this.users.users.get(user.id);
     if (!this.writable(user) || stored?.totp?.sealedSecret !== user.totp?.sealedSecret) {
       return false;
@@ -496,9 +577,10 @@ export class MemoryAuthenticatorAppStore implements AuthenticatorAppStore {
     if (!stored) return false;
     this.users.users.set(user.id, { ...stored, version: user.version + 1 });
     this.putCodes(user.id, codes);
+    this.users.saveEvents(events);
     return true;
   }
-  async unlink(user: User, next: User) {
+  async unlink(user: User, next: User, events?: readonly DomainEvent[]) {
     if (!this.writable(user)) return false;
     const stored = this.users.users.get(user.id);
     if (!stored) return false;
@@ -509,6 +591,7 @@ export class MemoryAuthenticatorAppStore implements AuthenticatorAppStore {
     this.pending.delete(user.id);
     this.backup.delete(user.id);
     this.reveals.delete(user.id);
+    this.users.saveEvents(events);
     return true;
   }
   async listBackupCodes(userId: string): Promise<BackupCodeState[]> {
@@ -567,6 +650,7 @@ export class MemorySignInStore implements SignInStore {
     if (!item?.verification || item.verification.strategy !== strategy) return;
     if (item.status !== "needs_second_factor") return;
     item.verification.attempts += 1;
+    item.failures = (item.failures ?? 0) + 1;
     if (failed) item.verification.status = "failed";
   }
   async complete(id: string, verification: StoredVerification, session: NewSession, now: number) {
@@ -584,6 +668,146 @@ export class MemorySignInStore implements SignInStore {
     item.verification = { ...verification };
     return true;
   }
+  async completeFirstFactor(
+    id: string,
+    userId: string,
+    verification: StoredVerification,
+    session: NewSession,
+    now: number,
+  ) {
+    const item = this.items.get(id);
+    if (item?.status !== "needs_first_factor" || item.expiresAtEpochSeconds <= now) return false;
+    this.refreshTokens.apply(session);
+    item.status = "complete";
+    item.userId = userId;
+    item.createdSessionId = session.token.familyId;
+    item.firstFactorVerification = { ...verification };
+    return true;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Passkeys
+
+export class MemoryChallengeStore implements ChallengeStore {
+  readonly items = new Map<string, StoredChallenge>();
+  private key(purpose: ChallengePurpose, subject: string) {
+    return `${purpose}#${subject}`;
+  }
+  async put(challenge: StoredChallenge) {
+    this.items.set(this.key(challenge.purpose, challenge.subject), { ...challenge });
+  }
+  async get(purpose: ChallengePurpose, subject: string) {
+    const item = this.items.get(this.key(purpose, subject));
+    return item ? { ...item } : null;
+  }
+  async consume(purpose: ChallengePurpose, subject: string, challenge: string, now: number) {
+    const item = this.items.get(this.key(purpose, subject));
+    if (item?.challenge !== challenge || item.expiresAtEpochSeconds <= now) return false;
+    this.items.delete(this.key(purpose, subject));
+    return true;
+  }
+}
+
+export class MemoryPasskeyStore implements PasskeyStore {
+  /** Credential id → passkey: the id is claimed once across users. */
+  readonly items = new Map<string, Passkey>();
+  async add(passkey: Passkey) {
+    if (this.items.has(passkey.id)) return false;
+    this.items.set(passkey.id, structuredClone(passkey));
+    return true;
+  }
+  async list(userId: string) {
+    return [...this.items.values()]
+      .filter((p) => p.userId === userId)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id))
+      .map((p) => structuredClone(p));
+  }
+  async find(credentialId: string) {
+    const item = this.items.get(credentialId);
+    return item ? structuredClone(item) : null;
+  }
+  async rename(userId: string, credentialId: string, name: string) {
+    const item = this.items.get(credentialId);
+    if (item?.userId !== userId) return false;
+    item.name = name;
+    return true;
+  }
+  async remove(userId: string, credentialId: string) {
+    if (this.items.get(credentialId)?.userId !== userId) return false;
+    this.items.delete(credentialId);
+    return true;
+  }
+  async recordUse(userId: string, credentialId: string, use: PasskeyUse) {
+    const item = this.items.get(credentialId);
+    if (item?.userId !== userId || item.signCount !== use.previousSignCount) return false;
+    item.signCount = use.signCount;
+    item.backedUp = use.backedUp;
+    item.lastUsedAt = use.lastUsedAt;
+    return true;
+  }
+}
+
+/**
+ * A stand-in for the WebAuthn library in unit tests: a response is
+ * `{id, response: {clientDataJSON, userHandle?}, fake: {valid, signCount}}`; it is valid when
+ * `fake.valid` and its client data's challenge is the expected one.
+ */
+export const fakeVerifier: WebAuthnVerifier = {
+  async verifyRegistration({ response, expectedChallenge }) {
+    const r = response as FakeCredential;
+    if (!r.fake.valid || challengeOf(r) !== expectedChallenge) {
+      return { ok: false, message: "The attestation is not valid." };
+    }
+    return {
+      ok: true,
+      credential: {
+        id: r.id,
+        publicKey: "pk",
+        signCount: r.fake.signCount,
+        transports: ["internal"],
+        aaguid: "00000000-0000-0000-0000-000000000000",
+        backupEligible: false,
+        backedUp: false,
+      },
+    };
+  },
+  async verifyAuthentication({ response, expectedChallenge }) {
+    const r = response as FakeCredential;
+    if (!r.fake.valid || challengeOf(r) !== expectedChallenge) {
+      return { ok: false, message: "The signature is not valid." };
+    }
+    return { ok: true, signCount: r.fake.signCount, backedUp: false };
+  },
+};
+
+export interface FakeCredential {
+  id: string;
+  response: { clientDataJSON: string; userHandle?: string };
+  fake: { valid: boolean; signCount: number };
+}
+
+function challengeOf(r: FakeCredential): string {
+  return JSON.parse(Buffer.from(r.response.clientDataJSON, "base64url").toString()).challenge;
+}
+
+/** A response for `fakeVerifier`. */
+export function fakeCredential(
+  id: string,
+  challenge: string,
+  options: { userHandle?: string; valid?: boolean; signCount?: number } = {},
+): FakeCredential {
+  const clientDataJSON = Buffer.from(JSON.stringify({ type: "webauthn.get", challenge })).toString(
+    "base64url",
+  );
+  return {
+    id,
+    response: {
+      clientDataJSON,
+      ...(options.userHandle === undefined ? {} : { userHandle: options.userHandle }),
+    },
+    fake: { valid: options.valid ?? true, signCount: options.signCount ?? 0 },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -629,6 +853,7 @@ export function memoryWorld(seed = 11) {
   const users = new MemoryUserStore(codeStore);
   const authenticatorApps = new MemoryAuthenticatorAppStore(users);
   const events = new MemoryEvents();
+  users.outbox = events;
   const guard = new MemoryAttemptGuard();
   const codes: CodeDeps & { store: MemoryCodeStore } = {
     clock,
@@ -682,6 +907,7 @@ export function memoryWorld(seed = 11) {
   const signIns = new MemorySignInStore(refreshTokens);
   const signInStart: SignInStartDeps = {
     ...issue,
+    events,
     users,
     passwords: plainPasswords,
     limiter: new MemoryRateLimiter(),

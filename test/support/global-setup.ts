@@ -52,6 +52,7 @@ interface ReadyLine {
   sesEndpoint: string;
   snsEndpoint: string;
   sfnEndpoint?: string;
+  adminApiKey: string;
 }
 
 declare module "vitest" {
@@ -61,6 +62,8 @@ declare module "vitest" {
     tableName: string;
     sesEndpoint: string;
     snsEndpoint: string;
+    /** The local stack's admin API key (`X-Admin-Api-Key`). */
+    adminApiKey: string;
     /** The local stack's output (stdout and stderr) for this run. */
     logFile: string;
     /**
@@ -148,6 +151,7 @@ async function startStack(): Promise<{ context: StackContext; stop: () => Promis
     tableName: ready.tableName,
     sesEndpoint: ready.sesEndpoint,
     snsEndpoint: ready.snsEndpoint,
+    adminApiKey: ready.adminApiKey,
     logFile: LOG_FILE,
     localEnv: localAwsEnvironment(
       {

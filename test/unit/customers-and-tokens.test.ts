@@ -80,6 +80,7 @@ function world(settings: AccountSettings = { defaultAuthMethod: "simple", requir
     codes,
   };
   const users = new MemoryUserStore(codeStore);
+  users.outbox = events; // events saved with a change, as the adapter saves them
   const refreshTokens = new MemoryRefreshTokens();
   const devices = memoryDevices();
   const passwordLimiter = new MemoryRateLimiter();

@@ -1,8 +1,9 @@
 /**
  * Remembered devices in core, with in-memory stores and a pinned clock: a device token skips
- * the second factor at `/v1/token` and in sign-ins, never the password; it is ignored when
- * invalid, expired, another user's or forgotten, and while the user is locked; it is forgotten
- * on a password or factor change; 0 days turns the feature off.
+ * the second factor at `/v1/token` and in sign-ins (a login success in the user's log), never
+ * the password; it is ignored when invalid, expired, another user's or forgotten, while the
+ * user is locked or their factor disabled, and for a user with a passkey; it is forgotten on a
+ * password or factor change; 0 days turns the feature off.
  */
 import { describe, expect, it } from "vitest";
 import { requestEmailVerificationCode } from "../../functions/core/contact-verification.js";
@@ -14,6 +15,7 @@ import {
   forgetDevices,
   listDevices,
 } from "../../functions/core/devices.js";
+import type { Passkey } from "../../functions/core/passkeys.js";
 import { changePassword } from "../../functions/core/password-change.js";
 import { DEFAULT_REGISTRATION_POLICY } from "../../functions/core/policy.js";
 import {
@@ -23,7 +25,13 @@ import {
 } from "../../functions/core/sign-ins.js";
 import { passwordGrant, type TokenDeps } from "../../functions/core/tokens.js";
 import type { User } from "../../functions/core/users.js";
-import { ENCRYPTION_KEY, makeUser, memoryWorld } from "../support/fakes.js";
+import {
+  ENCRYPTION_KEY,
+  MemoryChallengeStore,
+  MemoryPasskeyStore,
+  makeUser,
+  memoryWorld,
+} from "../support/fakes.js";
 import { refusal } from "../support/refusal.js";
 
 const PASSWORD = "correct horse battery staple";
@@ -203,6 +211,46 @@ describe("remembering a device", () => {
     expect((await w.login({ deviceToken: token })).token_type).toBe("bearer");
   });
 
+  it("a skip is a login success in the user's log, decided by the device", async () => {
+    const w = world();
+    const token = await w.remember();
+    await w.login({ deviceToken: token, ...PHONE_APP });
+    const started = await createSignIn(w.signInStart, {
+      identifier: w.user.username,
+      password: PASSWORD,
+      deviceToken: token,
+    });
+    expect(started.signIn.status).toBe("complete");
+    const logins = w.events.published.filter((e) => e.type === "user.login.succeeded");
+    expect(logins.slice(-2)).toMatchObject([
+      { userId: w.user.id, data: { factor: "device", via: "token" } },
+      { userId: w.user.id, data: { factor: "device", via: "sign_in" } },
+    ]);
+  });
+
+  it("past the hard cap, a device token does not stand in for the disabled factor", async () => {
+    const w = world();
+    const token = await w.remember();
+    const policy = w.secondFactor.lockout;
+    const now = () => Math.floor(w.clock.nowMs() / 1000);
+    for (let i = 0; i < policy.hardCapFailures; i += 1) {
+      const reserved = await w.guard.reserve(w.user.id, now(), policy, "phone_code");
+      if (!reserved.ok) {
+        w.clock.advanceSeconds(reserved.retryAfterSeconds);
+        i -= 1;
+      }
+    }
+    // No timed lock is left: only the hard cap refuses the SMS code now.
+    w.clock.advanceSeconds(7 * DAY);
+    expect((await refusal(w.login({ deviceToken: token }))).code).toBe("second_factor_disabled");
+    const started = await createSignIn(w.signInStart, {
+      identifier: w.user.username,
+      password: PASSWORD,
+      deviceToken: token,
+    });
+    expect(started.signIn.status).toBe("needs_second_factor");
+  });
+
   it("with 0 days the flag is ignored, no token is issued, and old tokens skip nothing", async () => {
     const w = world();
     const token = await w.remember();
@@ -247,6 +295,65 @@ describe("sign-ins", () => {
       deviceToken: `dvt_${"B".repeat(43)}`,
     });
     expect(ignored.signIn.status).toBe("needs_second_factor");
+  });
+});
+
+describe("a user with a passkey", () => {
+  const passkeyOf = (userId: string): Passkey => ({
+    id: "cred1",
+    userId,
+    name: "Laptop",
+    publicKey: "pk",
+    signCount: 0,
+    transports: [],
+    aaguid: "",
+    backupEligible: false,
+    backedUp: false,
+    createdAt: "2026-11-22T12:00:00.000Z",
+    lastUsedAt: null,
+  });
+
+  it("is never skipped past the passkey by a device token, and gets none", async () => {
+    const w = world();
+    const token = await w.remember();
+    const passkeys = new MemoryPasskeyStore();
+    await passkeys.add(passkeyOf(w.user.id));
+    const tokens: TokenDeps = { ...w.tokens, passkeys };
+    const grant = (input: { deviceToken?: string; otp?: string; rememberDevice?: boolean }) =>
+      passwordGrant(tokens, {
+        username: w.user.username,
+        password: PASSWORD,
+        locale: "en",
+        ...input,
+      });
+    expect((await refusal(grant({ deviceToken: token }))).code).toBe("otp_required");
+    const answer = await grant({ otp: w.lastCode(), rememberDevice: true });
+    expect(answer.token_type).toBe("bearer");
+    expect(answer.device_token).toBeUndefined();
+
+    const passkey = {
+      challenges: new MemoryChallengeStore(),
+      passkeys,
+      relyingParty: { id: "localhost", name: "Twofa" },
+    };
+    const started = await createSignIn(
+      { ...w.signInStart, passkey },
+      { identifier: w.user.username, password: PASSWORD, deviceToken: token },
+    );
+    expect(started.signIn.status).toBe("needs_second_factor");
+    expect(started.signIn.supportedSecondFactors.map((f) => f.strategy)).toContain("passkey");
+    await prepareSignInSecondFactor({ ...w.signInAttempt, passkey }, started.signIn.id, {
+      strategy: "phone_code",
+      locale: "en",
+    });
+    const attempted = await attemptSignInSecondFactor(
+      { ...w.signInAttempt, passkey },
+      started.signIn.id,
+      { strategy: "phone_code", code: w.lastCode(), rememberDevice: true },
+    );
+    expect(attempted.signIn.status).toBe("complete");
+    expect(attempted.tokens?.device_token).toBeUndefined();
+    expect(w.devices.store.devices.size).toBe(1);
   });
 });
 

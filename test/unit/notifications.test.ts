@@ -48,6 +48,63 @@ function notice(to: string): DomainEvent {
 }
 
 describe("notifier (core)", () => {
+  it("sends a user's SMS notices only under their daily notice cap, while their codes keep flowing", async () => {
+    const { deps, sent } = world({ smsDailyNoticesPerUser: 3, maxSendsPerRecipient: 100 });
+    const random = new SeededRandom(5);
+    const outcomes = [];
+    for (let i = 0; i < 5; i++) {
+      outcomes.push(
+        await deliverNotification(deps, { ...notice("+33612345678"), userId: "usr_a" }),
+      );
+    }
+    expect(outcomes).toEqual(["sent", "sent", "sent", "suppressed", "suppressed"]);
+    const id = "evt_code_after_notices";
+    expect(
+      await deliverNotification(deps, {
+        id,
+        type: "user.tfa_code.created",
+        occurredAt: new Date().toISOString(),
+        locale: "en",
+        userId: "usr_a",
+        recipient: { channel: "sms", to: "+33612345678" },
+        sealedCode: seal(deps.encryptionKey, "123456", id, random),
+        data: { minutes: 10 },
+      }),
+    ).toBe("sent");
+    // Another user's notices to another phone are not held back.
+    expect(await deliverNotification(deps, { ...notice("+33612345679"), userId: "usr_b" })).toBe(
+      "sent",
+    );
+    expect(sent).toHaveLength(5);
+    // The next UTC day, the user's notices go again.
+    (deps.clock as FakeClock).advanceSeconds(24 * 60 * 60);
+    expect(await deliverNotification(deps, { ...notice("+33612345678"), userId: "usr_a" })).toBe(
+      "sent",
+    );
+  });
+
+  it("tells a locked user until when, or that the method that failed waits for another factor or a reset", async () => {
+    const { deps, sent } = world();
+    const locked = (data: DomainEvent["data"]): DomainEvent => ({
+      id: `evt_locked_${Object.keys(data).length}`,
+      type: "user.locked",
+      occurredAt: new Date().toISOString(),
+      locale: "en",
+      recipient: { channel: "email", to: "joe@example.com" },
+      data,
+    });
+    await deliverNotification(deps, locked({ minutes: 30, until: "2026-12-02 15:30 UTC" }));
+    await deliverNotification(
+      deps,
+      locked({ minutes: 1440, until: "2026-12-03 15:00 UTC", disabled: 1 }),
+    );
+    expect(sent[0]?.text).toContain("locked for 30 minutes, until 2026-12-02 15:30 UTC.");
+    expect(sent[0]?.text).not.toContain("another one");
+    expect(sent[1]?.text).toContain("until you sign in with another one or ask for a reset");
+    expect(sent[1]?.text).not.toContain("{{");
+    expect(sent[1]?.text).not.toContain("1440 minutes");
+  });
+
   it("sends one message for an event delivered twice", async () => {
     const { deps, sent } = world();
     const event = notice("+33612345678");

@@ -8,6 +8,10 @@ import { authenticatorAppStoreContract } from "../support/contracts/authenticato
 import { codeStoreContract } from "../support/contracts/code-store.js";
 import { deliveryStoreContract } from "../support/contracts/delivery-store.js";
 import { deviceStoreContract } from "../support/contracts/device-store.js";
+import {
+  challengeStoreContract,
+  passkeyStoreContract,
+} from "../support/contracts/passkey-store.js";
 import { rateLimiterContract } from "../support/contracts/rate-limiter.js";
 import { refreshTokenStoreContract } from "../support/contracts/refresh-token-store.js";
 import { signInStoreContract } from "../support/contracts/sign-in-store.js";
@@ -15,9 +19,11 @@ import { userStoreContract } from "../support/contracts/user-store.js";
 import {
   MemoryAttemptGuard,
   MemoryAuthenticatorAppStore,
+  MemoryChallengeStore,
   MemoryCodeStore,
   MemoryDeliveryStore,
   MemoryDeviceStore,
+  MemoryPasskeyStore,
   MemoryRateLimiter,
   MemoryRefreshTokens,
   MemorySignInStore,
@@ -44,3 +50,5 @@ signInStoreContract(FAKE, () => {
 refreshTokenStoreContract(FAKE, () => new MemoryRefreshTokens());
 deliveryStoreContract(FAKE, () => new MemoryDeliveryStore());
 deviceStoreContract(FAKE, () => new MemoryDeviceStore());
+passkeyStoreContract(FAKE, () => new MemoryPasskeyStore());
+challengeStoreContract(FAKE, () => new MemoryChallengeStore());

@@ -8,7 +8,10 @@ import { DEFAULT_CODE_POLICY } from "../../functions/core/policy.js";
 import {
   type CodeDeps,
   checkAndConsumeCode,
+  checkContactCode,
+  hitSmsBudget,
   issueCode,
+  SMS_BUDGET_SHARDS,
   verifyCode,
 } from "../../functions/core/verification-codes.js";
 import {
@@ -270,6 +273,20 @@ describe("verification codes (core)", () => {
     expect(login.sent).toBe(true);
   });
 
+  it("spreads the day's SMS budget over counters, refusing only once the whole budget is spent", async () => {
+    for (const budget of [1, 7, 25, 1000]) {
+      const { deps } = setup({ smsDailyBudget: budget });
+      const now = Math.floor(deps.clock.nowMs() / 1000);
+      // One recipient, always starting at the same counter, still reaches every other one.
+      const outcomes = [];
+      for (let i = 0; i <= budget; i++) outcomes.push(await hitSmsBudget(deps, now, false, PHONE));
+      expect(outcomes.filter((o) => o.ok)).toHaveLength(budget);
+      expect(outcomes.at(-1)).toMatchObject({ ok: false, reason: "limit" });
+      const counters = new Set(outcomes.flatMap((o) => (o.ok ? [o.key] : [])));
+      expect(counters.size).toBe(Math.min(budget, SMS_BUDGET_SHARDS));
+    }
+  });
+
   it("limits code requests per source IP", async () => {
     const { deps } = setup({ maxSendsPerIp: 2 });
     const ask = (n: number) =>
@@ -317,5 +334,136 @@ describe("verification codes (core)", () => {
       const error = await refusal(requestEmailVerificationCode(deps, { email: bad, locale: "en" }));
       expect(error.code).toBe("invalid_email");
     }
+  });
+});
+
+/** An event topic that is down for the next `failures` publishes. */
+class FlakyEvents extends MemoryEvents {
+  constructor(public failures = 1) {
+    super();
+  }
+  override async publish(event: Parameters<MemoryEvents["publish"]>[0]) {
+    if (this.failures > 0) {
+      this.failures -= 1;
+      throw new Error("the topic is unavailable");
+    }
+    return super.publish(event);
+  }
+}
+
+describe("a code that is sent, or not charged", () => {
+  const cases = [
+    { purpose: "login", subject: "usr_1" },
+    { purpose: "step_up", subject: "usr_1" },
+    { purpose: "sign_in", subject: "sia_1", userId: "usr_1" },
+    { purpose: "phone_verification", subject: PHONE },
+  ] as const;
+  for (const target of cases) {
+    it(`a failed publish of a ${target.purpose} code charges nothing and leaves no code: 503 delivery_unavailable, and the retry sends at once`, async () => {
+      // Every limit at one: a hit left charged would refuse the retry.
+      const { deps, lastCode } = setup({
+        maxSendsPerUser: 1,
+        maxSendsPerRecipient: 1,
+        maxSendsPerIp: 1,
+        smsDailyPerUser: 1,
+        smsDailyPerPhone: 1,
+        smsDailyBudget: 1,
+        smsDailyBudgetUnverified: 1,
+      });
+      const events = new FlakyEvents(1);
+      const flaky = { ...deps, events };
+      const input = {
+        ...target,
+        recipient: { channel: "sms" as const, to: PHONE },
+        eventType: "user.tfa_code.created" as const,
+        locale: "en" as const,
+        sourceIp: "203.0.113.9",
+      };
+      const error = await refusal(issueCode(flaky, input));
+      expect(error.code).toBe("delivery_unavailable");
+      expect(deps.store.items.size).toBe(0);
+      const retried = await issueCode(flaky, input);
+      expect(retried.sent).toBe(true);
+      deps.events.published.push(...events.published);
+      const checked = await checkAndConsumeCode(deps, target.purpose, target.subject, lastCode());
+      expect(checked.ok).toBe(true);
+    });
+  }
+
+  it("a send refused by a later limit leaves no cooldown behind", async () => {
+    const { deps } = setup({ smsDailyPerUser: 1 });
+    const base = {
+      recipient: { channel: "sms" as const, to: PHONE },
+      eventType: "user.tfa_code.created" as const,
+      locale: "en" as const,
+    };
+    expect((await issueCode(deps, { ...base, purpose: "login", subject: "usr_1" })).sent).toBe(
+      true,
+    );
+    // The step-up code is over the user's daily share: refused, and its cooldown not started.
+    const refused = await issueCode(deps, { ...base, purpose: "step_up", subject: "usr_1" });
+    expect(refused).toMatchObject({ sent: false, reason: "limit" });
+    expect(deps.limiter.windows.get("resend#step_up#usr_1")?.hits ?? 0).toBe(0);
+  });
+});
+
+describe("a pending verification code that strangers cannot burn", () => {
+  const wrongs = ["000001", "000002", "000003", "000004", "000005", "000006"];
+  const check = (deps: CodeDeps, code: string, verificationId?: string) =>
+    checkContactCode(deps, "phone", PHONE, code, verificationId, "phoneVerificationCode");
+
+  it("a stranger's guesses without the handle spend none of the requester's checks", async () => {
+    const { deps, lastCode } = setup();
+    const { verificationId } = await requestPhoneVerificationCode(deps, {
+      phoneNumber: PHONE,
+      locale: "en",
+    });
+    expect(verificationId).toMatch(/^vrf_[A-Za-z0-9_-]{22}$/);
+    const right = lastCode();
+    const codes = [...wrongs, ...wrongs].filter((c) => c !== right);
+    const refusals = [];
+    for (const code of codes) refusals.push((await refusal(check(deps, code))).code);
+    expect(refusals.slice(0, 5)).toEqual(Array(5).fill("invalid_verification_code"));
+    expect(new Set(refusals.slice(5))).toEqual(new Set(["too_many_attempts"]));
+    // The stranger's own right guess is refused now, but the requester's is not.
+    expect((await refusal(check(deps, right))).code).toBe("too_many_attempts");
+    expect((await check(deps, right, verificationId)).ok).toBe(true);
+  });
+
+  it("each code allows at most 5 checks with its handle and 5 without", async () => {
+    const { deps, lastCode } = setup();
+    const { verificationId } = await requestPhoneVerificationCode(deps, {
+      phoneNumber: PHONE,
+      locale: "en",
+    });
+    const right = lastCode();
+    const wrong = wrongs.filter((c) => c !== right).slice(0, 5);
+    for (const code of wrong) {
+      expect((await refusal(check(deps, code, verificationId))).code).toBe(
+        "invalid_verification_code",
+      );
+    }
+    expect((await refusal(check(deps, right, verificationId))).code).toBe("too_many_attempts");
+    for (const code of wrong) {
+      expect((await refusal(check(deps, code))).code).toBe("invalid_verification_code");
+    }
+    expect((await refusal(check(deps, right))).code).toBe("too_many_attempts");
+    const stored = [...deps.store.items.values()][0];
+    expect([stored?.attempts, stored?.anonymousAttempts]).toEqual([5, 5]);
+  });
+
+  it("another code's handle, or none, counts on the anonymous checks: clients that send only the code keep working", async () => {
+    const { deps, lastCode } = setup();
+    const first = await requestPhoneVerificationCode(deps, { phoneNumber: PHONE, locale: "en" });
+    deps.clock.advanceSeconds(31);
+    await requestPhoneVerificationCode(deps, { phoneNumber: PHONE, locale: "en" });
+    const right = lastCode();
+    const wrong = wrongs.find((c) => c !== right) as string;
+    expect((await refusal(check(deps, wrong, first.verificationId))).code).toBe(
+      "invalid_verification_code",
+    );
+    const stored = [...deps.store.items.values()][0];
+    expect([stored?.attempts, stored?.anonymousAttempts]).toEqual([0, 1]);
+    expect((await check(deps, right)).ok).toBe(true);
   });
 });

@@ -7,6 +7,7 @@ import { api, explain } from "./api.js";
 import { fillConnectorCredentials } from "./connectors.js";
 import { deviceTokenFor, keepDeviceToken, showDevices } from "./devices.js";
 import { $, busy, field, say, value } from "./dom.js";
+import { passkeySecondFactor, showPasskeys } from "./passkeys.js";
 import { keepTokens, known, signOut } from "./session.js";
 import { renderUser, showUser } from "./user.js";
 
@@ -70,6 +71,19 @@ export function setupLogin() {
           say(result, "Logged in.");
           await showUser();
           await showDevices();
+          await showPasskeys();
+          return;
+        }
+        if (answer.body?.error === "otp_required" && answer.body.auth_method === "passkey") {
+          // A password grant cannot carry a passkey: the same password through a sign-in.
+          const password = String(grant.password ?? "");
+          if (await passkeySecondFactor(username, password, result)) {
+            field(form, "password").value = "";
+            known.username = username;
+            known.password = password;
+            fillConnectorCredentials();
+            await showDevices();
+          }
           return;
         }
         if (answer.body?.error === "otp_required") {

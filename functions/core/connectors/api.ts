@@ -9,6 +9,7 @@
 import type { ConnectorAuth } from "../connector-sdk.js";
 import { open, randomId, seal } from "../crypto.js";
 import { DomainError } from "../errors.js";
+import type { EventPublisher } from "../events.js";
 import type { Clock, Random } from "../ports.js";
 import {
   CONNECTOR_RUN_ERRORS,
@@ -37,6 +38,8 @@ export interface ConnectorApiDeps {
   accounts: ConnectorAccountStore;
   workflow: ConnectorRunWorkflow;
   encryptionKey: Uint8Array;
+  /** Where a handed-in code is recorded (`account.twofa_answered`); nothing without it. */
+  events?: EventPublisher;
 }
 
 const notFound = () => new DomainError("not_found", "No such account.");
@@ -256,6 +259,14 @@ export async function handInTwoFaCode(
     );
     throw noRunWaiting();
   }
+  await deps.events?.publish({
+    id: randomId(deps.random, "evt_"),
+    type: "account.twofa_answered",
+    occurredAt: nowIso(deps.clock),
+    locale: "en",
+    userId: account.ownerId,
+    data: { connector: account.connector, accountId: account.id },
+  });
 }
 
 /**

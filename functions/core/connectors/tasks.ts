@@ -276,6 +276,7 @@ export async function waitForTwoFaCode(
       type: "account.twofa_needed",
       occurredAt: nowIso(deps.clock),
       locale: (owner?.locale ?? "en") as Locale,
+      userId: account.ownerId,
       ...(recipient ? { recipient } : {}),
       data: {
         connector: account.connector,

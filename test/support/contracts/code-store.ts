@@ -35,6 +35,35 @@ export function codeStoreContract(name: string, makeStore: () => CodeStore) {
       });
     });
 
+    it("counts checks with the code's handle and checks without it on separate budgets", async () => {
+      const store = makeStore();
+      const now = testNow();
+      const stored = code(now, {
+        handleHash: "handle-hash",
+        anonymousAttempts: 0,
+        maxAnonymousAttempts: 2,
+      });
+      await store.put(stored);
+      const { purpose, subject } = stored;
+      for (const anonymousAttempts of [1, 2]) {
+        expect(await store.reserveAttempt(purpose, subject, now, "anonymous")).toEqual({
+          ok: true,
+          code: { ...stored, anonymousAttempts },
+        });
+      }
+      expect(await store.reserveAttempt(purpose, subject, now, "anonymous")).toEqual({
+        ok: false,
+        reason: "exhausted",
+      });
+      // The anonymous budget is spent; the handle's is whole.
+      expect(
+        await store.reserveAttempt(purpose, subject, now, { handleHash: "handle-hash" }),
+      ).toEqual({ ok: true, code: { ...stored, attempts: 1, anonymousAttempts: 2 } });
+      expect(
+        await store.reserveAttempt(purpose, subject, now, { handleHash: "another-hash" }),
+      ).toEqual({ ok: false, reason: "other_handle" });
+    });
+
     it("tells a missing code from an expired one", async () => {
       const store = makeStore();
       const now = testNow();

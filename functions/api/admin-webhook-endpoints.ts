@@ -1,0 +1,72 @@
+/**
+ * The admin API's webhook endpoints, one module per route: `POST` registers an endpoint and
+ * shows its signing secret in that answer only; `GET` lists them, `DELETE` removes one, and
+ * `GET …/{id}/deliveries` shows each delivery's state and attempts.
+ */
+import { keyFromSecret, resources } from "../adapters/config.js";
+import { systemClock, systemRandom } from "../adapters/system.js";
+import { readWebhookAllowLoopback } from "../adapters/webhook-deps.js";
+import { webhookSecretContext } from "../adapters/webhook-sender.js";
+import { dynamoWebhookStore } from "../adapters/webhook-store.js";
+import { seal } from "../core/crypto.js";
+import { DomainError } from "../core/errors.js";
+import {
+  checkNewEndpoint,
+  newEndpointSecrets,
+  type WebhookDelivery,
+  type WebhookEndpoint,
+} from "../core/webhooks.js";
+
+const DELIVERIES_SHOWN = 100;
+
+export function webhookAdmin() {
+  const store = dynamoWebhookStore(resources.tableName());
+  const publicEndpoint = (e: WebhookEndpoint) => ({
+    id: e.id,
+    url: e.url,
+    eventTypes: e.eventTypes,
+    createdAt: e.createdAt,
+  });
+  const notFound = () => new DomainError("not_found", "No such webhook endpoint.");
+  return {
+    async create(input: { url: string; eventTypes: string[] }) {
+      const eventTypes = checkNewEndpoint(input, readWebhookAllowLoopback());
+      const { id, secret } = newEndpointSecrets(systemRandom);
+      const endpoint: WebhookEndpoint = {
+        id,
+        url: input.url,
+        eventTypes,
+        sealedSecret: seal(
+          keyFromSecret("EncryptionKey"),
+          secret,
+          webhookSecretContext(id),
+          systemRandom,
+        ),
+        createdAt: new Date(systemClock.nowMs()).toISOString(),
+      };
+      await store.putEndpoint(endpoint);
+      return { ...publicEndpoint(endpoint), secret };
+    },
+    async list() {
+      return { endpoints: (await store.listEndpoints()).map(publicEndpoint) };
+    },
+    async remove(id: string) {
+      if (!(await store.deleteEndpoint(id))) throw notFound();
+    },
+    async deliveries(id: string) {
+      if ((await store.getEndpoint(id)) === null) throw notFound();
+      const all = await store.deliveriesOf(id, DELIVERIES_SHOWN);
+      return {
+        deliveries: all.map((d: WebhookDelivery) => ({
+          id: d.id,
+          eventId: d.eventId,
+          eventType: d.eventType,
+          state: d.state,
+          attempts: d.attempts,
+          nextAttemptAt:
+            d.nextAttemptAt === null ? null : new Date(d.nextAttemptAt * 1000).toISOString(),
+        })),
+      };
+    },
+  };
+}
