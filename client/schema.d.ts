@@ -68,7 +68,7 @@ export interface paths {
     put?: never;
     /**
      * Issue tokens (OAuth2 password and refresh-token grants)
-     * @description For a user with TFA, a correct password without `otp` answers 400 `otp_required` with `X-OTP: required; auth_method=…` and sends a code (none for a TOTP user); the same request with `otp` (or the `X-OTP` header) issues tokens. Wrong password and unknown user answer alike.
+     * @description For a user with TFA, a correct password without `otp` answers 400 `otp_required` with `X-OTP: required; auth_method=…` and sends a code (none for a TOTP user); the same request with `otp` (or the `X-OTP` header) issues tokens. Wrong password and unknown user answer alike. With `remember_device=true` beside the OTP, the tokens carry a `device_token`; presenting it later (`device_token` or `X-Device-Token`) skips the second factor, never the password. An invalid, expired or forgotten device token is ignored, and so is any device token of a user with a passkey (who gets none either).
      */
     post: operations["token"];
     delete?: never;
@@ -195,6 +195,50 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/v1/user/devices": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The signed-in user's remembered devices
+     * @description Devices whose token skips the second factor at login, most recently used first; never the tokens.
+     */
+    get: operations["listDevices"];
+    put?: never;
+    post?: never;
+    /**
+     * Forget every remembered device
+     * @description Each of the user's logins asks for the second factor again.
+     */
+    delete: operations["forgetDevices"];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/user/devices/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Forget one remembered device
+     * @description Its token no longer skips the second factor.
+     */
+    delete: operations["forgetDevice"];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/v1/user/password": {
     parameters: {
       query?: never;
@@ -226,7 +270,7 @@ export interface paths {
     put?: never;
     /**
      * Start a sign-in
-     * @description A user without TFA is `complete` at once, with `tokens`; others get `needs_second_factor` and their `supportedSecondFactors`. No code is sent yet. `{strategy: "passkey"}` starts a sign-in with a passkey alone: `needs_first_factor`, with the request options as `firstFactorVerification.nonce`.
+     * @description A user without TFA is `complete` at once, with `tokens`; others get `needs_second_factor` and their `supportedSecondFactors`. No code is sent yet. The token of a remembered device (`deviceToken` or `X-Device-Token`) completes it at once, except for a user with a passkey; an invalid one is ignored. `{strategy: "passkey"}` starts a sign-in with a passkey alone: `needs_first_factor`, with the request options as `firstFactorVerification.nonce`.
      */
     post: operations["createSignIn"];
     delete?: never;
@@ -678,6 +722,7 @@ export interface components {
           [key: string]: unknown;
         };
       };
+      rememberDevice?: boolean;
     };
     BackupCode: {
       isUsed: boolean;
@@ -741,6 +786,24 @@ export interface components {
       /** @enum {unknown} */
       status: "sending" | "sent" | "failed" | "suppressed";
       failure: string | null;
+    };
+    /** @description A remembered device: its token skips the second factor at login. */
+    Device: {
+      id: string;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      lastUsedAt: string;
+      /**
+       * Format: date-time
+       * @description When its token stops skipping.
+       */
+      expiresAt: string;
+      createdFrom: components["schemas"]["RequestSource"];
+      lastUsedFrom: components["schemas"]["RequestSource"];
+    };
+    DeviceList: {
+      devices: components["schemas"]["Device"][];
     };
     EmailVerificationCodeRequest: {
       email: string;
@@ -961,6 +1024,7 @@ export interface components {
       password?: string;
       /** @enum {unknown} */
       strategy?: "password" | "passkey";
+      deviceToken?: string;
     };
     StepUpRequest: {
       otp?: string;
@@ -984,6 +1048,8 @@ export interface components {
       password?: string;
       otp?: string;
       refresh_token?: string;
+      remember_device?: boolean | ("true" | "false");
+      device_token?: string;
       scope?: string;
     };
     /** @description RFC 6749 §5.1 access token response. */
@@ -995,6 +1061,9 @@ export interface components {
       expires_in: number;
       /** @description Opaque; rotated on use, and reusing a rotated one revokes its family. */
       refresh_token: string;
+      /** @description Only when the client asked to remember the device: present it at later logins to skip the second factor. Shown once. */
+      device_token?: string;
+      device_token_expires_in?: number;
     };
     TwoFaCode: {
       code: string;
@@ -1371,6 +1440,8 @@ export interface operations {
       header?: {
         /** @description The one-time password, instead of the `otp` field. */
         "X-OTP"?: string;
+        /** @description A remembered device's token, instead of the body field. */
+        "X-Device-Token"?: string;
       };
       path?: never;
       cookie?: never;
@@ -2194,6 +2265,266 @@ export interface operations {
       };
     };
   };
+  listDevices: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Remembered devices. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["DeviceList"];
+        };
+      };
+      /** @description Error: `invalid_json`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_json";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `invalid_token`. */
+      401: {
+        headers: {
+          /** @description RFC 6750's challenge. */
+          "WWW-Authenticate": string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_token";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+  forgetDevices: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Every device is forgotten. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Error: `invalid_json`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_json";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `invalid_token`. */
+      401: {
+        headers: {
+          /** @description RFC 6750's challenge. */
+          "WWW-Authenticate": string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_token";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+  forgetDevice: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The device's id. */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The device is forgotten. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Error: `invalid_json`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_json";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `invalid_token`. */
+      401: {
+        headers: {
+          /** @description RFC 6750's challenge. */
+          "WWW-Authenticate": string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_token";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `not_found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "not_found";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
   changePassword: {
     parameters: {
       query?: never;
@@ -2359,7 +2690,10 @@ export interface operations {
   createSignIn: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description A remembered device's token, instead of the body field. */
+        "X-Device-Token"?: string;
+      };
       path?: never;
       cookie?: never;
     };

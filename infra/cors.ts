@@ -30,7 +30,7 @@ export function corsConfig(env: Record<string, string | undefined>): CorsConfig 
   return {
     allowOrigins: [...new Set(entries)],
     allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE"],
-    allowHeaders: ["authorization", "content-type", "accept-language", "x-otp"],
+    allowHeaders: ["authorization", "content-type", "accept-language", "x-otp", "x-device-token"],
     exposeHeaders: [
       "x-otp",
       "www-authenticate",

@@ -85,6 +85,25 @@ export const ROUTES: readonly Route[] = [
     handler: "functions/api/delete-session",
     link: ["Table", "Events", "SigningKey"],
   },
+  // Remembered devices: each skips the second factor at login until forgotten or expired.
+  {
+    method: "GET",
+    path: "/v1/user/devices",
+    handler: "functions/api/list-devices",
+    link: ["Table", "Events", "SigningKey"],
+  },
+  {
+    method: "DELETE",
+    path: "/v1/user/devices",
+    handler: "functions/api/forget-devices",
+    link: ["Table", "Events", "SigningKey"],
+  },
+  {
+    method: "DELETE",
+    path: "/v1/user/devices/{id}",
+    handler: "functions/api/forget-device",
+    link: ["Table", "Events", "SigningKey"],
+  },
   {
     method: "PUT",
     path: "/v1/user/password",

@@ -4,6 +4,7 @@
  */
 import type { AuthenticatorAppDeps, AuthenticatorAppSetupDeps } from "../core/authenticator-app.js";
 import type { AccountSettings, CustomerDeps } from "../core/customers.js";
+import type { DeviceSettings } from "../core/devices.js";
 import type { PasskeyDeps, WebAuthnVerifier } from "../core/passkeys.js";
 import type { PasswordChangeDeps } from "../core/password-change.js";
 import type { SecondFactorDeps } from "../core/second-factor.js";
@@ -34,9 +35,11 @@ import {
   readPasswordPolicy,
   readRefreshTokenLifetime,
   readRegistrationPolicy,
+  readRememberDeviceDays,
   resources,
   stringFromEnv,
 } from "./config.js";
+import { dynamoDeviceStore } from "./device-store.js";
 import { hs256Signer } from "./jwt.js";
 import { eventPublisher } from "./outbox.js";
 import { dynamoChallengeStore, dynamoPasskeyStore } from "./passkey-store.js";
@@ -47,6 +50,11 @@ import { systemClock, systemRandom } from "./system.js";
 import { dynamoRefreshTokenStore } from "./token-store.js";
 import { dynamoUserStore } from "./user-store.js";
 import { type RelyingPartyConfig, readRelyingParty, simpleWebAuthnVerifier } from "./webauthn.js";
+
+/** Remembered devices: the store and how long a device is remembered. */
+function composeDeviceSettings(table = resources.tableName()): DeviceSettings {
+  return { store: dynamoDeviceStore(table), days: readRememberDeviceDays() };
+}
 
 export function composeCodeDeps(): CodeDeps {
   const table = resources.tableName();
@@ -108,6 +116,7 @@ function composePasswordLogin(table: string) {
     hashKey: keyFromSecret("CodeHashKey"),
     events: eventPublisher(resources.tableName()),
     requireTfa: readAccountSettings().requireTfa,
+    devices: composeDeviceSettings(table),
   };
 }
 
@@ -175,6 +184,7 @@ export function composeSessionDeps(): SessionDeps {
     random: systemRandom,
     events: eventPublisher(resources.tableName()),
     refreshTokens: dynamoRefreshTokenStore(resources.tableName()),
+    devices: composeDeviceSettings(),
   };
 }
 
@@ -316,5 +326,6 @@ export function composeSignInAttemptDeps(
     refreshTokenLifetime: readRefreshTokenLifetime(),
     hashKey: keyFromSecret("CodeHashKey"),
     events: secondFactor.events,
+    devices: composeDeviceSettings(table),
   };
 }

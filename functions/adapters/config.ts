@@ -129,6 +129,11 @@ export function readRefreshTokenLifetime(): RefreshTokenLifetime {
   return { absoluteSeconds: d.absoluteSeconds, idleSeconds: idleDays * day };
 }
 
+/** REMEMBER_DEVICE_DAYS: how long a remembered device skips the second factor; 0 turns it off. */
+export function readRememberDeviceDays(): number {
+  return intFromEnv("REMEMBER_DEVICE_DAYS", 30, [0, 365]);
+}
+
 export function readRegistrationPolicy(): RegistrationPolicy {
   const d = DEFAULT_REGISTRATION_POLICY;
   return {

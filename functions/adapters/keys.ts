@@ -9,6 +9,7 @@
  *                            BACKUP#<hash>    one backup code (usedAt once spent)
  *                            BACKUP_REVEAL    fresh backup codes, sealed, for one read
  *                            SESSION#<id>     a session: a refresh-token family
+ *                            DEVICE#<id>      a remembered device (its token's keyed hash)
  *                            PASSKEY#<cred>   a passkey (credential id base64url)
  * UNIQUE#<kind>#<value>      UNIQUE           a claim on a username, phone or email
  * PASSKEY_ID#<cred>          CLAIM            a credential id's claim, naming its user
@@ -101,6 +102,21 @@ export function sessionsQuery(userId: string) {
   return {
     KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
     ExpressionAttributeValues: { ":pk": userPartition(userId), ":prefix": SESSION_PREFIX },
+  };
+}
+
+const DEVICE_PREFIX = "DEVICE#";
+
+/** A remembered device lives in its user's partition: a login finds it by one query there. */
+export function deviceKey(userId: string, deviceId: string): ItemKey {
+  return { pk: userPartition(userId), sk: `${DEVICE_PREFIX}${deviceId}` };
+}
+
+/** The key condition of a query for every remembered device of a user. */
+export function devicesQuery(userId: string) {
+  return {
+    KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+    ExpressionAttributeValues: { ":pk": userPartition(userId), ":prefix": DEVICE_PREFIX },
   };
 }
 

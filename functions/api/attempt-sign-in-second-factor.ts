@@ -1,7 +1,8 @@
 /**
  * `POST /v1/sign_ins/{id}/attempt_second_factor` `{strategy, code}` (or, for a passkey,
  * `{strategy: "passkey", publicKeyCredential}`): on success the SignIn is `complete` and this
- * response alone carries `tokens` (the same as `/v1/token` issues).
+ * response alone carries `tokens` (the same as `/v1/token` issues), with a device token when
+ * `rememberDevice` asked for one (never after a passkey, which no device token stands in for).
  */
 import { composeSignInAttemptDeps } from "../adapters/compose.js";
 import { DomainError } from "../core/errors.js";

@@ -28,6 +28,17 @@ export const username = (max = 256) =>
 /** A one-time code or OTP as typed: any string up to 64 characters, checked by core. */
 const codeText = () => v.pipe(v.string(), v.maxLength(64));
 
+/** A remembered device's token as sent: a malformed one is ignored by core, never refused. */
+const deviceToken = () => v.pipe(v.string(), v.maxLength(256));
+
+/** A yes/no flag: a JSON boolean, or `true` / `false` in a form. */
+const flag = () => v.union([v.boolean(), v.picklist(["true", "false"])]);
+
+/** Whether a flag as sent says yes. */
+export function flagSet(value: boolean | "true" | "false" | undefined): boolean {
+  return value === true || value === "true";
+}
+
 /** `POST /v1/phone_verification_codes`. */
 export const PhoneVerificationCodeRequest = /*@__PURE__*/ v.object({
   phoneNumber: /*@__PURE__*/ text(32),
@@ -51,6 +62,8 @@ export const TokenRequest = /*@__PURE__*/ v.object({
   password: /*@__PURE__*/ v.optional(/*@__PURE__*/ text(256)),
   otp: /*@__PURE__*/ v.optional(/*@__PURE__*/ codeText()),
   refresh_token: /*@__PURE__*/ v.optional(/*@__PURE__*/ text(512)),
+  remember_device: /*@__PURE__*/ v.optional(/*@__PURE__*/ flag()),
+  device_token: /*@__PURE__*/ v.optional(/*@__PURE__*/ deviceToken()),
   scope: /*@__PURE__*/ v.optional(
     /*@__PURE__*/ v.pipe(/*@__PURE__*/ v.string(), /*@__PURE__*/ v.maxLength(512)),
   ),
@@ -89,6 +102,7 @@ export const SignInRequest = /*@__PURE__*/ v.object({
   identifier: /*@__PURE__*/ v.optional(/*@__PURE__*/ username(256)),
   password: /*@__PURE__*/ v.optional(/*@__PURE__*/ text(256)),
   strategy: /*@__PURE__*/ v.optional(/*@__PURE__*/ v.picklist(["password", "passkey"])),
+  deviceToken: /*@__PURE__*/ v.optional(/*@__PURE__*/ deviceToken()),
 });
 
 /** `POST /v1/sign_ins/{id}/prepare_second_factor`. */
@@ -161,6 +175,7 @@ export const AttemptRequest = /*@__PURE__*/ v.object({
   strategy: /*@__PURE__*/ text(64),
   code: /*@__PURE__*/ v.optional(/*@__PURE__*/ codeText()),
   publicKeyCredential: /*@__PURE__*/ v.optional(PasskeyAssertion),
+  rememberDevice: /*@__PURE__*/ v.optional(/*@__PURE__*/ v.boolean()),
 });
 
 /** `POST /v1/sign_ins/{id}/attempt_first_factor`: a passkey alone. */

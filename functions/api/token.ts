@@ -1,12 +1,13 @@
 /**
  * `POST /v1/token`: the OAuth2 token endpoint (form-encoded or JSON). The OTP may come as the
- * `otp` field or the `X-OTP` header.
+ * `otp` field or the `X-OTP` header; a remembered device's token as `device_token` or the
+ * `X-Device-Token` header, and `remember_device=true` with the OTP asks for one.
  */
 import { composeTokenDeps } from "../adapters/compose.js";
 import { DomainError } from "../core/errors.js";
 import { passwordGrant, refreshGrant, requestSource } from "../core/tokens.js";
 import { apiHandler } from "./http.js";
-import { TokenRequest } from "./schemas.js";
+import { flagSet, TokenRequest } from "./schemas.js";
 
 const deps = composeTokenDeps();
 
@@ -22,10 +23,13 @@ export const handler = apiHandler(
   async ({ body, headers, locale, sourceIp, userAgent }) => {
     if (body.grant_type === "password") {
       const otp = body.otp ?? headers["x-otp"];
+      const deviceToken = body.device_token ?? headers["x-device-token"];
       const tokens = await passwordGrant(deps, {
         username: required(body.username, "username"),
         password: required(body.password, "password"),
         ...(otp === undefined ? {} : { otp }),
+        ...(deviceToken === undefined ? {} : { deviceToken }),
+        rememberDevice: flagSet(body.remember_device),
         locale,
         sourceIp,
         userAgent,

@@ -26,6 +26,8 @@ export const EVENT_TYPES = [
   "user.passkey.added",
   "user.passkey.removed",
   "user.passkey.cloned",
+  "user.device.remembered",
+  "user.device.forgotten",
   "account.twofa_needed",
   "account.twofa_answered",
 ] as const;

@@ -96,14 +96,15 @@ export async function listSecurityEvents(
   return page;
 }
 
-/** The factor a login was decided by. */
+/** The factor a login was decided by (`device`: a remembered device's token stood in for it). */
 export type LoginFactor =
   | "password"
   | "phone_code"
   | "email_code"
   | "totp"
   | "backup_code"
-  | "passkey";
+  | "passkey"
+  | "device";
 
 /**
  * Records a login's outcome for the user's log (and webhooks): nobody is told. A wrong

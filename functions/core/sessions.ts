@@ -4,6 +4,7 @@
  * but the one that made it). Ending a session stops its refresh token at once and, since every
  * authenticated request reads its session, its access tokens too.
  */
+import { type DeviceSettings, forgetDevices } from "./devices.js";
 import { DomainError } from "./errors.js";
 import type { EventPublisher, RequestSource } from "./events.js";
 import { type Clock, nowEpochSeconds, type Random } from "./ports.js";
@@ -15,12 +16,14 @@ import {
   type Session,
 } from "./tokens.js";
 
-/** What ending sessions needs: the store, and the security log's events. */
+/** What ending sessions needs: the stores, and the security log's events. */
 export interface SessionDeps {
   clock: Clock;
   random: Random;
   events: EventPublisher;
   refreshTokens: RefreshTokenStore;
+  /** Remembered devices: forgotten with the sessions after a password or factor change. */
+  devices: DeviceSettings;
 }
 
 /** A session as its user sees it. */
@@ -103,9 +106,9 @@ export async function deleteSession(
 
 /**
  * Ends every session of the user but `keepSessionId` (the one that asked; none for an
- * enrollment token). Called after a password change and after a second factor is added, moved
- * or removed: whoever held a session before the change does not keep it. Answers how many
- * sessions it ended.
+ * enrollment token), and forgets every remembered device of the user. Called after a password
+ * change and after a second factor is added, moved or removed: whoever held a session or a
+ * device token before the change keeps neither. Answers how many sessions it ended.
  */
 export async function revokeOtherSessions(
   deps: SessionDeps,
@@ -122,6 +125,7 @@ export async function revokeOtherSessions(
     }
     if (await endSession(deps, userId, session.id, source)) ended += 1;
   }
+  await forgetDevices(deps, userId, source);
   return ended;
 }
 

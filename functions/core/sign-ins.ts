@@ -14,6 +14,7 @@
 import type { AuthenticatorAppStore } from "./authenticator-app.js";
 import { maskEmail, maskPhoneNumber } from "./contacts.js";
 import { randomId } from "./crypto.js";
+import { deviceSkipsSecondFactor } from "./devices.js";
 import { DomainError } from "./errors.js";
 import type { EventPublisher, Locale, RequestSource } from "./events.js";
 import { type AttemptGuard, lockError } from "./lockout.js";
@@ -56,6 +57,7 @@ import {
   sessionTokens,
   type TokenIssueDeps,
   type TokenResponse,
+  withDeviceToken,
 } from "./tokens.js";
 import type { User, UserStore } from "./users.js";
 import { issueCode } from "./verification-codes.js";
@@ -291,12 +293,21 @@ function isStrategy(value: string): value is Strategy {
 
 /**
  * `POST /v1/sign_ins`: checks the password (unknown user and wrong password alike); a user
- * without TFA is signed in at once, others get `needs_second_factor`.
+ * without TFA is signed in at once, and so is one whose remembered device's token stands in
+ * for their method's factor (never for a passkey); others get `needs_second_factor`.
  */
 export async function createSignIn(
   deps: SignInStartDeps,
-  input: { identifier: string; password: string; sourceIp?: string; userAgent?: string },
+  input: {
+    identifier: string;
+    password: string;
+    sourceIp?: string;
+    userAgent?: string;
+    /** A remembered device's token: completes the sign-in without a second factor. */
+    deviceToken?: string;
+  },
 ): Promise<SignInWithTokens> {
+  const source = requestSource(input);
   return authenticatePasswordThen(
     deps,
     input.identifier,
@@ -314,6 +325,16 @@ export async function createSignIn(
         createdAtEpochSeconds: now,
         expiresAtEpochSeconds: now + SIGN_IN_TTL_SECONDS,
       };
+      /** Completes the sign-in at once, with its session, decided by `factor`. */
+      const completeNow = async (factor: "password" | "device"): Promise<SignInWithTokens> => {
+        const minted = mintSession(deps, user.id, source);
+        const sessionId = minted.session.token.familyId;
+        const complete: SignIn = { ...signIn, status: "complete", createdSessionId: sessionId };
+        await deps.signIns.create(complete, minted.session);
+        const tokens = await sessionTokens(deps, minted);
+        await recordLogin(deps, user, { ok: true, factor, via: "sign_in" });
+        return { signIn: publicSignIn(complete, now), tokens };
+      };
       const passkeyUser = user.authMethod === "simple" && (await hasPasskeys(deps, user));
       if (needsEnrollment(deps, user) && !passkeyUser) {
         const enrolling: SignIn = { ...signIn, status: "needs_enrollment" };
@@ -321,14 +342,11 @@ export async function createSignIn(
         const { token } = await enrollmentToken(deps, user.id);
         return { signIn: publicSignIn(enrolling, now), enrollmentToken: token };
       }
-      if (user.authMethod === "simple" && !passkeyUser) {
-        const minted = mintSession(deps, user.id, requestSource(input));
-        const sessionId = minted.session.token.familyId;
-        const complete: SignIn = { ...signIn, status: "complete", createdSessionId: sessionId };
-        await deps.signIns.create(complete, minted.session);
-        const tokens = await sessionTokens(deps, minted);
-        await recordLogin(deps, user, { ok: true, factor: "password", via: "sign_in" });
-        return { signIn: publicSignIn(complete, now), tokens };
+      if (user.authMethod === "simple" && !passkeyUser) return completeNow("password");
+      // A remembered device stands in for the method's factor, never for a passkey.
+      const deviceDeps = { ...deps, passkeys: deps.passkey?.passkeys };
+      if (await deviceSkipsSecondFactor(deviceDeps, user, input.deviceToken, source)) {
+        return completeNow("device");
       }
       // The lockout and the user's factors are read at once.
       const [lockedFor, factors] = await Promise.all([
@@ -476,6 +494,8 @@ export async function attemptSignInSecondFactor(
     code?: unknown;
     publicKeyCredential?: unknown;
     source?: RequestSource;
+    /** Remember this device (never after a passkey): the tokens then carry a device token. */
+    rememberDevice?: boolean;
   },
 ): Promise<SignInWithTokens> {
   const sf = deps.secondFactor;
@@ -538,8 +558,16 @@ export async function attemptSignInSecondFactor(
     if (!(await deps.signIns.complete(signIn.id, verified, minted.session, now))) {
       throw await closedError(deps.signIns, signIn.id);
     }
-    const tokens = await sessionTokens(deps, minted);
+    const sessionMinted = await sessionTokens(deps, minted);
     await recordLogin(sf, user, { ok: true, factor: strategy, via: "sign_in" });
+    const tokens = input.rememberDevice
+      ? await withDeviceToken(
+          { ...deps, passkeys: deps.passkey?.passkeys },
+          sessionMinted,
+          user.id,
+          input.source ?? {},
+        )
+      : sessionMinted;
     const complete: SignIn = {
       ...signIn,
       status: "complete",

@@ -7,6 +7,7 @@
 
 import { codeDestination } from "./contacts.js";
 import { keyedHash, randomId } from "./crypto.js";
+import { type DeviceSettings, deviceSkipsSecondFactor, rememberDevice } from "./devices.js";
 import { DomainError } from "./errors.js";
 import type { EventPublisher, Locale, RequestSource } from "./events.js";
 import { lockError } from "./lockout.js";
@@ -133,6 +134,8 @@ export interface TokenDeps extends PasswordCheckDeps {
   requireTfa: boolean;
   /** The user's passkeys: a user whose only second factor is a passkey gets no tokens here. */
   passkeys?: Pick<PasskeyStore, "list">;
+  /** Remembered devices: a device token skips the second factor. */
+  devices: DeviceSettings;
 }
 
 export interface TokenResponse {
@@ -140,6 +143,9 @@ export interface TokenResponse {
   token_type: "bearer";
   expires_in: number;
   refresh_token: string;
+  /** Only when the client asked to remember the device: shown this once. */
+  device_token?: string;
+  device_token_expires_in?: number;
 }
 
 const INVALID_GRANT = () =>
@@ -152,7 +158,14 @@ export function refreshTokenHash(deps: Pick<TokenDeps, "hashKey">, token: string
 /** What minting tokens needs: sign-ins complete with the same tokens as the token endpoint. */
 export type TokenIssueDeps = Pick<
   TokenDeps,
-  "clock" | "random" | "signer" | "refreshTokens" | "refreshTokenLifetime" | "hashKey" | "events"
+  | "clock"
+  | "random"
+  | "signer"
+  | "refreshTokens"
+  | "refreshTokenLifetime"
+  | "hashKey"
+  | "events"
+  | "devices"
 >;
 
 /** A session not yet written, and the refresh token only its caller will see. */
@@ -449,6 +462,10 @@ export async function passwordGrant(
     locale: Locale;
     sourceIp?: string;
     userAgent?: string;
+    /** A remembered device's token: skips the second factor when it is live and the user's. */
+    deviceToken?: string;
+    /** After a correct OTP: remember this device (a device token in the answer). */
+    rememberDevice?: boolean;
   },
 ): Promise<TokenResponse> {
   const source = requestSource(input);
@@ -467,6 +484,11 @@ export async function passwordGrant(
         await recordLogin(deps.secondFactor, user, { ok: true, factor: "password", via: "token" });
         return tokens;
       }
+      if (await skipsSecondFactor(deps, user, input.deviceToken, source)) {
+        const tokens = await issueTokens(deps, user.id, source);
+        await recordLogin(deps.secondFactor, user, { ok: true, factor: "device", via: "token" });
+        return tokens;
+      }
       if (input.otp === undefined || input.otp === "") {
         return requireOtp(deps.secondFactor, user, input.locale, input.sourceIp);
       }
@@ -478,9 +500,36 @@ export async function passwordGrant(
       }
       const tokens = await issueTokens(deps, user.id, source);
       await recordLogin(deps.secondFactor, user, { ok: true, factor, via: "token" });
-      return tokens;
+      return input.rememberDevice ? withDeviceToken(deps, tokens, user.id, source) : tokens;
     },
   );
+}
+
+/** Whether a presented device token skips the second factor (under the user's lockout). */
+function skipsSecondFactor(
+  deps: TokenDeps,
+  user: User,
+  deviceToken: string | undefined,
+  source: RequestSource,
+): Promise<boolean> {
+  const { guard, lockout } = deps.secondFactor;
+  return deviceSkipsSecondFactor({ ...deps, guard, lockout }, user, deviceToken, source);
+}
+
+/**
+ * The tokens of a login whose second factor was just completed, with a device token when the
+ * feature is on and the user has no passkey: the client asked to remember the device.
+ */
+export async function withDeviceToken(
+  deps: TokenIssueDeps & { passkeys?: Pick<PasskeyStore, "list"> | undefined },
+  tokens: TokenResponse,
+  userId: string,
+  source: RequestSource,
+): Promise<TokenResponse> {
+  const issued = await rememberDevice(deps, userId, source);
+  return issued
+    ? { ...tokens, device_token: issued.token, device_token_expires_in: issued.expiresIn }
+    : tokens;
 }
 
 /** A request's source as events and sessions record it. */

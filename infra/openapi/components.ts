@@ -23,6 +23,12 @@ export const SCHEMAS: Record<string, JsonSchema> = {
         type: "string",
         description: "Opaque; rotated on use, and reusing a rotated one revokes its family.",
       },
+      device_token: {
+        type: "string",
+        description:
+          "Only when the client asked to remember the device: present it at later logins to skip the second factor. Shown once.",
+      },
+      device_token_expires_in: { type: "integer", minimum: 1 },
     },
     additionalProperties: false,
   },
@@ -297,6 +303,26 @@ export const SCHEMAS: Record<string, JsonSchema> = {
       createdFrom: ref("RequestSource"),
       lastUsedFrom: ref("RequestSource"),
     },
+    additionalProperties: false,
+  },
+  Device: {
+    type: "object",
+    description: "A remembered device: its token skips the second factor at login.",
+    required: ["id", "createdAt", "lastUsedAt", "expiresAt", "createdFrom", "lastUsedFrom"],
+    properties: {
+      id: { type: "string", pattern: "^dev_[A-Za-z0-9_-]{22}$" },
+      createdAt: isoDateTime,
+      lastUsedAt: isoDateTime,
+      expiresAt: { ...isoDateTime, description: "When its token stops skipping." },
+      createdFrom: ref("RequestSource"),
+      lastUsedFrom: ref("RequestSource"),
+    },
+    additionalProperties: false,
+  },
+  DeviceList: {
+    type: "object",
+    required: ["devices"],
+    properties: { devices: { type: "array", items: ref("Device") } },
     additionalProperties: false,
   },
   RequestSource: {

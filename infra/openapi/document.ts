@@ -117,6 +117,15 @@ function parameters(route: Route, op: OperationDeclaration) {
       schema: { type: "string", maxLength: 64 },
     });
   }
+  if (op.deviceTokenHeader) {
+    list.push({
+      name: "X-Device-Token",
+      in: "header",
+      required: false,
+      description: "A remembered device's token, instead of the body field.",
+      schema: { type: "string", maxLength: 256 },
+    });
+  }
   return list;
 }
 

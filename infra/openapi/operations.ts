@@ -30,7 +30,8 @@ import type { ErrorCode } from "./errors.js";
 
 export const TAGS = {
   tokens: "OAuth2 token endpoint (Freshcom): password and refresh-token grants with an OTP.",
-  sessions: "Sessions (refresh-token families): logout, listing, ending one, password change.",
+  sessions:
+    "Sessions (refresh-token families): logout, listing, ending one, password change; remembered devices.",
   verification: "Phone and email verification codes, sent by SMS or email and never returned.",
   users: "Registration and the signed-in user: TFA method, phone and email changes.",
   signIns: "Clerk-style sign-ins: start, prepare and attempt a second factor.",
@@ -85,6 +86,8 @@ export interface OperationDeclaration {
   }[];
   /** The OTP may also come as the `X-OTP` request header. */
   readonly otpHeader?: boolean;
+  /** A remembered device's token may also come as the `X-Device-Token` request header. */
+  readonly deviceTokenHeader?: boolean;
   readonly success: SuccessDeclaration;
   /** Codes this operation may answer, besides those every operation may answer. */
   readonly errors: readonly ErrorCode[];
@@ -250,7 +253,7 @@ export const OPERATIONS: Record<string, OperationDeclaration> = {
     operationId: "token",
     summary: "Issue tokens (OAuth2 password and refresh-token grants)",
     description:
-      "For a user with TFA, a correct password without `otp` answers 400 `otp_required` with `X-OTP: required; auth_method=…` and sends a code (none for a TOTP user); the same request with `otp` (or the `X-OTP` header) issues tokens. Wrong password and unknown user answer alike.",
+      "For a user with TFA, a correct password without `otp` answers 400 `otp_required` with `X-OTP: required; auth_method=…` and sends a code (none for a TOTP user); the same request with `otp` (or the `X-OTP` header) issues tokens. Wrong password and unknown user answer alike. With `remember_device=true` beside the OTP, the tokens carry a `device_token`; presenting it later (`device_token` or `X-Device-Token`) skips the second factor, never the password. An invalid, expired or forgotten device token is ignored, and so is any device token of a user with a passkey (who gets none either).",
     tag: "tokens",
     body: {
       name: "TokenRequest",
@@ -281,6 +284,7 @@ export const OPERATIONS: Record<string, OperationDeclaration> = {
       },
     },
     otpHeader: true,
+    deviceTokenHeader: true,
     success: {
       status: 200,
       description: "Tokens.",
@@ -372,8 +376,9 @@ export const OPERATIONS: Record<string, OperationDeclaration> = {
     operationId: "createSignIn",
     summary: "Start a sign-in",
     description:
-      'A user without TFA is `complete` at once, with `tokens`; others get `needs_second_factor` and their `supportedSecondFactors`. No code is sent yet. `{strategy: "passkey"}` starts a sign-in with a passkey alone: `needs_first_factor`, with the request options as `firstFactorVerification.nonce`.',
+      'A user without TFA is `complete` at once, with `tokens`; others get `needs_second_factor` and their `supportedSecondFactors`. No code is sent yet. The token of a remembered device (`deviceToken` or `X-Device-Token`) completes it at once, except for a user with a passkey; an invalid one is ignored. `{strategy: "passkey"}` starts a sign-in with a passkey alone: `needs_first_factor`, with the request options as `firstFactorVerification.nonce`.',
     tag: "signIns",
+    deviceTokenHeader: true,
     body: {
       name: "SignInRequest",
       schema: SignInRequest,
@@ -418,6 +423,35 @@ export const OPERATIONS: Record<string, OperationDeclaration> = {
     bearer: true,
     pathId: { description: "The session's id.", schema: { type: "string" } },
     success: { status: 204, description: "The session has ended." },
+    errors: ["not_found"],
+  },
+  "GET /v1/user/devices": {
+    operationId: "listDevices",
+    summary: "The signed-in user's remembered devices",
+    description:
+      "Devices whose token skips the second factor at login, most recently used first; never the tokens.",
+    tag: "sessions",
+    bearer: true,
+    success: { status: 200, description: "Remembered devices.", body: schema("DeviceList") },
+    errors: [],
+  },
+  "DELETE /v1/user/devices": {
+    operationId: "forgetDevices",
+    summary: "Forget every remembered device",
+    description: "Each of the user's logins asks for the second factor again.",
+    tag: "sessions",
+    bearer: true,
+    success: { status: 204, description: "Every device is forgotten." },
+    errors: [],
+  },
+  "DELETE /v1/user/devices/{id}": {
+    operationId: "forgetDevice",
+    summary: "Forget one remembered device",
+    description: "Its token no longer skips the second factor.",
+    tag: "sessions",
+    bearer: true,
+    pathId: { description: "The device's id.", schema: { type: "string" } },
+    success: { status: 204, description: "The device is forgotten." },
     errors: ["not_found"],
   },
   "PUT /v1/user/password": {

@@ -316,3 +316,37 @@ describe("the Home page while it waits", () => {
     expect(await page.locator("#twofa-reopen").isHidden()).toBe(true);
   });
 });
+
+describe("the Home page's remembered devices", () => {
+  it("remembering this device skips the code at the next login, until the device is forgotten", async () => {
+    const { username, phone } = await registerSmsUser();
+    const login = page.locator("#login-form");
+    const logIn = async () => {
+      await login.getByLabel("Username").fill(username);
+      await login.getByLabel("Password", { exact: true }).fill(PASSWORD);
+      await login.getByRole("button", { name: "Log in" }).click();
+    };
+    await logIn();
+    await login.getByLabel("Login code").fill(await newestCodeIn(inboxFor(phone), 2));
+    await login.getByLabel("Remember this device").check();
+    await login.getByRole("button", { name: "Verify the code" }).click();
+    const devices = page.locator("#device-list li");
+    await devices.first().waitFor();
+    expect(await devices.count()).toBe(1);
+    // Only the device token is kept, never the session's tokens.
+    expect(
+      await page.evaluate("Object.keys(JSON.parse(localStorage.getItem('twofa.deviceTokens')))"),
+    ).toEqual([username]);
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await logIn();
+    await page.locator("#signed-in").getByText(username).waitFor();
+    expect(await login.getByLabel("Login code").isVisible()).toBe(false);
+
+    await devices.first().getByRole("button", { name: "Forget" }).click();
+    await page.locator("#devices-empty").waitFor({ state: "visible" });
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await logIn();
+    await login.getByLabel("Login code").waitFor();
+  });
+});

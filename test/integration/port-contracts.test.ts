@@ -7,6 +7,7 @@ import { dynamoAttemptGuard } from "../../functions/adapters/attempt-guard.js";
 import { dynamoAuthenticatorAppStore } from "../../functions/adapters/authenticator-app-store.js";
 import { dynamoCodeStore } from "../../functions/adapters/code-store.js";
 import { dynamoDeliveryStore } from "../../functions/adapters/delivery-store.js";
+import { dynamoDeviceStore } from "../../functions/adapters/device-store.js";
 import {
   dynamoChallengeStore,
   dynamoPasskeyStore,
@@ -19,6 +20,7 @@ import { attemptGuardContract } from "../support/contracts/attempt-guard.js";
 import { authenticatorAppStoreContract } from "../support/contracts/authenticator-app-store.js";
 import { codeStoreContract } from "../support/contracts/code-store.js";
 import { deliveryStoreContract } from "../support/contracts/delivery-store.js";
+import { deviceStoreContract } from "../support/contracts/device-store.js";
 import {
   challengeStoreContract,
   passkeyStoreContract,
@@ -51,5 +53,6 @@ signInStoreContract(DYNAMO, () => ({
 }));
 refreshTokenStoreContract(DYNAMO, () => dynamoRefreshTokenStore(table));
 deliveryStoreContract(DYNAMO, () => dynamoDeliveryStore(table));
+deviceStoreContract(DYNAMO, () => dynamoDeviceStore(table));
 passkeyStoreContract(DYNAMO, () => dynamoPasskeyStore(table));
 challengeStoreContract(DYNAMO, () => dynamoChallengeStore(table));

@@ -17,6 +17,11 @@ import {
   type AuthenticatorAppCodeDeps,
   spendBackupCode,
 } from "../../functions/core/authenticator-app-codes.js";
+import type {
+  DeviceSettings,
+  DeviceStore,
+  RememberedDevice,
+} from "../../functions/core/devices.js";
 import type { DomainEvent, EventPublisher, RequestSource } from "../../functions/core/events.js";
 import {
   type AttemptGuard,
@@ -459,6 +464,41 @@ export class MemoryRefreshTokens implements RefreshTokenStore {
   }
 }
 
+export class MemoryDeviceStore implements DeviceStore {
+  readonly devices = new Map<string, RememberedDevice>();
+  async create(device: RememberedDevice) {
+    if (this.devices.has(device.id)) throw new Error("exists");
+    this.devices.set(device.id, structuredClone(device));
+  }
+  async list(userId: string) {
+    return [...this.devices.values()]
+      .filter((device) => device.userId === userId)
+      .map((device) => structuredClone(device));
+  }
+  async findByTokenHash(userId: string, tokenHash: string) {
+    const found = [...this.devices.values()].find(
+      (device) => device.userId === userId && device.tokenHash === tokenHash,
+    );
+    return found ? structuredClone(found) : null;
+  }
+  async touch(userId: string, deviceId: string, now: number, source: RequestSource) {
+    const device = this.devices.get(deviceId);
+    if (device?.userId !== userId || device.expiresAtEpochSeconds <= now) return false;
+    device.lastUsedAtEpochSeconds = now;
+    device.lastUsedFrom = { ...source };
+    return true;
+  }
+  async remove(userId: string, deviceId: string) {
+    if (this.devices.get(deviceId)?.userId !== userId) return false;
+    return this.devices.delete(deviceId);
+  }
+}
+
+/** Remembered devices in memory, remembered `days` days (30, as by default). */
+export function memoryDevices(days = 30): DeviceSettings & { store: MemoryDeviceStore } {
+  return { store: new MemoryDeviceStore(), days };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Authenticator apps and sign-ins
 
@@ -840,7 +880,8 @@ export function memoryWorld(seed = 11) {
     authenticatorApp: authenticatorAppCodes,
   };
   const refreshTokens = new MemoryRefreshTokens();
-  const sessions: SessionDeps = { clock, random, events, refreshTokens };
+  const devices = memoryDevices();
+  const sessions: SessionDeps = { clock, random, events, refreshTokens, devices };
   const authenticatorApp: AuthenticatorAppDeps = {
     clock,
     random,
@@ -861,6 +902,7 @@ export function memoryWorld(seed = 11) {
     refreshTokenLifetime: DEFAULT_REFRESH_TOKEN_LIFETIME,
     hashKey: HASH_KEY,
     events,
+    devices,
   };
   const signIns = new MemorySignInStore(refreshTokens);
   const signInStart: SignInStartDeps = {
@@ -905,6 +947,7 @@ export function memoryWorld(seed = 11) {
     secondFactor,
     authenticatorApp,
     refreshTokens,
+    devices,
     sessions,
     issue,
     spendBackupCode: spendUserBackupCode,

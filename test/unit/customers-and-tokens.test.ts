@@ -27,6 +27,7 @@ import {
   MemoryRateLimiter,
   MemoryRefreshTokens,
   MemoryUserStore,
+  memoryDevices,
   plainPasswords,
   SeededRandom,
 } from "../support/fakes.js";
@@ -81,6 +82,7 @@ function world(settings: AccountSettings = { defaultAuthMethod: "simple", requir
   const users = new MemoryUserStore(codeStore);
   users.outbox = events; // events saved with a change, as the adapter saves them
   const refreshTokens = new MemoryRefreshTokens();
+  const devices = memoryDevices();
   const passwordLimiter = new MemoryRateLimiter();
   const tokens: TokenDeps = {
     limiter: passwordLimiter,
@@ -96,6 +98,7 @@ function world(settings: AccountSettings = { defaultAuthMethod: "simple", requir
     events,
     secondFactor,
     requireTfa: settings.requireTfa,
+    devices,
   };
   const customers = {
     users,
@@ -103,7 +106,7 @@ function world(settings: AccountSettings = { defaultAuthMethod: "simple", requir
     secondFactor,
     settings,
     registrationPolicy: { ...DEFAULT_REGISTRATION_POLICY, maxPerIp: 1000 },
-    sessions: { clock, random, events, refreshTokens },
+    sessions: { clock, random, events, refreshTokens, devices },
   };
   const lastCode = () => {
     const event = events.published.at(-1);

@@ -7,6 +7,7 @@ import { attemptGuardContract } from "../support/contracts/attempt-guard.js";
 import { authenticatorAppStoreContract } from "../support/contracts/authenticator-app-store.js";
 import { codeStoreContract } from "../support/contracts/code-store.js";
 import { deliveryStoreContract } from "../support/contracts/delivery-store.js";
+import { deviceStoreContract } from "../support/contracts/device-store.js";
 import {
   challengeStoreContract,
   passkeyStoreContract,
@@ -21,6 +22,7 @@ import {
   MemoryChallengeStore,
   MemoryCodeStore,
   MemoryDeliveryStore,
+  MemoryDeviceStore,
   MemoryPasskeyStore,
   MemoryRateLimiter,
   MemoryRefreshTokens,
@@ -47,5 +49,6 @@ signInStoreContract(FAKE, () => {
 });
 refreshTokenStoreContract(FAKE, () => new MemoryRefreshTokens());
 deliveryStoreContract(FAKE, () => new MemoryDeliveryStore());
+deviceStoreContract(FAKE, () => new MemoryDeviceStore());
 passkeyStoreContract(FAKE, () => new MemoryPasskeyStore());
 challengeStoreContract(FAKE, () => new MemoryChallengeStore());

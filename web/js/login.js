@@ -5,6 +5,7 @@
  */
 import { api, explain } from "./api.js";
 import { fillConnectorCredentials } from "./connectors.js";
+import { deviceTokenFor, keepDeviceToken, showDevices } from "./devices.js";
 import { $, busy, field, say, value } from "./dom.js";
 import { passkeySecondFactor, showPasskeys } from "./passkeys.js";
 import { keepTokens, known, signOut } from "./session.js";
@@ -17,11 +18,13 @@ export function setupLogin() {
   const otp = $("#otp", HTMLInputElement);
   const hint = $("#otp-hint", HTMLElement);
   const submit = $("#login-submit", HTMLButtonElement);
+  const remember = $("#remember-device", HTMLInputElement);
 
   const resetOtp = () => {
     otpStep.hidden = true;
     hint.hidden = true;
     otp.value = "";
+    remember.checked = false;
     submit.textContent = "Log in";
   };
   // A different user or password starts a new login.
@@ -30,12 +33,16 @@ export function setupLogin() {
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    /** @type {Record<string, string>} */
+    /** @type {Record<string, string | boolean>} */
     const grant = {
       grant_type: "password",
       username: value(form, "username"),
       password: field(form, "password").value,
     };
+    const username = value(form, "username");
+    // A device remembered here skips the second factor; the API ignores a stale one.
+    const deviceToken = deviceTokenFor(username);
+    if (deviceToken) grant.device_token = deviceToken;
     const withCode = !otpStep.hidden;
     if (withCode) {
       if (!otp.value.trim()) {
@@ -44,6 +51,7 @@ export function setupLogin() {
         return;
       }
       grant.otp = otp.value.trim();
+      if (remember.checked) grant.remember_device = true;
     }
     const progress = withCode ? "Checking the code…" : "Logging in…";
     busy(
@@ -52,23 +60,29 @@ export function setupLogin() {
         const answer = await api("POST", "/v1/token", { json: grant });
         if (answer.ok) {
           keepTokens(answer.body);
+          if (typeof answer.body.device_token === "string") {
+            keepDeviceToken(username, answer.body.device_token);
+          }
           resetOtp();
           field(form, "password").value = "";
-          known.username = grant.username ?? "";
-          known.password = grant.password ?? "";
+          known.username = username;
+          known.password = String(grant.password ?? "");
           fillConnectorCredentials();
           say(result, "Logged in.");
           await showUser();
+          await showDevices();
           await showPasskeys();
           return;
         }
         if (answer.body?.error === "otp_required" && answer.body.auth_method === "passkey") {
           // A password grant cannot carry a passkey: the same password through a sign-in.
-          if (await passkeySecondFactor(grant.username ?? "", grant.password ?? "", result)) {
+          const password = String(grant.password ?? "");
+          if (await passkeySecondFactor(username, password, result)) {
             field(form, "password").value = "";
-            known.username = grant.username ?? "";
-            known.password = grant.password ?? "";
+            known.username = username;
+            known.password = password;
             fillConnectorCredentials();
+            await showDevices();
           }
           return;
         }
