@@ -101,7 +101,11 @@ async function load(older) {
   const cursor = older ? nextCursor : null;
   if (older && cursor === null) return;
   const query = cursor === null ? "" : `?cursor=${encodeURIComponent(cursor)}`;
-  const answer = await authed("GET", `/v1/user/security_events${query}`);
+  // One read at a time: a second click on "Older events" must not add the same page twice.
+  more.disabled = true;
+  const answer = await authed("GET", `/v1/user/security_events${query}`).finally(() => {
+    more.disabled = false;
+  });
   if (!answer.ok) {
     say(result, explain(answer), "error");
     return;
