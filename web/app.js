@@ -8,6 +8,7 @@ import { setupDevices } from "./js/devices.js";
 import { pollInbox } from "./js/inbox.js";
 import { setupLogin } from "./js/login.js";
 import { setupPasskeys } from "./js/passkeys.js";
+import { setupSecurityLog } from "./js/security-log.js";
 import { renderUser } from "./js/user.js";
 import { setupRegister, setupVerify } from "./js/verification.js";
 
@@ -17,6 +18,7 @@ setupLogin();
 setupDevices();
 setupAuthenticatorApp();
 setupPasskeys();
+setupSecurityLog();
 setupConnectors();
 renderUser();
 pollInbox();

@@ -4,6 +4,8 @@
  * A passkey is an item under its user's partition (`USER#id / PASSKEY#<credential id>`) and a
  * claim `PASSKEY_ID#<credential id> / CLAIM` naming the user: both are put in one transaction
  * conditional on the claim not existing, so a credential id belongs to one user at most.
+ * Adding and removing a passkey write its notice (outbox item and security-log entry) in the
+ * same transaction, so a passkey never changes untold and no notice tells of a change not made.
  * A use is recorded conditional on the sign count read before it.
  *
  * A challenge is one item `CHALLENGE#<purpose>#<subject> / CHALLENGE` with a TTL; a new one
@@ -19,6 +21,7 @@ import {
   writeIfConditionHolds,
 } from "./dynamo.js";
 import { challengeKey, passkeyClaimKey, passkeyKey, passkeysQuery } from "./keys.js";
+import { eventPuts } from "./outbox.js";
 
 function toPasskey(item: Record<string, unknown>): Passkey {
   return {
@@ -51,7 +54,7 @@ export function dynamoPasskeyStore(table: string): PasskeyStore {
   }
 
   return {
-    add(passkey) {
+    add(passkey, events = []) {
       return transactIfConditionsHold([
         {
           Put: {
@@ -84,6 +87,7 @@ export function dynamoPasskeyStore(table: string): PasskeyStore {
             ConditionExpression: "attribute_not_exists(pk)",
           },
         },
+        ...eventPuts(table, events),
       ]);
     },
 
@@ -129,7 +133,7 @@ export function dynamoPasskeyStore(table: string): PasskeyStore {
       });
     },
 
-    remove(userId, credentialId) {
+    remove(userId, credentialId, events = []) {
       return transactIfConditionsHold([
         {
           Delete: {
@@ -146,6 +150,7 @@ export function dynamoPasskeyStore(table: string): PasskeyStore {
             ExpressionAttributeValues: { ":user": userId },
           },
         },
+        ...eventPuts(table, events),
       ]);
     },
 

@@ -16,7 +16,7 @@
 import { codeDestination } from "./contacts.js";
 import { randomId } from "./crypto.js";
 import { DomainError } from "./errors.js";
-import type { EventPublisher, Locale, Recipient, RequestSource } from "./events.js";
+import type { DomainEvent, EventPublisher, Locale, Recipient, RequestSource } from "./events.js";
 import { type Clock, nowEpochSeconds, type Random } from "./ports.js";
 import type { SecondFactorDeps } from "./second-factor.js";
 import { checkLoginOtp, otpFailure, requireOtp } from "./tokens.js";
@@ -83,16 +83,22 @@ export interface PasskeyUse {
 }
 
 export interface PasskeyStore {
-  /** Stores the passkey and claims its credential id; false when any user holds that id. */
-  add(passkey: Passkey): Promise<boolean>;
+  /**
+   * Stores the passkey and claims its credential id; false when any user holds that id.
+   * `events` (its notice) are saved in the same transaction: both or neither.
+   */
+  add(passkey: Passkey, events?: readonly DomainEvent[]): Promise<boolean>;
   /** The user's passkeys, oldest first. */
   list(userId: string): Promise<Passkey[]>;
   /** The passkey with this credential id, whoever holds it. */
   find(credentialId: string): Promise<Passkey | null>;
   /** False when the user holds no such passkey. */
   rename(userId: string, credentialId: string, name: string): Promise<boolean>;
-  /** Deletes the passkey and its claim; false when the user holds no such passkey. */
-  remove(userId: string, credentialId: string): Promise<boolean>;
+  /**
+   * Deletes the passkey and its claim; false when the user holds no such passkey. `events` are
+   * saved in the same transaction: both or neither.
+   */
+  remove(userId: string, credentialId: string, events?: readonly DomainEvent[]): Promise<boolean>;
   /** Records a use if the stored sign count is still `previousSignCount`. */
   recordUse(userId: string, credentialId: string, use: PasskeyUse): Promise<boolean>;
 }
@@ -253,15 +259,16 @@ function recipientFor(user: User): Recipient | undefined {
   return undefined;
 }
 
-export function publishPasskeyEvent(
-  deps: { events: EventPublisher; random: Random; clock: Clock },
+/** The event that tells the user about one of their passkeys (added, removed or cloned). */
+function passkeyEvent(
+  deps: { random: Random; clock: Clock },
   user: User,
   type: "user.passkey.added" | "user.passkey.removed" | "user.passkey.cloned",
   passkey: Pick<Passkey, "id" | "name">,
   source: RequestSource | undefined,
-): Promise<void> {
+): DomainEvent {
   const recipient = recipientFor(user);
-  return deps.events.publish({
+  return {
     id: randomId(deps.random, "evt_"),
     type,
     occurredAt: new Date(deps.clock.nowMs()).toISOString(),
@@ -270,7 +277,18 @@ export function publishPasskeyEvent(
     ...(source ? { source } : {}),
     ...(recipient ? { recipient } : {}),
     data: { userId: user.id, name: passkey.name, credentialId: passkey.id },
-  });
+  };
+}
+
+/** Publishes a passkey event on its own: a cloned passkey, where nothing else is written. */
+export function publishPasskeyEvent(
+  deps: { events: EventPublisher; random: Random; clock: Clock },
+  user: User,
+  type: "user.passkey.cloned",
+  passkey: Pick<Passkey, "id" | "name">,
+  source: RequestSource | undefined,
+): Promise<void> {
+  return deps.events.publish(passkeyEvent(deps, user, type, passkey, source));
 }
 
 export interface PasskeyStepUp {
@@ -357,7 +375,8 @@ function signedChallenge(response: unknown): string | null {
 
 /**
  * `POST /v1/user/passkeys`: verifies the attestation against the registration challenge
- * (consumed first: one attestation per challenge), stores the passkey, tells the user.
+ * (consumed first: one attestation per challenge), stores the passkey and, in the same write,
+ * the notice that tells the user.
  */
 export async function addPasskey(
   deps: PasskeyDeps,
@@ -394,12 +413,12 @@ export async function addPasskey(
     createdAt: new Date(deps.clock.nowMs()).toISOString(),
     lastUsedAt: null,
   };
-  if (!(await deps.passkeys.add(passkey))) {
+  const added = passkeyEvent(deps, user, "user.passkey.added", passkey, input.source);
+  if (!(await deps.passkeys.add(passkey, [added]))) {
     throw new DomainError("passkey_already_registered", "This passkey is already registered.", {
       field: "credential",
     });
   }
-  await publishPasskeyEvent(deps, user, "user.passkey.added", passkey, input.source);
   await deps.revokeOtherSessions?.(user.id, input.sessionId, input.source);
   return publicPasskey(passkey);
 }
@@ -437,8 +456,8 @@ export async function removePasskey(
   const passkey = (await deps.passkeys.list(user.id)).find((p) => p.id === credentialId);
   if (!passkey) throw passkeyNotFound();
   await requireStepUp(deps, user, input);
-  if (!(await deps.passkeys.remove(user.id, credentialId))) throw passkeyNotFound();
-  await publishPasskeyEvent(deps, user, "user.passkey.removed", passkey, input.source);
+  const removed = passkeyEvent(deps, user, "user.passkey.removed", passkey, input.source);
+  if (!(await deps.passkeys.remove(user.id, credentialId, [removed]))) throw passkeyNotFound();
   await deps.revokeOtherSessions?.(user.id, input.sessionId, input.source);
 }
 

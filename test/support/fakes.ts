@@ -17,6 +17,8 @@ import {
   type AuthenticatorAppCodeDeps,
   spendBackupCode,
 } from "../../functions/core/authenticator-app-codes.js";
+import { open } from "../../functions/core/crypto.js";
+import type { CustomerDeps } from "../../functions/core/customers.js";
 import type {
   DeviceSettings,
   DeviceStore,
@@ -34,6 +36,7 @@ import type {
   ChallengePurpose,
   ChallengeStore,
   Passkey,
+  PasskeyDeps,
   PasskeyStore,
   PasskeyUse,
   StoredChallenge,
@@ -44,6 +47,7 @@ import {
   DEFAULT_LOCKOUT_POLICY,
   DEFAULT_PASSWORD_POLICY,
   DEFAULT_REFRESH_TOKEN_LIFETIME,
+  DEFAULT_REGISTRATION_POLICY,
   type LockoutPolicy,
 } from "../../functions/core/policy.js";
 import type { Clock, Random } from "../../functions/core/ports.js";
@@ -65,6 +69,7 @@ import type {
   RefreshTokenStore,
   RotateOutcome,
   Session,
+  TokenDeps,
 } from "../../functions/core/tokens.js";
 import type {
   UniqueClaim,
@@ -712,9 +717,23 @@ export class MemoryChallengeStore implements ChallengeStore {
 export class MemoryPasskeyStore implements PasskeyStore {
   /** Credential id → passkey: the id is claimed once across users. */
   readonly items = new Map<string, Passkey>();
-  async add(passkey: Passkey) {
+  /** Where events saved with a change go (the outbox), when a test wires one. */
+  outbox: MemoryEvents | undefined;
+  /** Set to make the next add or remove fail as a cancelled transaction does: nothing saved. */
+  failNextWrite = false;
+  private failing() {
+    if (!this.failNextWrite) return;
+    this.failNextWrite = false;
+    throw new Error("TransactionCanceledException: injected failure");
+  }
+  private saveEvents(events: readonly DomainEvent[] | undefined) {
+    for (const event of events ?? []) this.outbox?.published.push(event);
+  }
+  async add(passkey: Passkey, events?: readonly DomainEvent[]) {
+    this.failing();
     if (this.items.has(passkey.id)) return false;
     this.items.set(passkey.id, structuredClone(passkey));
+    this.saveEvents(events);
     return true;
   }
   async list(userId: string) {
@@ -733,9 +752,11 @@ export class MemoryPasskeyStore implements PasskeyStore {
     item.name = name;
     return true;
   }
-  async remove(userId: string, credentialId: string) {
+  async remove(userId: string, credentialId: string, events?: readonly DomainEvent[]) {
+    this.failing();
     if (this.items.get(credentialId)?.userId !== userId) return false;
     this.items.delete(credentialId);
+    this.saveEvents(events);
     return true;
   }
   async recordUse(userId: string, credentialId: string, use: PasskeyUse) {
@@ -753,7 +774,7 @@ export class MemoryPasskeyStore implements PasskeyStore {
  * `{id, response: {clientDataJSON, userHandle?}, fake: {valid, signCount}}`; it is valid when
  * `fake.valid` and its client data's challenge is the expected one.
  */
-export const fakeVerifier: WebAuthnVerifier = {
+const fakeVerifier: WebAuthnVerifier = {
   async verifyRegistration({ response, expectedChallenge }) {
     const r = response as FakeCredential;
     if (!r.fake.valid || challengeOf(r) !== expectedChallenge) {
@@ -925,6 +946,44 @@ export function memoryWorld(seed = 11) {
     secondFactor,
     authenticatorApps,
   };
+  /** The password grant (`/v1/token`) with the second factor. */
+  const tokens: TokenDeps = { ...signInStart, secondFactor };
+  const customers: CustomerDeps = {
+    users,
+    passwords: plainPasswords,
+    secondFactor,
+    settings: { defaultAuthMethod: "simple", requireTfa: false },
+    registrationPolicy: DEFAULT_REGISTRATION_POLICY,
+    sessions,
+  };
+  const passwordChange = { ...signInStart, ...sessions, secondFactor };
+  /** The code of the last event that carried one (sealed as it travels), in clear. */
+  const lastCode = () => {
+    const event = events.published.filter((e) => e.sealedCode).at(-1);
+    return open(ENCRYPTION_KEY, event?.sealedCode ?? "", event?.id ?? "");
+  };
+  const challenges = new MemoryChallengeStore();
+  const passkeys = new MemoryPasskeyStore();
+  passkeys.outbox = events;
+  const relyingParty = { id: "localhost", name: "Twofa" };
+  /** What sign-ins need to offer and check passkeys (`passkey` in their deps). */
+  const signInPasskey = { challenges, passkeys, relyingParty, verifier: fakeVerifier };
+  /** Users whose other sessions a passkey change ended, in order. */
+  const passkeyRevocations: string[] = [];
+  const passkey: PasskeyDeps = {
+    clock,
+    random,
+    challenges,
+    passkeys,
+    relyingParty,
+    verifier: fakeVerifier,
+    users,
+    events,
+    secondFactor,
+    revokeOtherSessions: async (userId) => {
+      passkeyRevocations.push(userId);
+    },
+  };
   /** Spends a backup code of the user as a sign-in would, outside any lockout. */
   const spendUserBackupCode = async (userId: string, code: string) => {
     const user = await users.get(userId);
@@ -951,6 +1010,16 @@ export function memoryWorld(seed = 11) {
     sessions,
     issue,
     spendBackupCode: spendUserBackupCode,
+    tokens,
+    customers,
+    passwordChange,
+    lastCode,
+    challenges,
+    passkeys,
+    relyingParty,
+    signInPasskey,
+    passkey,
+    passkeyRevocations,
   };
 }
 

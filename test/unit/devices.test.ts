@@ -7,7 +7,6 @@
  */
 import { describe, expect, it } from "vitest";
 import { requestEmailVerificationCode } from "../../functions/core/contact-verification.js";
-import { open } from "../../functions/core/crypto.js";
 import { updateUser } from "../../functions/core/customers.js";
 import {
   deviceTokenHash,
@@ -17,7 +16,6 @@ import {
 } from "../../functions/core/devices.js";
 import type { Passkey } from "../../functions/core/passkeys.js";
 import { changePassword } from "../../functions/core/password-change.js";
-import { DEFAULT_REGISTRATION_POLICY } from "../../functions/core/policy.js";
 import {
   attemptSignInSecondFactor,
   createSignIn,
@@ -25,13 +23,7 @@ import {
 } from "../../functions/core/sign-ins.js";
 import { passwordGrant, type TokenDeps } from "../../functions/core/tokens.js";
 import type { User } from "../../functions/core/users.js";
-import {
-  ENCRYPTION_KEY,
-  MemoryChallengeStore,
-  MemoryPasskeyStore,
-  makeUser,
-  memoryWorld,
-} from "../support/fakes.js";
+import { makeUser, memoryWorld } from "../support/fakes.js";
 import { refusal } from "../support/refusal.js";
 
 const PASSWORD = "correct horse battery staple";
@@ -45,11 +37,6 @@ function world(user: Partial<User> = { authMethod: "tfa_sms", phoneNumber: PHONE
   w.devices.days = days;
   const stored = makeUser(user);
   w.users.seed(stored);
-  const tokens: TokenDeps = { ...w.signInStart, secondFactor: w.secondFactor };
-  const lastCode = () => {
-    const event = w.events.published.filter((e) => e.sealedCode).at(-1);
-    return open(ENCRYPTION_KEY, event?.sealedCode ?? "", event?.id ?? "");
-  };
   type LoginInput = {
     password?: string;
     deviceToken?: string;
@@ -59,7 +46,7 @@ function world(user: Partial<User> = { authMethod: "tfa_sms", phoneNumber: PHONE
     userAgent?: string;
   };
   const login = (input: LoginInput = {}) =>
-    passwordGrant(tokens, {
+    passwordGrant(w.tokens, {
       username: stored.username,
       password: PASSWORD,
       locale: "en",
@@ -69,29 +56,16 @@ function world(user: Partial<User> = { authMethod: "tfa_sms", phoneNumber: PHONE
   /** A full login with the SMS code, asking to remember the device: its device token. */
   const remember = async (source = FIREFOX) => {
     expect((await refusal(login(source))).code).toBe("otp_required");
-    const answer = await login({ ...source, otp: lastCode(), rememberDevice: true });
+    const answer = await login({ ...source, otp: w.lastCode(), rememberDevice: true });
     expect(answer.device_token).toMatch(/^dvt_[A-Za-z0-9_-]{43}$/);
     return answer.device_token as string;
   };
-  const customers = {
-    users: w.users,
-    passwords: w.signInStart.passwords,
-    secondFactor: w.secondFactor,
-    settings: { defaultAuthMethod: "simple" as const, requireTfa: false },
-    registrationPolicy: DEFAULT_REGISTRATION_POLICY,
-    sessions: w.sessions,
-  };
-  const passwordChange = { ...w.signInStart, ...w.sessions, secondFactor: w.secondFactor };
   const current = async () => (await w.users.get(stored.id)) as User;
   return {
     ...w,
     user: stored,
-    tokens,
-    lastCode,
     login,
     remember,
-    customers,
-    passwordChange,
     current,
   };
 }
@@ -316,7 +290,7 @@ describe("a user with a passkey", () => {
   it("is never skipped past the passkey by a device token, and gets none", async () => {
     const w = world();
     const token = await w.remember();
-    const passkeys = new MemoryPasskeyStore();
+    const passkeys = w.passkeys;
     await passkeys.add(passkeyOf(w.user.id));
     const tokens: TokenDeps = { ...w.tokens, passkeys };
     const grant = (input: { deviceToken?: string; otp?: string; rememberDevice?: boolean }) =>
@@ -331,11 +305,7 @@ describe("a user with a passkey", () => {
     expect(answer.token_type).toBe("bearer");
     expect(answer.device_token).toBeUndefined();
 
-    const passkey = {
-      challenges: new MemoryChallengeStore(),
-      passkeys,
-      relyingParty: { id: "localhost", name: "Twofa" },
-    };
+    const passkey = w.signInPasskey;
     const started = await createSignIn(
       { ...w.signInStart, passkey },
       { identifier: w.user.username, password: PASSWORD, deviceToken: token },

@@ -8,7 +8,6 @@ import { describe, expect, it } from "vitest";
 import {
   addPasskey,
   PASSKEY_CHALLENGE_TTL_SECONDS,
-  type PasskeyDeps,
   passkeyRegistrationOptions,
   removePasskey,
   userHandleOf,
@@ -25,9 +24,6 @@ import { passwordGrant, type TokenDeps } from "../../functions/core/tokens.js";
 import type { User } from "../../functions/core/users.js";
 import {
   fakeCredential,
-  fakeVerifier,
-  MemoryChallengeStore,
-  MemoryPasskeyStore,
   MemoryRateLimiter,
   makeUser,
   memoryWorld,
@@ -42,27 +38,9 @@ function world(user: Partial<User> = {}) {
   const w = memoryWorld();
   const stored = makeUser({ email: "joe@example.com", ...user });
   w.users.seed(stored);
-  const challenges = new MemoryChallengeStore();
-  const passkeys = new MemoryPasskeyStore();
-  const relyingParty = { id: "localhost", name: "Twofa" };
-  const signInPasskey = { challenges, passkeys, relyingParty, verifier: fakeVerifier };
-  const revoked: string[] = [];
-  const deps: PasskeyDeps = {
-    clock: w.clock,
-    random: w.random,
-    challenges,
-    passkeys,
-    relyingParty,
-    verifier: fakeVerifier,
-    users: w.users,
-    events: w.events,
-    secondFactor: w.secondFactor,
-    revokeOtherSessions: async (userId) => {
-      revoked.push(userId);
-    },
-  };
-  const signInStart = { ...w.signInStart, passkey: signInPasskey };
-  const signInAttempt = { ...w.signInAttempt, passkey: signInPasskey };
+  const deps = w.passkey;
+  const signInStart = { ...w.signInStart, passkey: w.signInPasskey };
+  const signInAttempt = { ...w.signInAttempt, passkey: w.signInPasskey };
   /** Registers a passkey with credential id `id` for the stored user. */
   const register = async (id = "cred1", signCount = 0) => {
     const options = await passkeyRegistrationOptions(deps, stored, { locale: "en" });
@@ -90,9 +68,7 @@ function world(user: Partial<User> = {}) {
     ...w,
     user: stored,
     deps,
-    challenges,
-    passkeys,
-    revoked,
+    revoked: w.passkeyRevocations,
     signInStart,
     signInAttempt,
     register,
@@ -183,6 +159,54 @@ describe("registration", () => {
     expect((await refusal(removePasskey(w.deps, w.user, "cred1", { locale: "en" }))).code).toBe(
       "passkey_not_found",
     );
+  });
+});
+
+describe("a passkey change and its notice, saved both or neither", () => {
+  /** The passkeys the user holds and the notices of `type` saved for them. */
+  const state = async (w: ReturnType<typeof world>, type: string) => ({
+    passkeys: (await w.passkeys.list(w.user.id)).map((p) => p.id),
+    notices: w.events.published.filter((e) => e.type === type).map((e) => e.data.credentialId),
+  });
+  const publisherDown = (w: ReturnType<typeof world>) => {
+    w.events.publish = async () => {
+      throw new Error("publish failed");
+    };
+  };
+
+  it("adding: the notice is written with the passkey, not by a publish after it", async () => {
+    const w = world();
+    publisherDown(w);
+    await w.register("cred1");
+    expect(await state(w, "user.passkey.added")).toEqual({
+      passkeys: ["cred1"],
+      notices: ["cred1"],
+    });
+  });
+
+  it("adding: when the write fails, neither the passkey nor its notice is saved", async () => {
+    const w = world();
+    w.passkeys.failNextWrite = true;
+    await expect(w.register("cred1")).rejects.toThrow(/injected failure/);
+    expect(await state(w, "user.passkey.added")).toEqual({ passkeys: [], notices: [] });
+  });
+
+  it("removing: the notice is written with the removal, not by a publish after it", async () => {
+    const w = world();
+    await w.register("cred1");
+    publisherDown(w);
+    await removePasskey(w.deps, w.user, "cred1", { locale: "en", source: SOURCE });
+    expect(await state(w, "user.passkey.removed")).toEqual({ passkeys: [], notices: ["cred1"] });
+  });
+
+  it("removing: when the write fails, the passkey stays and no notice is saved", async () => {
+    const w = world();
+    await w.register("cred1");
+    w.passkeys.failNextWrite = true;
+    await expect(removePasskey(w.deps, w.user, "cred1", { locale: "en" })).rejects.toThrow(
+      /injected failure/,
+    );
+    expect(await state(w, "user.passkey.removed")).toEqual({ passkeys: ["cred1"], notices: [] });
   });
 });
 

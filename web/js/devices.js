@@ -7,6 +7,7 @@
  */
 import { authed, explain } from "./api.js";
 import { $, say } from "./dom.js";
+import { showSecurityLog } from "./security-log.js";
 import { onSignOut } from "./session.js";
 
 const STORAGE_KEY = "twofa.deviceTokens";
@@ -71,6 +72,7 @@ export async function showDevices() {
         const done = await authed("DELETE", `/v1/user/devices/${encodeURIComponent(device.id)}`);
         say(result, done.ok ? "Device forgotten." : explain(done), done.ok ? "ok" : "error");
         await showDevices();
+        if (done.ok) await showSecurityLog();
       });
       item.append(text, " ", forget);
       return item;
@@ -86,6 +88,7 @@ export function setupDevices() {
     const done = await authed("DELETE", "/v1/user/devices");
     say(result, done.ok ? "Every device forgotten." : explain(done), done.ok ? "ok" : "error");
     await showDevices();
+    if (done.ok) await showSecurityLog();
   });
   onSignOut(() => {
     $("#device-list", HTMLUListElement).replaceChildren();

@@ -7,6 +7,7 @@
  */
 import { api, authed, explain } from "./api.js";
 import { $, busy, field, say, value } from "./dom.js";
+import { showSecurityLog } from "./security-log.js";
 import { keepTokens, onSignOut, session } from "./session.js";
 import { showUser } from "./user.js";
 
@@ -73,6 +74,7 @@ export function setupPasskeys() {
         field(form, "name").value = "";
         say(result, `Passkey “${created.body.name}” added.`);
         await showPasskeys();
+        await showSecurityLog();
       },
       { result, progress: "Asking for passkey options…" },
     );
@@ -102,6 +104,7 @@ export function setupPasskeys() {
           removed.ok ? "Passkey removed." : stepUpWords(removed),
           removed.ok ? "ok" : "error",
         );
+        if (removed.ok) await showSecurityLog();
       }
       await showPasskeys();
     });

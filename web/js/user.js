@@ -2,6 +2,7 @@
 /** The signed-in user as the page shows it. */
 import { authed, explain } from "./api.js";
 import { $, describe, say } from "./dom.js";
+import { showSecurityLog } from "./security-log.js";
 import { session } from "./session.js";
 
 /** @type {Record<string, string>} */
@@ -18,7 +19,7 @@ const AUTH_METHODS = {
  */
 export const methodInWords = (authMethod) => AUTH_METHODS[authMethod] ?? authMethod;
 
-/** Reads the signed-in user and shows it. */
+/** Reads the signed-in user and shows it, with their security log as it is now. */
 export async function showUser() {
   const answer = await authed("GET", "/v1/user");
   if (!answer.ok) {
@@ -27,6 +28,7 @@ export async function showUser() {
   }
   session.user = answer.body;
   renderUser();
+  await showSecurityLog();
 }
 
 /** Shows the user of the session, or that nobody is signed in. */
