@@ -20,6 +20,7 @@ import type { AttemptGuard } from "./lockout.js";
 import type { PasskeyStore } from "./passkeys.js";
 import type { LockoutPolicy } from "./policy.js";
 import { type Clock, nowEpochSeconds, type Random } from "./ports.js";
+import { isoSeconds, logOnlyEvent, shownSource } from "./security-log.js";
 import type { User } from "./users.js";
 
 const DEVICE_TOKEN_BYTES = 32;
@@ -106,12 +107,6 @@ export interface PublicDevice {
   lastUsedFrom: { ip: string | null; userAgent: string | null };
 }
 
-const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString();
-const shown = (source: RequestSource) => ({
-  ip: source.ip ?? null,
-  userAgent: source.userAgent ?? null,
-});
-
 export function deviceTokenHash(hashKey: Uint8Array, token: string): string {
   return keyedHash(hashKey, "device_token", token);
 }
@@ -123,15 +118,7 @@ function publishDeviceEvent(
   deviceId: string,
   source: RequestSource,
 ): Promise<void> {
-  return deps.events.publish({
-    id: randomId(deps.random, "evt_"),
-    type,
-    occurredAt: new Date(deps.clock.nowMs()).toISOString(),
-    locale: "en",
-    userId,
-    source,
-    data: { userId, deviceId },
-  });
+  return deps.events.publish(logOnlyEvent(deps, type, { userId, source }, { userId, deviceId }));
 }
 
 /**
@@ -214,11 +201,11 @@ export async function listDevices(
     .sort((a, b) => b.lastUsedAtEpochSeconds - a.lastUsedAtEpochSeconds)
     .map((device) => ({
       id: device.id,
-      createdAt: iso(device.createdAtEpochSeconds),
-      lastUsedAt: iso(device.lastUsedAtEpochSeconds),
-      expiresAt: iso(device.expiresAtEpochSeconds),
-      createdFrom: shown(device.createdFrom),
-      lastUsedFrom: shown(device.lastUsedFrom),
+      createdAt: isoSeconds(device.createdAtEpochSeconds),
+      lastUsedAt: isoSeconds(device.lastUsedAtEpochSeconds),
+      expiresAt: isoSeconds(device.expiresAtEpochSeconds),
+      createdFrom: shownSource(device.createdFrom),
+      lastUsedFrom: shownSource(device.lastUsedFrom),
     }));
 }
 
