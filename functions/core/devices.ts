@@ -111,16 +111,6 @@ export function deviceTokenHash(hashKey: Uint8Array, token: string): string {
   return keyedHash(hashKey, "device_token", token);
 }
 
-function publishDeviceEvent(
-  deps: Pick<DeviceDeps, "events" | "random" | "clock">,
-  type: "user.device.remembered" | "user.device.forgotten",
-  userId: string,
-  deviceId: string,
-  source: RequestSource,
-): Promise<void> {
-  return deps.events.publish(logOnlyEvent(deps, type, { userId, source }, { userId, deviceId }));
-}
-
 /**
  * Remembers the device a second factor was just completed on: its token, shown this once; null
  * when the feature is off or the user has a passkey.
@@ -146,7 +136,14 @@ export async function rememberDevice(
     expiresAtEpochSeconds: now + lifetime,
   };
   await deps.devices.store.create(device);
-  await publishDeviceEvent(deps, "user.device.remembered", userId, device.id, source);
+  await deps.events.publish(
+    logOnlyEvent(
+      deps,
+      "user.device.remembered",
+      { userId, source },
+      { userId, deviceId: device.id },
+    ),
+  );
   return { token, expiresIn: lifetime };
 }
 
@@ -219,7 +216,9 @@ export async function forgetDevice(
   if (!DEVICE_ID_PATTERN.test(deviceId) || !(await deps.devices.store.remove(userId, deviceId))) {
     throw new DomainError("not_found", "No such device.");
   }
-  await publishDeviceEvent(deps, "user.device.forgotten", userId, deviceId, source);
+  await deps.events.publish(
+    logOnlyEvent(deps, "user.device.forgotten", { userId, source }, { userId, deviceId }),
+  );
 }
 
 /**
@@ -237,7 +236,14 @@ export async function forgetDevices(
   for (const device of devices) {
     if (!(await deps.devices.store.remove(userId, device.id))) continue;
     forgotten += 1;
-    await publishDeviceEvent(deps, "user.device.forgotten", userId, device.id, source);
+    await deps.events.publish(
+      logOnlyEvent(
+        deps,
+        "user.device.forgotten",
+        { userId, source },
+        { userId, deviceId: device.id },
+      ),
+    );
   }
   return forgotten;
 }

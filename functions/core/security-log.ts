@@ -201,16 +201,16 @@ export function recordLogin(
         reason: string;
       },
 ): Promise<void> {
-  return deps.events.publish({
-    id: randomId(deps.random, "evt_"),
-    type: outcome.ok ? "user.login.succeeded" : "user.login.failed",
-    occurredAt: new Date(deps.clock.nowMs()).toISOString(),
-    locale: user.locale,
-    userId: user.id,
-    data: {
-      factor: outcome.factor,
-      via: outcome.via,
-      ...(outcome.ok ? {} : { reason: outcome.reason }),
-    },
-  });
+  return deps.events.publish(
+    logOnlyEvent(
+      deps,
+      outcome.ok ? "user.login.succeeded" : "user.login.failed",
+      { userId: user.id, locale: user.locale },
+      {
+        factor: outcome.factor,
+        via: outcome.via,
+        ...(outcome.ok ? {} : { reason: outcome.reason }),
+      },
+    ),
+  );
 }
