@@ -681,6 +681,86 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/v1/admin/users/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A user, as an operator sees it
+     * @description The user's factors (method, masked contacts, authenticator app linked or not, backup codes left, passkeys), lock state, live sessions and remembered devices. Never a secret or a hash. Recorded as `admin.user.viewed`.
+     */
+    get: operations["adminGetUser"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/admin/users/{id}/unlock": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Unlock a user
+     * @description Ends a lock and re-enables the factors that too many failures disabled (`user.unlocked`, `admin.user.unlocked`).
+     */
+    post: operations["adminUnlockUser"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/admin/users/{id}/reset_second_factors": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Reset a user's second factors
+     * @description Removes every second factor (the method back to password only, the authenticator app, backup codes, passkeys), clears the lock and tells the user by SMS and email on every verified contact (`user.second_factors.reset`), in one transaction; then ends every session and forgets every remembered device. The next login follows the TFA policy: where TFA is required, the user enrolls again. Recorded as `admin.user.second_factors_reset`.
+     */
+    post: operations["adminResetSecondFactors"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/admin/security_events": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The admin audit log
+     * @description Every admin action (`admin.*`), with the user it concerns in `data.userId`: newest first, a page at a time, kept `SECURITY_LOG_DAYS`. Reading it is recorded too (`admin.security_events.listed`).
+     */
+    get: operations["adminListSecurityEvents"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/openapi.json": {
     parameters: {
       query?: never;
@@ -702,6 +782,68 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    AdminReset: {
+      id: string;
+      /** @constant */
+      authMethod: "simple";
+      sessionsRevoked: number;
+      devicesForgotten: number;
+      /** @description Where the user was told, masked. */
+      notified: {
+        /** @enum {unknown} */
+        channel: "sms" | "email";
+        to: string;
+      }[];
+    };
+    /** @description A live session or remembered device: when and where, never a token. */
+    AdminSession: {
+      id: string;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      lastUsedAt: string;
+      /** Format: date-time */
+      expiresAt: string;
+      createdFrom: components["schemas"]["RequestOrigin"];
+      lastUsedFrom: components["schemas"]["RequestOrigin"];
+    };
+    /** @description A user as an operator sees it: contacts masked, never a secret or a hash. */
+    AdminUser: {
+      id: string;
+      username: string;
+      locale: string;
+      /** Format: date-time */
+      createdAt: string;
+      factors: {
+        /** @enum {unknown} */
+        authMethod: "simple" | "tfa_sms" | "tfa_email" | "totp";
+        phoneNumber: string | null;
+        email: string | null;
+        authenticatorApp: {
+          linked: boolean;
+          linkedAt: string | null;
+        };
+        backupCodes: {
+          total: number;
+          remaining: number;
+        };
+        passkeys: {
+          id: string;
+          name: string;
+          /** Format: date-time */
+          createdAt: string;
+          lastUsedAt: string | null;
+        }[];
+      };
+      lock: {
+        locked: boolean;
+        lockedUntil: string | null;
+        consecutiveFailures: number;
+        disabledFactors: string[];
+      };
+      sessions: components["schemas"]["AdminSession"][];
+      devices: components["schemas"]["AdminSession"][];
+    };
     AttemptRequest: {
       strategy: string;
       code?: string;
@@ -947,6 +1089,10 @@ export interface components {
       email?: string;
       emailVerificationCode?: string;
       emailVerificationId?: string;
+    };
+    RequestOrigin: {
+      ip: string | null;
+      userAgent: string | null;
     };
     RequestSource: {
       ip: string | null;
@@ -5683,6 +5829,396 @@ export interface operations {
           "application/json": {
             /** @enum {unknown} */
             error: "not_found";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+  adminGetUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The user's id (`usr_…`). */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The user. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["AdminUser"];
+        };
+      };
+      /** @description Error: `invalid_json`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_json";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `invalid_admin_key`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_admin_key";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `user_not_found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "user_not_found";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+  adminUnlockUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The user's id (`usr_…`). */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Unlocked. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Error: `invalid_json`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_json";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `invalid_admin_key`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_admin_key";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `user_not_found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "user_not_found";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+  adminResetSecondFactors: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The user's id (`usr_…`). */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description What the reset did. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["AdminReset"];
+        };
+      };
+      /** @description Error: `invalid_json`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_json";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `invalid_admin_key`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_admin_key";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `user_not_found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "user_not_found";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `conflict`. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "conflict";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `payload_too_large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "payload_too_large";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `unsupported_media_type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "unsupported_media_type";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+    };
+  };
+  adminListSecurityEvents: {
+    parameters: {
+      query?: {
+        /** @description The `nextCursor` of the previous page; omitted for the newest page. */
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of the log. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["SecurityEventPage"];
+        };
+      };
+      /** @description Error: `invalid_json`, `invalid_request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_json" | "invalid_request";
+            error_description: string;
+            /** @description The request field at fault. */
+            field?: string;
+          };
+        };
+      };
+      /** @description Error: `invalid_admin_key`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {unknown} */
+            error: "invalid_admin_key";
             error_description: string;
             /** @description The request field at fault. */
             field?: string;

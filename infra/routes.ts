@@ -269,6 +269,31 @@ export const ROUTES: readonly Route[] = [
     handler: "functions/api/admin-list-webhook-deliveries",
     link: ["Table", "AdminApiKey"],
   },
+  // The admin API on users: each action is an event in the user's log and the admin audit log.
+  {
+    method: "GET",
+    path: "/v1/admin/users/{id}",
+    handler: "functions/api/admin-get-user",
+    link: ["Table", "AdminApiKey"],
+  },
+  {
+    method: "POST",
+    path: "/v1/admin/users/{id}/unlock",
+    handler: "functions/api/admin-unlock-user",
+    link: ["Table", "AdminApiKey"],
+  },
+  {
+    method: "POST",
+    path: "/v1/admin/users/{id}/reset_second_factors",
+    handler: "functions/api/admin-reset-second-factors",
+    link: ["Table", "AdminApiKey"],
+  },
+  {
+    method: "GET",
+    path: "/v1/admin/security_events",
+    handler: "functions/api/admin-list-security-events",
+    link: ["Table", "AdminApiKey"],
+  },
   // The API's description (docs/openapi.json, generated from this table by infra/openapi/).
   { method: "GET", path: "/openapi.json", handler: "functions/api/openapi", link: [] },
 ];

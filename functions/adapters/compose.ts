@@ -2,6 +2,7 @@
  * Composition: builds core's dependencies from the adapters, once per cold start. Each handler
  * calls only the builders it needs, so it reads only the configuration it is linked to.
  */
+import type { AdminResetDeps, AdminUnlockDeps, AdminViewDeps } from "../core/admin.js";
 import type { AuthenticatorAppDeps, AuthenticatorAppSetupDeps } from "../core/authenticator-app.js";
 import type { AccountSettings, CustomerDeps } from "../core/customers.js";
 import type { DeviceSettings } from "../core/devices.js";
@@ -23,6 +24,7 @@ import {
 } from "../core/tokens.js";
 import { SELECTABLE_AUTH_METHODS, type SelectableAuthMethod, type User } from "../core/users.js";
 import type { CodeDeps } from "../core/verification-codes.js";
+import { dynamoLockoutReader, dynamoSecondFactorResetStore } from "./admin-store.js";
 import { dynamoAttemptGuard } from "./attempt-guard.js";
 import { dynamoAuthenticatorAppStore } from "./authenticator-app-store.js";
 import { dynamoCodeStore } from "./code-store.js";
@@ -327,5 +329,47 @@ export function composeSignInAttemptDeps(
     hashKey: keyFromSecret("CodeHashKey"),
     events: secondFactor.events,
     devices: composeDeviceSettings(table),
+  };
+}
+
+/** The admin API's view of a user: every store it reads, and the events of the view. */
+export function composeAdminViewDeps(): AdminViewDeps {
+  const table = resources.tableName();
+  return {
+    clock: systemClock,
+    random: systemRandom,
+    events: eventPublisher(table),
+    users: dynamoUserStore(table),
+    lockout: readLockoutPolicy(),
+    lockouts: dynamoLockoutReader(table),
+    backupCodes: dynamoAuthenticatorAppStore(table),
+    passkeys: dynamoPasskeyStore(table),
+    refreshTokens: dynamoRefreshTokenStore(table),
+    devices: composeDeviceSettings(table),
+  };
+}
+
+/** The admin API's unlock: the lockout and the events. */
+export function composeAdminUnlockDeps(): AdminUnlockDeps {
+  const table = resources.tableName();
+  return {
+    clock: systemClock,
+    random: systemRandom,
+    events: eventPublisher(table),
+    users: dynamoUserStore(table),
+    guard: dynamoAttemptGuard(table),
+  };
+}
+
+/** The admin API's reset of a user's second factors: its transaction, then the sessions. */
+export function composeAdminResetDeps(): AdminResetDeps {
+  const table = resources.tableName();
+  return {
+    clock: systemClock,
+    random: systemRandom,
+    events: eventPublisher(table),
+    users: dynamoUserStore(table),
+    store: dynamoSecondFactorResetStore(table),
+    sessions: composeSessionDeps(),
   };
 }

@@ -24,6 +24,7 @@
  * CONNECTOR_RUN#<id>         RUN              a connector run
  * USER#<id>                  SECEVENT#<time>#<event id>  one entry of the user's security log
  * OUTBOX#<event id>          OUTBOX           a domain event on its way to the topic (the stream)
+ * ADMIN_LOG                  SECEVENT#<time>#<event id>  one entry of the admin audit log
  * ```
  */
 import type { UniqueClaim } from "../core/users.js";
@@ -175,6 +176,22 @@ export function securityEventsQuery(userId: string) {
   return {
     KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
     ExpressionAttributeValues: { ":pk": userPartition(userId), ":prefix": SECURITY_EVENT_PREFIX },
+  };
+}
+
+/** The admin audit log is one partition, laid out like a user's security log. */
+const ADMIN_LOG = "ADMIN_LOG";
+
+/** One entry of the admin audit log. */
+export function adminEventKey(occurredAt: string, eventId: string): ItemKey {
+  return { pk: ADMIN_LOG, sk: `${SECURITY_EVENT_PREFIX}${occurredAt}#${eventId}` };
+}
+
+/** The key condition of a query for the admin audit log. */
+export function adminEventsQuery() {
+  return {
+    KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+    ExpressionAttributeValues: { ":pk": ADMIN_LOG, ":prefix": SECURITY_EVENT_PREFIX },
   };
 }
 

@@ -1,12 +1,12 @@
 /**
  * Domain events leave through a transactional outbox. The request path writes each event into
- * the table: an outbox item (the whole event, sealed code included, kept a day) and, when it
- * names a user, its security-log entry (public data only). A store that makes a change writes
- * these items in the same transaction as the change (`eventPuts`), so a change and its events
- * are saved both or neither; anything else writes them in one transaction of their own. The
- * table's stream carries each new outbox item to `functions/events/outbox-relay`, which
- * publishes it to the SNS topic; the notifier claims each event id, so a relay retried after a
- * failure sends no second message.
+ * the table: an outbox item (the whole event, sealed code included, kept a day), its entry in
+ * the security log of the user it names and, for an admin action, in the admin audit log
+ * (public data only). A store that makes a change writes these items in the same transaction
+ * as the change (`eventPuts`), so a change and its events are saved both or neither; anything
+ * else writes them in one transaction of their own. The table's stream carries each new outbox
+ * item to `functions/events/outbox-relay`, which publishes it to the SNS topic; the notifier
+ * claims each event id, so a relay retried after a failure sends no second message.
  */
 import { TransactWriteCommand, type TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
 import type { DomainEvent, EventPublisher } from "../core/events.js";
@@ -14,7 +14,7 @@ import { resources } from "./config.js";
 import { documentClient } from "./dynamo.js";
 import { outboxKey } from "./keys.js";
 import { currentRequestSource } from "./request-source.js";
-import { readSecurityLogDays, securityLogItem } from "./security-log-store.js";
+import { readSecurityLogDays, securityLogItems } from "./security-log-store.js";
 
 /** An outbox item stays this long: the stream keeps records 24 hours. */
 const OUTBOX_TTL_SECONDS = 24 * 60 * 60;
@@ -52,8 +52,10 @@ export function eventPuts(tableName: string, events: readonly DomainEvent[]): Tr
         ConditionExpression: "attribute_not_exists(pk)",
       },
     };
-    const entry = securityLogItem(event, days);
-    return entry === null ? [outbox] : [outbox, { Put: { TableName: tableName, Item: entry } }];
+    const entries = securityLogItems(event, days).map(
+      (Item): TransactItem => ({ Put: { TableName: tableName, Item } }),
+    );
+    return [outbox, ...entries];
   });
 }
 

@@ -9,7 +9,7 @@ import { DomainError } from "../core/errors.js";
 
 const digest = (value: string) => createHash("sha256").update(value, "utf8").digest();
 
-export function adminKeyCheck(): (headers: Record<string, string>) => void {
+export function adminKeyCheck(): (headers: Record<string, string | undefined>) => void {
   const expected = digest(resources.adminApiKey());
   return (headers) => {
     const presented = headers["x-admin-api-key"] ?? "";

@@ -72,6 +72,11 @@ export interface HandlerOptions<
    * the request `userId`; one that loads the user gives it `user` as well.
    */
   authenticate?: A;
+  /**
+   * The admin API's key check, run before anything else of the request is read: a caller
+   * without the key learns nothing, not even whether the body would have been valid.
+   */
+  admin?: (headers: Record<string, string | undefined>) => void;
 }
 
 type BodyOf<S> = S extends v.GenericSchema ? v.InferOutput<S> : undefined;
@@ -88,7 +93,10 @@ export function apiHandler<
   options: HandlerOptions<S, A>,
   run: (request: ApiRequest<BodyOf<S>, UserOf<A>>, context: ApiContext) => Promise<ApiResponse>,
 ) {
-  const stack = middy<ApiEvent, APIGatewayProxyStructuredResultV2, Error, ApiContext>()
+  const stack = middy<ApiEvent, APIGatewayProxyStructuredResultV2, Error, ApiContext>();
+  const admin = options.admin;
+  if (admin) stack.use({ name: "admin-key", before: ({ event }) => admin(event.headers ?? {}) });
+  stack
     .use(bodyLimit())
     .use(mediaType({ form: options.acceptForm ?? false }))
     .use(bodyParser());

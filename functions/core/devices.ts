@@ -20,6 +20,7 @@ import type { AttemptGuard } from "./lockout.js";
 import type { PasskeyStore } from "./passkeys.js";
 import type { LockoutPolicy } from "./policy.js";
 import { type Clock, nowEpochSeconds, type Random } from "./ports.js";
+import { isoSeconds, logOnlyEvent, shownSource } from "./security-log.js";
 import type { User } from "./users.js";
 
 const DEVICE_TOKEN_BYTES = 32;
@@ -106,32 +107,8 @@ export interface PublicDevice {
   lastUsedFrom: { ip: string | null; userAgent: string | null };
 }
 
-const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString();
-const shown = (source: RequestSource) => ({
-  ip: source.ip ?? null,
-  userAgent: source.userAgent ?? null,
-});
-
 export function deviceTokenHash(hashKey: Uint8Array, token: string): string {
   return keyedHash(hashKey, "device_token", token);
-}
-
-function publishDeviceEvent(
-  deps: Pick<DeviceDeps, "events" | "random" | "clock">,
-  type: "user.device.remembered" | "user.device.forgotten",
-  userId: string,
-  deviceId: string,
-  source: RequestSource,
-): Promise<void> {
-  return deps.events.publish({
-    id: randomId(deps.random, "evt_"),
-    type,
-    occurredAt: new Date(deps.clock.nowMs()).toISOString(),
-    locale: "en",
-    userId,
-    source,
-    data: { userId, deviceId },
-  });
 }
 
 /**
@@ -159,7 +136,14 @@ export async function rememberDevice(
     expiresAtEpochSeconds: now + lifetime,
   };
   await deps.devices.store.create(device);
-  await publishDeviceEvent(deps, "user.device.remembered", userId, device.id, source);
+  await deps.events.publish(
+    logOnlyEvent(
+      deps,
+      "user.device.remembered",
+      { userId, source },
+      { userId, deviceId: device.id },
+    ),
+  );
   return { token, expiresIn: lifetime };
 }
 
@@ -214,11 +198,11 @@ export async function listDevices(
     .sort((a, b) => b.lastUsedAtEpochSeconds - a.lastUsedAtEpochSeconds)
     .map((device) => ({
       id: device.id,
-      createdAt: iso(device.createdAtEpochSeconds),
-      lastUsedAt: iso(device.lastUsedAtEpochSeconds),
-      expiresAt: iso(device.expiresAtEpochSeconds),
-      createdFrom: shown(device.createdFrom),
-      lastUsedFrom: shown(device.lastUsedFrom),
+      createdAt: isoSeconds(device.createdAtEpochSeconds),
+      lastUsedAt: isoSeconds(device.lastUsedAtEpochSeconds),
+      expiresAt: isoSeconds(device.expiresAtEpochSeconds),
+      createdFrom: shownSource(device.createdFrom),
+      lastUsedFrom: shownSource(device.lastUsedFrom),
     }));
 }
 
@@ -232,7 +216,9 @@ export async function forgetDevice(
   if (!DEVICE_ID_PATTERN.test(deviceId) || !(await deps.devices.store.remove(userId, deviceId))) {
     throw new DomainError("not_found", "No such device.");
   }
-  await publishDeviceEvent(deps, "user.device.forgotten", userId, deviceId, source);
+  await deps.events.publish(
+    logOnlyEvent(deps, "user.device.forgotten", { userId, source }, { userId, deviceId }),
+  );
 }
 
 /**
@@ -250,7 +236,14 @@ export async function forgetDevices(
   for (const device of devices) {
     if (!(await deps.devices.store.remove(userId, device.id))) continue;
     forgotten += 1;
-    await publishDeviceEvent(deps, "user.device.forgotten", userId, device.id, source);
+    await deps.events.publish(
+      logOnlyEvent(
+        deps,
+        "user.device.forgotten",
+        { userId, source },
+        { userId, deviceId: device.id },
+      ),
+    );
   }
   return forgotten;
 }

@@ -61,6 +61,7 @@ export const ERROR_MESSAGES = {
   twofa_resend_unavailable: "No new code can be sent for this run.",
   // generic
   not_found: "Not found.",
+  user_not_found: "No such user.",
   invalid_admin_key: "A valid admin API key is required (X-Admin-Api-Key).",
   method_not_allowed: "This method is not allowed here.",
   conflict: "The resource changed meanwhile; try again.",

@@ -30,6 +30,15 @@ export const EVENT_TYPES = [
   "user.device.forgotten",
   "account.twofa_needed",
   "account.twofa_answered",
+  "user.second_factors.reset",
+  "admin.user.viewed",
+  "admin.user.unlocked",
+  "admin.user.second_factors_reset",
+  "admin.security_events.listed",
+  "admin.webhook_endpoint.created",
+  "admin.webhook_endpoint.deleted",
+  "admin.webhook_endpoints.listed",
+  "admin.webhook_deliveries.listed",
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -183,6 +183,16 @@ export const DEFAULT_TEMPLATES: TemplateSet = {
       text: "Une connexion avec votre clé d'accès « {{name}} » sur {{service}} a été refusée : son compteur de signatures a reculé, ce que fait un authentificateur copié. Retirez cette clé d'accès et contactez le support.",
     },
   },
+  "user.second_factors.reset": {
+    en: {
+      subject: "Your two-factor authentication was reset",
+      text: "An administrator reset the two-factor authentication of your {{service}} account: its second factors, passkeys and backup codes were removed, and you were signed out everywhere. Sign in with your password to set up a second factor again. If you did not ask for this, contact support.",
+    },
+    fr: {
+      subject: "Votre double authentification a été réinitialisée",
+      text: "Un administrateur a réinitialisé la double authentification de votre compte {{service}} : ses seconds facteurs, clés d'accès et codes de secours ont été retirés, et vous avez été déconnecté partout. Connectez-vous avec votre mot de passe pour configurer à nouveau un second facteur. Si vous ne l'avez pas demandé, contactez le support.",
+    },
+  },
   "account.twofa_needed": {
     en: {
       subject: "{{connector}} needs your code",

@@ -3,11 +3,14 @@
  * configurable number of days. An entry says when, what, from where (source IP and user agent)
  * and with what outcome, with the event's public data only: a sealed code never enters it, and
  * contacts appear masked.
+ *
+ * The admin audit log: every admin action (`admin.*`) is an entry there too, with the user it
+ * concerns, whether or not it names one; webhooks deliver them like any other event.
  */
 import { maskEmail, maskPhoneNumber } from "./contacts.js";
 import { randomId } from "./crypto.js";
 import { DomainError } from "./errors.js";
-import type { DomainEvent, EventPublisher, EventType } from "./events.js";
+import type { DomainEvent, EventPublisher, EventType, Locale, RequestSource } from "./events.js";
 import type { Clock, Random } from "./ports.js";
 import type { User } from "./users.js";
 
@@ -37,6 +40,54 @@ export interface SecurityLogStore {
   ): Promise<SecurityLogPage | null>;
 }
 
+/** The admin audit log: every admin action, newest first, paged like a user's log. */
+export interface AdminAuditLogStore {
+  list(options: { limit: number; cursor?: string }): Promise<SecurityLogPage | null>;
+}
+
+/** Who acted, on an admin action's event: the holder of the admin API key. */
+export const ADMIN_ACTOR = "admin";
+
+/** Whether an event records an admin action (it enters the admin audit log). */
+function isAdminEvent(type: EventType): boolean {
+  return type.startsWith("admin.");
+}
+
+/** An ISO 8601 time from epoch seconds, as the API shows times. */
+export function isoSeconds(epochSeconds: number): string {
+  return new Date(epochSeconds * 1000).toISOString();
+}
+
+/** Where a request came from, as the API shows it (null for what is not known). */
+export function shownSource(source: RequestSource): {
+  ip: string | null;
+  userAgent: string | null;
+} {
+  return { ip: source.ip ?? null, userAgent: source.userAgent ?? null };
+}
+
+/**
+ * An event for the security logs and webhooks only: it names no recipient, so nobody is
+ * messaged. `userId` is the user it is about (none for an admin action on no user), `source`
+ * the request that caused it.
+ */
+export function logOnlyEvent(
+  deps: { random: Random; clock: Clock },
+  type: EventType,
+  about: { userId?: string | undefined; source?: RequestSource | undefined; locale?: Locale },
+  data: Record<string, string | number> = {},
+): DomainEvent {
+  return {
+    id: randomId(deps.random, "evt_"),
+    type,
+    occurredAt: new Date(deps.clock.nowMs()).toISOString(),
+    locale: about.locale ?? "en",
+    ...(about.userId === undefined ? {} : { userId: about.userId }),
+    ...(about.source === undefined ? {} : { source: about.source }),
+    data,
+  };
+}
+
 const SECURITY_LOG_PAGE_SIZE = 20;
 export const DEFAULT_SECURITY_LOG_DAYS = 90;
 export const SECURITY_LOG_DAYS_BOUNDS = [1, 3650] as const;
@@ -56,9 +107,12 @@ function masked(value: string | number): string | number {
   return value;
 }
 
-/** The log entry of an event, or null when the event names no user. */
+/**
+ * The log entry of an event, or null when the event names no user and is no admin action.
+ * The user is the log's owner: `userId` is left out of its data.
+ */
 export function securityLogEntry(event: DomainEvent): SecurityLogEntry | null {
-  if (event.userId === undefined) return null;
+  if (event.userId === undefined && !isAdminEvent(event.type)) return null;
   const data: Record<string, string | number> = {};
   for (const [key, value] of Object.entries(event.data)) {
     // The user is the log's owner; a code's sealed form and anything secret-named stay out.
@@ -80,6 +134,32 @@ export function securityLogEntry(event: DomainEvent): SecurityLogEntry | null {
   };
 }
 
+/** The admin audit log's entry of an admin action (with the user it concerns), else null. */
+export function adminAuditEntry(event: DomainEvent): SecurityLogEntry | null {
+  if (!isAdminEvent(event.type)) return null;
+  const entry = securityLogEntry(event);
+  if (entry === null) return null;
+  return event.userId === undefined
+    ? entry
+    : { ...entry, data: { ...entry.data, userId: event.userId } };
+}
+
+const invalidCursor = () =>
+  new DomainError("invalid_request", "The cursor is not valid.", { field: "cursor" });
+
+/** `GET /v1/admin/security_events`: the admin audit log, newest first. */
+export async function listAdminEvents(
+  deps: { log: AdminAuditLogStore },
+  cursor: string | undefined,
+): Promise<SecurityLogPage> {
+  const page = await deps.log.list({
+    limit: SECURITY_LOG_PAGE_SIZE,
+    ...(cursor === undefined || cursor === "" ? {} : { cursor }),
+  });
+  if (page === null) throw invalidCursor();
+  return page;
+}
+
 /** `GET /v1/user/security_events`: the signed-in user's log, newest first. */
 export async function listSecurityEvents(
   deps: { log: SecurityLogStore },
@@ -90,9 +170,7 @@ export async function listSecurityEvents(
     limit: SECURITY_LOG_PAGE_SIZE,
     ...(cursor === undefined || cursor === "" ? {} : { cursor }),
   });
-  if (page === null) {
-    throw new DomainError("invalid_request", "The cursor is not valid.", { field: "cursor" });
-  }
+  if (page === null) throw invalidCursor();
   return page;
 }
 
@@ -123,16 +201,16 @@ export function recordLogin(
         reason: string;
       },
 ): Promise<void> {
-  return deps.events.publish({
-    id: randomId(deps.random, "evt_"),
-    type: outcome.ok ? "user.login.succeeded" : "user.login.failed",
-    occurredAt: new Date(deps.clock.nowMs()).toISOString(),
-    locale: user.locale,
-    userId: user.id,
-    data: {
-      factor: outcome.factor,
-      via: outcome.via,
-      ...(outcome.ok ? {} : { reason: outcome.reason }),
-    },
-  });
+  return deps.events.publish(
+    logOnlyEvent(
+      deps,
+      outcome.ok ? "user.login.succeeded" : "user.login.failed",
+      { userId: user.id, locale: user.locale },
+      {
+        factor: outcome.factor,
+        via: outcome.via,
+        ...(outcome.ok ? {} : { reason: outcome.reason }),
+      },
+    ),
+  );
 }

@@ -8,6 +8,7 @@ import { type DeviceSettings, forgetDevices } from "./devices.js";
 import { DomainError } from "./errors.js";
 import type { EventPublisher, RequestSource } from "./events.js";
 import { type Clock, nowEpochSeconds, type Random } from "./ports.js";
+import { isoSeconds, shownSource } from "./security-log.js";
 import {
   type AccessTokenSigner,
   publishSessionEvent,
@@ -38,12 +39,6 @@ export interface PublicSession {
   lastUsedFrom: { ip: string | null; userAgent: string | null };
 }
 
-const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString();
-const shown = (source: RequestSource) => ({
-  ip: source.ip ?? null,
-  userAgent: source.userAgent ?? null,
-});
-
 function isLive(session: Session, now: number): boolean {
   return (
     !session.revoked &&
@@ -66,11 +61,13 @@ export async function listSessions(
     .map((session) => ({
       id: session.id,
       current: session.id === currentSessionId,
-      createdAt: iso(session.createdAtEpochSeconds),
-      lastUsedAt: iso(session.lastUsedAtEpochSeconds),
-      expiresAt: iso(Math.min(session.expiresAtEpochSeconds, session.idleExpiresAtEpochSeconds)),
-      createdFrom: shown(session.createdFrom),
-      lastUsedFrom: shown(session.lastUsedFrom),
+      createdAt: isoSeconds(session.createdAtEpochSeconds),
+      lastUsedAt: isoSeconds(session.lastUsedAtEpochSeconds),
+      expiresAt: isoSeconds(
+        Math.min(session.expiresAtEpochSeconds, session.idleExpiresAtEpochSeconds),
+      ),
+      createdFrom: shownSource(session.createdFrom),
+      lastUsedFrom: shownSource(session.lastUsedFrom),
     }));
 }
 
@@ -104,6 +101,25 @@ export async function deleteSession(
   }
 }
 
+/** Ends every live session of the user but `keepSessionId`; answers how many it ended. */
+async function endSessionsBut(
+  deps: SessionDeps,
+  userId: string,
+  keepSessionId: string | undefined,
+  source: RequestSource,
+): Promise<number> {
+  const now = nowEpochSeconds(deps.clock);
+  const sessions = await deps.refreshTokens.listSessions(userId);
+  let ended = 0;
+  for (const session of sessions) {
+    if (session.id === keepSessionId || session.revoked || session.expiresAtEpochSeconds <= now) {
+      continue;
+    }
+    if (await endSession(deps, userId, session.id, source)) ended += 1;
+  }
+  return ended;
+}
+
 /**
  * Ends every session of the user but `keepSessionId` (the one that asked; none for an
  * enrollment token), and forgets every remembered device of the user. Called after a password
@@ -116,17 +132,26 @@ export async function revokeOtherSessions(
   keepSessionId: string | undefined,
   source: RequestSource = {},
 ): Promise<number> {
-  const now = nowEpochSeconds(deps.clock);
-  const sessions = await deps.refreshTokens.listSessions(userId);
-  let ended = 0;
-  for (const session of sessions) {
-    if (session.id === keepSessionId || session.revoked || session.expiresAtEpochSeconds <= now) {
-      continue;
-    }
-    if (await endSession(deps, userId, session.id, source)) ended += 1;
-  }
+  const ended = await endSessionsBut(deps, userId, keepSessionId, source);
   await forgetDevices(deps, userId, source);
   return ended;
+}
+
+/**
+ * After an administrator's reset of the user's second factors: ends every session of the user
+ * and forgets every remembered device. The sessions are listed again once the devices are
+ * gone, so that a login whose second factor passed just before the reset, and whose session
+ * was written while the first pass ran, is ended too. Answers how many of each it ended.
+ */
+export async function endEverySession(
+  deps: SessionDeps,
+  userId: string,
+  source: RequestSource = {},
+): Promise<{ sessions: number; devices: number }> {
+  const first = await endSessionsBut(deps, userId, undefined, source);
+  const devices = await forgetDevices(deps, userId, source);
+  const second = await endSessionsBut(deps, userId, undefined, source);
+  return { sessions: first + second, devices };
 }
 
 /**

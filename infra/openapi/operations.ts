@@ -39,7 +39,8 @@ export const TAGS = {
   passkeys: "Passkeys (WebAuthn) of the signed-in user: a phishing-resistant second factor.",
   connectors: "Connector accounts and runs that wait for a 2FA code (Cozy konnectors).",
   meta: "This description of the API.",
-  admin: "The admin API (`X-Admin-Api-Key`): signed webhook endpoints and their deliveries.",
+  admin:
+    "The admin API (`X-Admin-Api-Key`, checked before anything else of the request): users' factors, unlock and reset, the admin audit log, signed webhook endpoints and their deliveries. Every admin action is a security event.",
 } as const;
 type Tag = keyof typeof TAGS;
 
@@ -166,8 +167,63 @@ const SIGN_IN_EXAMPLE = {
   expireAt: "2026-01-01T10:10:00.000Z",
 };
 
+const USER_ID_PARAMETER = {
+  description: "The user's id (`usr_…`).",
+  schema: { type: "string", maxLength: 68 },
+} as const;
+
 /** One entry per route of `infra/routes.ts`, by route key (`POST /v1/token`). */
 export const OPERATIONS: Record<string, OperationDeclaration> = {
+  "GET /v1/admin/users/{id}": {
+    operationId: "adminGetUser",
+    summary: "A user, as an operator sees it",
+    description:
+      "The user's factors (method, masked contacts, authenticator app linked or not, backup codes left, passkeys), lock state, live sessions and remembered devices. Never a secret or a hash. Recorded as `admin.user.viewed`.",
+    tag: "admin",
+    pathId: USER_ID_PARAMETER,
+    success: { status: 200, description: "The user.", body: schema("AdminUser") },
+    errors: ["invalid_admin_key", "user_not_found"],
+  },
+  "POST /v1/admin/users/{id}/unlock": {
+    operationId: "adminUnlockUser",
+    summary: "Unlock a user",
+    description:
+      "Ends a lock and re-enables the factors that too many failures disabled (`user.unlocked`, `admin.user.unlocked`).",
+    tag: "admin",
+    pathId: USER_ID_PARAMETER,
+    success: { status: 204, description: "Unlocked." },
+    errors: ["invalid_admin_key", "user_not_found"],
+  },
+  "POST /v1/admin/users/{id}/reset_second_factors": {
+    operationId: "adminResetSecondFactors",
+    summary: "Reset a user's second factors",
+    description:
+      "Removes every second factor (the method back to password only, the authenticator app, backup codes, passkeys), clears the lock and tells the user by SMS and email on every verified contact (`user.second_factors.reset`), in one transaction; then ends every session and forgets every remembered device. The next login follows the TFA policy: where TFA is required, the user enrolls again. Recorded as `admin.user.second_factors_reset`.",
+    tag: "admin",
+    pathId: USER_ID_PARAMETER,
+    success: { status: 200, description: "What the reset did.", body: schema("AdminReset") },
+    errors: ["invalid_admin_key", "user_not_found", "conflict"],
+  },
+  "GET /v1/admin/security_events": {
+    operationId: "adminListSecurityEvents",
+    summary: "The admin audit log",
+    description:
+      "Every admin action (`admin.*`), with the user it concerns in `data.userId`: newest first, a page at a time, kept `SECURITY_LOG_DAYS`. Reading it is recorded too (`admin.security_events.listed`).",
+    tag: "admin",
+    query: [
+      {
+        name: "cursor",
+        description: "The `nextCursor` of the previous page; omitted for the newest page.",
+        schema: { type: "string", maxLength: 512 },
+      },
+    ],
+    success: {
+      status: 200,
+      description: "A page of the log.",
+      body: schema("SecurityEventPage"),
+    },
+    errors: ["invalid_admin_key", "invalid_request"],
+  },
   "POST /v1/admin/webhook_endpoints": {
     operationId: "createWebhookEndpoint",
     summary: "Register a webhook endpoint",

@@ -169,6 +169,33 @@ describe("permissions", () => {
     expect(publishers).toEqual(deployment.rows.filter((row) => row.sendsSms).map((r) => r.label));
   });
 
+  it("the admin API's routes, and only they, hold the admin key; they reach the table alone", () => {
+    const adminRoutes = [
+      "GET /v1/admin/users/{id}",
+      "POST /v1/admin/users/{id}/unlock",
+      "POST /v1/admin/users/{id}/reset_second_factors",
+      "GET /v1/admin/security_events",
+      "POST /v1/admin/webhook_endpoints",
+      "GET /v1/admin/webhook_endpoints",
+      "DELETE /v1/admin/webhook_endpoints/{id}",
+      "GET /v1/admin/webhook_endpoints/{id}/deliveries",
+    ].sort();
+    const holders = deployment.rows
+      .filter((row) => Object.keys(row.fn?.build?.links ?? {}).includes("AdminApiKey"))
+      .map((row) => row.label)
+      .sort();
+    expect(holders).toEqual(adminRoutes);
+    for (const row of deployment.rows.filter((r) => adminRoutes.includes(r.label))) {
+      const grants = row.fn?.role ? grantsOfRole(row.fn.role) : [];
+      expect(allows(grants, "dynamodb:TransactWriteItems", deployment.arns.table), row.label).toBe(
+        true,
+      );
+      for (const action of ["sns:Publish", "ses:SendEmail", "states:StartExecution"]) {
+        expect(allows(grants, action), `${row.label} ${action}`).toBe(false);
+      }
+    }
+  });
+
   it("only functions linked to Email may send email", () => {
     const senders = deployment.rows
       .filter((row) => row.fn?.role && allows(grantsOfRole(row.fn.role), "ses:SendEmail"))

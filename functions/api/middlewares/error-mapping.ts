@@ -63,6 +63,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   run_in_progress: 409,
   twofa_resend_unavailable: 409,
   not_found: 404,
+  user_not_found: 404,
   invalid_admin_key: 401,
   method_not_allowed: 405,
   conflict: 409,
