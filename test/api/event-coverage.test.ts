@@ -56,7 +56,8 @@ const THROUGH_THE_API: Record<string, Scenario> = {
  * (Admin event types are covered by `test/api/admin.test.ts`: add them here, naming it.)
  */
 /** Admin actions and the reset's notice: each reaches the log and a webhook receiver there. */
-const ADMIN_TESTS = "test/api/admin.test.ts: every admin action in the logs and at a webhook receiver";
+const ADMIN_TESTS =
+  "test/api/admin.test.ts: every admin action in the logs and at a webhook receiver";
 
 const COVERED_ELSEWHERE: Record<string, string> = {
   "user.second_factors.reset": ADMIN_TESTS,
