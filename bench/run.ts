@@ -90,10 +90,7 @@ async function coldStarts() {
   const outdir = join(ROOT, ".bench", "bundles");
   await mkdir(outdir, { recursive: true });
   const env = { ...process.env, ...resourceEnvironment() };
-  const bundled = async (handler: string) => {
-    const { bytes } = await bundleHandler(handler, outdir);
-    return { bytes, file: join(outdir, `${handler.replaceAll("/", "__")}.mjs`) };
-  };
+  const bundled = (handler: string) => bundleHandler(handler, outdir);
   const baseline = await bundled(BASELINE);
   // The baseline is measured between handlers too, so a machine that slows down mid-run
   // (it is shared) does not skew the ratios of the last handlers.
@@ -102,6 +99,7 @@ async function coldStarts() {
   const rows: {
     handler: string;
     kilobytes: number;
+    lazyKilobytes: number;
     wallMs: number;
     cpuMs: number;
     ratio: number;
@@ -109,7 +107,7 @@ async function coldStarts() {
   }[] = [];
   const round = (ms: number) => Math.round(ms * 10) / 10;
   for (const handler of entryPoints()) {
-    const { bytes, file } = await bundled(handler);
+    const { bytes, lazyBytes, file } = await bundled(handler);
     const { wallMs, cpuMs } = await importMs(file, env);
     const base = await importMs(baseline.file, env);
     baselineCpu.push(base.cpuMs);
@@ -117,6 +115,7 @@ async function coldStarts() {
     rows.push({
       handler,
       kilobytes: Math.round(bytes / 1024),
+      lazyKilobytes: Math.round(lazyBytes / 1024),
       wallMs: round(wallMs),
       cpuMs: round(cpuMs),
       ratio: 0,
