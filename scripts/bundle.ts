@@ -48,6 +48,15 @@ export interface BundleReport {
   bytes: number;
   /** Chunks reached only through `await import()`, read when first needed. */
   lazyBytes: number;
+  /** The npm packages (and external modules) a cold start reads. */
+  coldPackages: string[];
+  /** The npm packages only chunks of `await import()` hold. */
+  lazyPackages: string[];
+}
+
+/** `node_modules/@scope/name/…` → `@scope/name`; null for the service's own files. */
+function packageOf(input: string): string | null {
+  return /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? null;
 }
 
 /** The files an output imports statically, itself included (paths as in the metafile). */
@@ -64,11 +73,19 @@ function staticClosure(outputs: Metafile["outputs"], entry: string): Set<string>
   return seen;
 }
 
-/** Bundles one handler into `outdir/<handler>/` as SST would. */
-export async function bundleHandler(handler: string, outdir: string): Promise<BundleReport> {
+/**
+ * Bundles one handler into `outdir/<handler>/` as SST would; `write: false` only reports what
+ * the bundle holds.
+ */
+export async function bundleHandler(
+  handler: string,
+  outdir: string,
+  { write = true } = {},
+): Promise<BundleReport> {
   const dir = join(outdir, handler.replaceAll("/", "__"));
-  await rm(dir, { recursive: true, force: true });
+  if (write) await rm(dir, { recursive: true, force: true });
   const result = await build({
+    write,
     absWorkingDir: ROOT,
     entryPoints: [`${handler}.ts`],
     outdir: dir,
@@ -93,11 +110,33 @@ export async function bundleHandler(handler: string, outdir: string): Promise<Bu
   const cold = staticClosure(outputs, entry);
   let bytes = 0;
   let lazyBytes = 0;
+  const coldPackages = new Set<string>();
+  const lazyPackages = new Set<string>();
   for (const [path, output] of Object.entries(outputs)) {
     if (cold.has(path)) bytes += output.bytes;
     else lazyBytes += output.bytes;
+    const packages = cold.has(path) ? coldPackages : lazyPackages;
+    for (const input of Object.keys(output.inputs)) {
+      const name = packageOf(input);
+      if (name !== null) packages.add(name);
+    }
+    if (cold.has(path)) {
+      for (const imported of output.imports) {
+        if (imported.external && imported.kind === "import-statement") {
+          coldPackages.add(imported.path);
+        }
+      }
+    }
   }
-  return { handler, file: join(ROOT, entry), bytes, lazyBytes };
+  for (const name of coldPackages) lazyPackages.delete(name);
+  return {
+    handler,
+    file: join(ROOT, entry),
+    bytes,
+    lazyBytes,
+    coldPackages: [...coldPackages].sort(),
+    lazyPackages: [...lazyPackages].sort(),
+  };
 }
 
 async function main() {
