@@ -159,6 +159,14 @@ describe("what each function's cold start reads", async () => {
     ]);
   });
 
+  it("reads phone-number metadata at a cold start only where every request needs it", {
+    timeout: 180_000,
+  }, async () => {
+    expect(holding(await bundles(), "libphonenumber-js", "cold")).toEqual([
+      "functions/api/create-phone-verification-code",
+    ]);
+  });
+
   it("bundles the QR-code renderer only for the authenticator setup", {
     timeout: 180_000,
   }, async () => {
