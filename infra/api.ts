@@ -6,6 +6,7 @@ import { configEnvironment } from "../functions/adapters/config-variables";
 import { gateway } from "./gateway";
 import { type LinkRegistry, linksFor } from "./links";
 import { email, topic } from "./messaging";
+import { NATIVE_PACKAGES, NODEJS_BUNDLING } from "./nodejs";
 import { ROUTES, routeKey } from "./routes";
 import { secrets } from "./secrets";
 import { table } from "./storage";
@@ -19,11 +20,8 @@ const ROUTE_RUNTIME = "nodejs22.x";
 const ROUTE_MEMORY = "512 MB";
 /** Below API Gateway's 30 s integration limit, so a slow call ends as our 5xx, not a 503. */
 const ROUTE_TIMEOUT = "10 seconds";
-/**
- * `@node-rs/argon2` loads a native binary that esbuild cannot bundle; SST installs it for the
- * function's OS and architecture instead. A handler that does not import it pays nothing.
- */
-const ROUTE_NODEJS = { install: ["@node-rs/argon2"] };
+/** Bundled as every function is (`./nodejs.ts`), with the argon2 binding installed beside it. */
+const ROUTE_NODEJS = { ...NODEJS_BUNDLING, install: [...NATIVE_PACKAGES] };
 
 /**
  * Handlers that answer a waiting connector run with its task token: with the code, or by

@@ -6,6 +6,7 @@
  */
 import { configEnvironment } from "../functions/adapters/config-variables";
 import { type LinkRegistry, linksFor } from "./links";
+import { NODEJS_BUNDLING } from "./nodejs";
 import { SCHEDULED, STREAM_SUBSCRIBERS, SUBSCRIBERS } from "./routes";
 import { secrets } from "./secrets";
 import { table } from "./storage";
@@ -41,6 +42,7 @@ for (const subscriber of SUBSCRIBERS) {
     runtime: SUBSCRIBER_RUNTIME,
     memory: SUBSCRIBER_MEMORY,
     timeout: SUBSCRIBER_TIMEOUT,
+    nodejs: NODEJS_BUNDLING,
     environment: configEnvironment(process.env),
   });
 }
@@ -54,6 +56,7 @@ for (const subscriber of STREAM_SUBSCRIBERS) {
       runtime: SUBSCRIBER_RUNTIME,
       memory: SUBSCRIBER_MEMORY,
       timeout: SUBSCRIBER_TIMEOUT,
+      nodejs: NODEJS_BUNDLING,
       environment: configEnvironment(process.env),
     },
     {
@@ -79,6 +82,7 @@ for (const scheduled of SCHEDULED) {
       memory: SUBSCRIBER_MEMORY,
       // Each delivery attempt is cut off by WEBHOOK_TIMEOUT_SECONDS; attempts run side by side.
       timeout: SUBSCRIBER_TIMEOUT,
+      nodejs: NODEJS_BUNDLING,
       environment: configEnvironment(process.env),
     },
   });

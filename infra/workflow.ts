@@ -19,6 +19,7 @@ import {
 import { gateway } from "./gateway";
 import { type LinkRegistry, linksFor } from "./links";
 import { email, topic } from "./messaging";
+import { NODEJS_BUNDLING } from "./nodejs";
 import { secrets } from "./secrets";
 import { table } from "./storage";
 
@@ -52,6 +53,7 @@ const taskFunctions = Object.fromEntries(
       link: linksFor(task.link, available, task.handler),
       runtime: TASK_RUNTIME,
       memory: TASK_MEMORY,
+      nodejs: NODEJS_BUNDLING,
       // The definition derives each task's TimeoutSeconds from this same number.
       timeout: `${task.functionTimeoutSeconds} seconds`,
       // The demo connector logs into this service's own API unless told otherwise at deploy.

@@ -45,13 +45,13 @@ import { dynamoDeviceStore } from "./device-store.js";
 import { hs256Signer } from "./jwt.js";
 import { eventPublisher } from "./outbox.js";
 import { dynamoChallengeStore, dynamoPasskeyStore } from "./passkey-store.js";
-import { argon2Hasher, passwordCheckingHasher } from "./passwords.js";
+import { argon2Hasher } from "./passwords.js";
 import { dynamoRateLimiter } from "./rate-limiter.js";
+import { type RelyingPartyConfig, readRelyingParty } from "./relying-party.js";
 import { dynamoSignInStore } from "./sign-in-store.js";
 import { systemClock, systemRandom } from "./system.js";
 import { dynamoRefreshTokenStore } from "./token-store.js";
 import { dynamoUserStore } from "./user-store.js";
-import { type RelyingPartyConfig, readRelyingParty, simpleWebAuthnVerifier } from "./webauthn.js";
 
 /** Remembered devices: the store and how long a device is remembered. */
 function composeDeviceSettings(table = resources.tableName()): DeviceSettings {
@@ -111,7 +111,7 @@ function composePasswordLogin(table: string) {
     users: dynamoUserStore(table),
     limiter: dynamoRateLimiter(table),
     passwordPolicy: readPasswordPolicy(),
-    passwords: passwordCheckingHasher(),
+    passwords: argon2Hasher,
     signer: hs256Signer(keyFromSecret("SigningKey")),
     refreshTokens: dynamoRefreshTokenStore(table),
     refreshTokenLifetime: readRefreshTokenLifetime(),
@@ -129,8 +129,9 @@ export function composeTokenDeps(secondFactor = composeSecondFactorDeps()): Toke
 
 /**
  * Passkeys in sign-ins: challenges, credentials and the relying party; the verifier only where
- * assertions are attempted. Only a function that names `simpleWebAuthnVerifier` bundles the
- * WebAuthn library (and loads it on first use): the others leave it out.
+ * assertions are attempted. Only a function that imports `simpleWebAuthnVerifier` (from
+ * `./webauthn.ts`) bundles the WebAuthn library (and loads it on first use): the others leave
+ * it out.
  */
 function composeSignInPasskeyDeps(verifier?: WebAuthnVerifier): SignInPasskeyDeps {
   const table = resources.tableName();
@@ -213,7 +214,7 @@ export function composePasswordChangeDeps(
     users: dynamoUserStore(table),
     limiter: dynamoRateLimiter(table),
     passwordPolicy: readPasswordPolicy(),
-    passwords: passwordCheckingHasher(),
+    passwords: argon2Hasher,
     secondFactor,
   };
 }
@@ -314,13 +315,18 @@ export function composeSignInPrepareDeps(
   };
 }
 
+/**
+ * Attempting a sign-in's factor. `verifies`: the WebAuthn verifier (`simpleWebAuthnVerifier`),
+ * passed by the handler so that compose.ts itself does not bundle the library.
+ */
 export function composeSignInAttemptDeps(
+  verifies: (relyingParty: RelyingPartyConfig) => WebAuthnVerifier,
   secondFactor = composeSecondFactorDeps(),
 ): SignInAttemptDeps {
   const table = resources.tableName();
   return {
     ...composeSignInPrepareDeps(secondFactor),
-    passkey: composeSignInPasskeyDeps(simpleWebAuthnVerifier(readRelyingParty())),
+    passkey: composeSignInPasskeyDeps(verifies(readRelyingParty())),
     clock: systemClock,
     random: systemRandom,
     signer: hs256Signer(keyFromSecret("SigningKey")),

@@ -3,8 +3,8 @@
  * per hash here) with OWASP's parameters for argon2id: m = 19 MiB, t = 2, p = 1.
  *
  * The binding is imported on first use, not with this module: a function that never hashes or
- * checks a password never loads it, and the ones that check passwords load it during their cold
- * start (`passwordCheckingHasher`).
+ * checks a password never loads it, and one that does loads it with the first request that
+ * needs it (a refresh grant at `/v1/token` never does).
  */
 import type { PasswordHasher } from "../core/tokens.js";
 
@@ -19,7 +19,14 @@ function argon2() {
   return binding;
 }
 
-let dummy: Promise<string> | undefined;
+/**
+ * What an unknown username's password is checked against, so that it costs one verify like a
+ * known one: an argon2id hash with {@link OPTIONS}, of a random password nobody kept. A verify
+ * costs what the parameters in the hash ask, so a fixed hash costs what a user's does, and no
+ * cold start spends a hash (or loads the binding) to make one.
+ */
+const DUMMY_HASH =
+  "$argon2id$v=19$m=19456,t=2,p=1$sn1lc/Ctkpq3jJzCSVyL5A$G8n++zT5BbIYi6WZ/L4tiMCMZ8HVF/uAcOWF9Y80fkk";
 
 export const argon2Hasher: PasswordHasher = {
   hash: async (password) => (await argon2()).hash(password, OPTIONS),
@@ -31,21 +38,5 @@ export const argon2Hasher: PasswordHasher = {
       return false;
     }
   },
-  // Made once per cold start, lazily: unknown users then cost one verify, like known ones.
-  dummyHash: () => {
-    dummy ??= argon2().then(({ hash }) =>
-      hash(`no user has this password ${Math.random()}`, OPTIONS),
-    );
-    return dummy;
-  },
+  dummyHash: async () => DUMMY_HASH,
 };
-
-/**
- * The hasher for functions that answer unknown users: the binding is loaded and the dummy hash
- * started during the cold start, so the first unknown username is not the one request that
- * pays for making it.
- */
-export function passwordCheckingHasher(): PasswordHasher {
-  void argon2Hasher.dummyHash();
-  return argon2Hasher;
-}

@@ -4,11 +4,12 @@
  * carries `tokens`.
  */
 import { composeSignInAttemptDeps } from "../adapters/compose.js";
+import { simpleWebAuthnVerifier } from "../adapters/webauthn.js";
 import { attemptSignInFirstFactor } from "../core/sign-ins.js";
 import { apiHandler } from "./http.js";
 import { FirstFactorAttemptRequest } from "./schemas.js";
 
-const deps = composeSignInAttemptDeps();
+const deps = composeSignInAttemptDeps(simpleWebAuthnVerifier);
 
 export const handler = apiHandler(
   { body: FirstFactorAttemptRequest },

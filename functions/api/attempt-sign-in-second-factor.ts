@@ -5,13 +5,14 @@
  * `rememberDevice` asked for one (never after a passkey, which no device token stands in for).
  */
 import { composeSignInAttemptDeps } from "../adapters/compose.js";
+import { simpleWebAuthnVerifier } from "../adapters/webauthn.js";
 import { DomainError } from "../core/errors.js";
 import { attemptSignInSecondFactor } from "../core/sign-ins.js";
 import { requestSource } from "../core/tokens.js";
 import { apiHandler } from "./http.js";
 import { AttemptRequest } from "./schemas.js";
 
-const deps = composeSignInAttemptDeps();
+const deps = composeSignInAttemptDeps(simpleWebAuthnVerifier);
 
 export const handler = apiHandler(
   { body: AttemptRequest },

@@ -1,4 +1,7 @@
 /** `POST /v1/phone_verification_codes {phoneNumber}` → 204; the code goes by SMS only. */
+// Every request here parses a phone number: the library core imports on first use is read at
+// the cold start instead, so that the first request does not pay for it.
+import "../core/phone-library.js";
 import { composeCodeDeps } from "../adapters/compose.js";
 import { requestPhoneVerificationCode } from "../core/contact-verification.js";
 import { apiHandler } from "./http.js";

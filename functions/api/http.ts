@@ -1,9 +1,8 @@
 /**
- * The one middy stack every API handler uses, as named middlewares (`./middlewares/`): body
+ * The one middleware stack every API handler uses, as named middlewares (`./middlewares/`): body
  * size limit, media type, body parsing, schema validation, authentication, security headers
  * and error mapping. A handler is this stack plus one call into core.
  */
-import middy from "@middy/core";
 import securityHeaders from "@middy/http-security-headers";
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import type * as v from "valibot";
@@ -16,7 +15,8 @@ import { bodyParser } from "./middlewares/body-parser.js";
 import { type ErrorEnvelope, errorMapping } from "./middlewares/error-mapping.js";
 import { mediaType } from "./middlewares/media-type.js";
 import { type ApiResponse, toResult } from "./middlewares/response.js";
-import type { ApiContext, ApiEvent } from "./middlewares/types.js";
+import { withMiddlewares } from "./middlewares/stack.js";
+import type { ApiContext, ApiMiddleware } from "./middlewares/types.js";
 import { validation } from "./middlewares/validation.js";
 
 export { ERROR_CODES, ERROR_MESSAGES } from "../core/errors.js";
@@ -93,46 +93,46 @@ export function apiHandler<
   options: HandlerOptions<S, A>,
   run: (request: ApiRequest<BodyOf<S>, UserOf<A>>, context: ApiContext) => Promise<ApiResponse>,
 ) {
-  const stack = middy<ApiEvent, APIGatewayProxyStructuredResultV2, Error, ApiContext>();
+  const stack: ApiMiddleware[] = [];
   const admin = options.admin;
-  if (admin) stack.use({ name: "admin-key", before: ({ event }) => admin(event.headers ?? {}) });
-  stack
-    .use(bodyLimit())
-    .use(mediaType({ form: options.acceptForm ?? false }))
-    .use(bodyParser());
-  if (options.body) stack.use(validation(options.body));
-  if (options.authenticate) stack.use(authentication(options.authenticate));
+  if (admin) stack.push({ before: ({ event }) => admin(event.headers ?? {}) });
+  stack.push(bodyLimit(), mediaType({ form: options.acceptForm ?? false }), bodyParser());
+  if (options.body) stack.push(validation(options.body));
+  if (options.authenticate) stack.push(authentication(options.authenticate));
   // Registered last, so that its onError runs first and security headers land on errors too.
-  stack.use(securityHeaders()).use(errorMapping(options.errorEnvelope));
-  return stack.handler(async (event, context) => {
-    const headers = Object.fromEntries(
-      Object.entries(event.headers ?? {}).filter(
-        (entry): entry is [string, string] => entry[1] !== undefined,
-      ),
-    );
-    const userAgent = event.requestContext.http.userAgent ?? headers["user-agent"] ?? "";
-    const source = {
-      ip: event.requestContext.http.sourceIp,
-      ...(userAgent ? { userAgent: userAgent.slice(0, USER_AGENT_CHARS) } : {}),
-    };
-    const response = await withRequestSource(source, () =>
-      run(
-        {
-          body: (options.body ? event.body : undefined) as BodyOf<S>,
-          pathParameters: (event.pathParameters ?? {}) as Record<string, string>,
-          query: (event.queryStringParameters ?? {}) as Record<string, string>,
-          headers,
-          sourceIp: event.requestContext.http.sourceIp,
-          locale: localeFromAcceptLanguage(headers["accept-language"]),
-          requestId: context.awsRequestId,
-          userId: context.signedIn?.userId ?? "",
-          sessionId: context.signedIn?.sessionId,
-          userAgent,
-          user: context.signedIn?.user as UserOf<A>,
-        },
-        context,
-      ),
-    );
-    return toResult(response);
-  });
+  stack.push(securityHeaders() as ApiMiddleware, errorMapping(options.errorEnvelope));
+  return withMiddlewares(
+    stack,
+    async (event, context): Promise<APIGatewayProxyStructuredResultV2> => {
+      const headers = Object.fromEntries(
+        Object.entries(event.headers ?? {}).filter(
+          (entry): entry is [string, string] => entry[1] !== undefined,
+        ),
+      );
+      const userAgent = event.requestContext.http.userAgent ?? headers["user-agent"] ?? "";
+      const source = {
+        ip: event.requestContext.http.sourceIp,
+        ...(userAgent ? { userAgent: userAgent.slice(0, USER_AGENT_CHARS) } : {}),
+      };
+      const response = await withRequestSource(source, () =>
+        run(
+          {
+            body: (options.body ? event.body : undefined) as BodyOf<S>,
+            pathParameters: (event.pathParameters ?? {}) as Record<string, string>,
+            query: (event.queryStringParameters ?? {}) as Record<string, string>,
+            headers,
+            sourceIp: event.requestContext.http.sourceIp,
+            locale: localeFromAcceptLanguage(headers["accept-language"]),
+            requestId: context.awsRequestId,
+            userId: context.signedIn?.userId ?? "",
+            sessionId: context.signedIn?.sessionId,
+            userAgent,
+            user: context.signedIn?.user as UserOf<A>,
+          },
+          context,
+        ),
+      );
+      return toResult(response);
+    },
+  );
 }

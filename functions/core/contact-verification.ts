@@ -40,7 +40,7 @@ export async function requestPhoneVerificationCode(
   deps: CodeDeps,
   input: VerificationRequest & { phoneNumber: string },
 ): Promise<VerificationCreated> {
-  const phone = parsePhoneNumber(input.phoneNumber, deps.policy.smsAllowedCountries);
+  const phone = await parsePhoneNumber(input.phoneNumber, deps.policy.smsAllowedCountries);
   const outcome = await issueCode(deps, {
     purpose: "phone_verification",
     subject: phone.e164,

@@ -84,7 +84,7 @@ async function proveContact(
   const codes = deps.secondFactor.codes;
   const value =
     kind === "phone"
-      ? parsePhoneNumber(rawValue, codes.policy.smsAllowedCountries).e164
+      ? (await parsePhoneNumber(rawValue, codes.policy.smsAllowedCountries)).e164
       : parseEmail(rawValue);
   const field = kind === "phone" ? "phoneVerificationCode" : "emailVerificationCode";
   if (code === undefined || code === "") {

@@ -1,10 +1,12 @@
 /**
  * Phone numbers and email addresses as the service accepts them: validated, normalised and
- * masked for display. libphonenumber-js's "min" metadata keeps the cold start small while
- * still knowing every country's numbering plan.
+ * masked for display. libphonenumber-js's "min" metadata (about 120 KB) still knows every
+ * country's numbering plan; it is imported with the first number that passes the format check,
+ * so a function reads it only when a request carries a phone number.
  */
-import { parsePhoneNumberFromString } from "libphonenumber-js/min";
 import { DomainError } from "./errors.js";
+
+let phoneLibrary: Promise<typeof import("./phone-library.js")> | undefined;
 
 export interface PhoneNumber {
   e164: string;
@@ -12,11 +14,11 @@ export interface PhoneNumber {
 }
 
 /** Parses an E.164 number (a leading + and country code are required). */
-export function parsePhoneNumber(
+export async function parsePhoneNumber(
   input: string,
   allowedCountries: readonly string[],
   field = "phoneNumber",
-): PhoneNumber {
+): Promise<PhoneNumber> {
   const trimmed = input.trim();
   if (!/^\+[0-9 ().-]{6,24}$/.test(trimmed)) {
     throw new DomainError(
@@ -25,6 +27,8 @@ export function parsePhoneNumber(
       { field },
     );
   }
+  phoneLibrary ??= import("./phone-library.js");
+  const { parsePhoneNumberFromString } = await phoneLibrary;
   const parsed = parsePhoneNumberFromString(trimmed);
   if (!parsed?.isValid() || parsed.country === undefined) {
     throw new DomainError("invalid_phone_number", "This phone number cannot receive SMS.", {

@@ -2,9 +2,10 @@
  * Authenticator-app one-time passwords (TOTP, RFC 6238): secrets, provisioning URIs and
  * verification with a replay guard. Pure: the clock and the randomness are parameters.
  *
- * The QR code lives in `qr-code.ts` so that only the setup handler pays for importing `qrcode`.
+ * The QR code lives in `qr-code.ts` so that only the setup handler pays for importing `qrcode`;
+ * otplib is imported on the first code verified, so that a function that never checks a TOTP
+ * code (or has not yet) does not load it.
  */
-import { ScureBase32Plugin, verify } from "otplib";
 
 /** 160 bits: RFC 4226 §4 R6 asks for at least 128 and recommends 160 (SHA-1's output size). */
 export const TOTP_SECRET_BYTES = 20;
@@ -25,8 +26,27 @@ const TOTP_WINDOW_STEPS = 1;
  */
 const TOTP_ALGORITHM = "sha1";
 
-const base32 = new ScureBase32Plugin();
+const BASE32_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 const BASE32_SECRET = /^[A-Z2-7]+$/;
+
+let otplib: Promise<typeof import("otplib")> | undefined;
+
+/** RFC 4648 §6 base32, upper case, without padding. */
+function base32Encode(bytes: Uint8Array): string {
+  let out = "";
+  let buffer = 0;
+  let bits = 0;
+  for (const byte of bytes) {
+    buffer = ((buffer << 8) | byte) & 0xffff;
+    bits += 8;
+    while (bits >= 5) {
+      bits -= 5;
+      out += BASE32_ALPHABET[(buffer >> bits) & 31];
+    }
+  }
+  if (bits > 0) out += BASE32_ALPHABET[(buffer << (5 - bits)) & 31];
+  return out;
+}
 
 /**
  * A new shared secret: {@link TOTP_SECRET_BYTES} bytes from the injected CSPRNG, as RFC 4648
@@ -37,7 +57,7 @@ export function createTotpSecret(randomBytes: (n: number) => Uint8Array): string
   if (bytes.length !== TOTP_SECRET_BYTES) {
     throw new RangeError(`randomBytes returned ${bytes.length} bytes, not ${TOTP_SECRET_BYTES}`);
   }
-  return base32.encode(bytes, { padding: false });
+  return base32Encode(bytes);
 }
 
 export interface TotpKeyUriInput {
@@ -163,6 +183,8 @@ export async function verifyTotp({
   // otplib throws when afterTimeStep lies beyond the window (a stored step from a clock that
   // ran ahead); then no step in the window is fresh, so there is nothing to accept.
   const noFreshStep = lastUsedStep !== null && lastUsedStep >= lastStepInWindow;
+  otplib ??= import("otplib");
+  const { verify } = await otplib;
   if (!noFreshStep) {
     const fresh = await verify(
       lastUsedStep === null ? options : { ...options, afterTimeStep: lastUsedStep },

@@ -91,3 +91,85 @@ describe("core's imports", () => {
     ]);
   });
 });
+
+/**
+ * What each Lambda function's cold start reads, from its bundle as SST builds it (code
+ * splitting: a chunk reached only by `await import()` is read when a request first needs it).
+ * Heavy libraries that only some requests need stay out of every cold start, and out of the
+ * bundles of the functions that never use them.
+ */
+describe("what each function's cold start reads", async () => {
+  const { bundleHandler, entryPoints } = await import("../../scripts/bundle.js");
+  const reports = new Map<string, Awaited<ReturnType<typeof bundleHandler>>>();
+
+  const bundles = async () => {
+    if (reports.size > 0) return reports;
+    const handlers = entryPoints();
+    // A few at a time: esbuild uses every core for each build.
+    for (let i = 0; i < handlers.length; i += 4) {
+      const batch = await Promise.all(
+        handlers
+          .slice(i, i + 4)
+          .map((handler) =>
+            bundleHandler(handler, path.join(ROOT, "dist/bundles"), { write: false }),
+          ),
+      );
+      for (const report of batch) reports.set(report.handler, report);
+    }
+    return reports;
+  };
+  const holding = (
+    bundled: Map<string, { coldPackages: string[]; lazyPackages: string[] }>,
+    name: string,
+    where: "cold" | "any",
+  ) =>
+    [...bundled]
+      .filter(([, r]) =>
+        where === "cold"
+          ? r.coldPackages.includes(name)
+          : r.coldPackages.includes(name) || r.lazyPackages.includes(name),
+      )
+      .map(([handler]) => handler)
+      .sort();
+
+  it("loads no library at a cold start that only some requests need", {
+    timeout: 180_000,
+  }, async () => {
+    const bundled = await bundles();
+    expect(bundled.size).toBe(entryPoints().length);
+    for (const name of [
+      "@simplewebauthn/server",
+      "@node-rs/argon2",
+      "otplib",
+      "@otplib/core",
+      "jose",
+      "@middy/core",
+    ]) {
+      expect(holding(bundled, name, "cold"), name).toEqual([]);
+    }
+  });
+
+  it("bundles the WebAuthn library only where a passkey response is verified", {
+    timeout: 180_000,
+  }, async () => {
+    expect(holding(await bundles(), "@simplewebauthn/server", "any")).toEqual([
+      "functions/api/attempt-sign-in-first-factor",
+      "functions/api/attempt-sign-in-second-factor",
+      "functions/api/create-passkey",
+    ]);
+  });
+
+  it("reads phone-number metadata at a cold start only where every request needs it", {
+    timeout: 180_000,
+  }, async () => {
+    expect(holding(await bundles(), "libphonenumber-js", "cold")).toEqual([
+      "functions/api/create-phone-verification-code",
+    ]);
+  });
+
+  it("bundles the QR-code renderer only for the authenticator setup", {
+    timeout: 180_000,
+  }, async () => {
+    expect(holding(await bundles(), "qrcode", "any")).toEqual(["functions/api/tfa-app-setup"]);
+  });
+});
