@@ -6,6 +6,7 @@
  */
 import { GetCommand, QueryCommand, type TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
 import type { LockoutReader, SecondFactorResetStore } from "../core/admin.js";
+import { appRemovedUserUpdate } from "./authenticator-app-store.js";
 import { documentClient, transactIfConditionsHold } from "./dynamo.js";
 import {
   backupCodeRevealKey,
@@ -16,7 +17,6 @@ import {
   passkeyKey,
   passkeysQuery,
   pendingEnrollmentKey,
-  userKey,
 } from "./keys.js";
 import { eventPuts } from "./outbox.js";
 
@@ -81,20 +81,7 @@ export function dynamoSecondFactorResetStore(table: string): SecondFactorResetSt
         Delete: { TableName: table, Key },
       });
       const items: TransactItem[] = [
-        {
-          Update: {
-            TableName: table,
-            Key: userKey(user.id),
-            UpdateExpression:
-              "SET authMethod = :method, version = :next REMOVE totp, previousAuthMethod",
-            ConditionExpression: "version = :v",
-            ExpressionAttributeValues: {
-              ":method": next.authMethod,
-              ":next": next.version,
-              ":v": user.version,
-            },
-          },
-        },
+        appRemovedUserUpdate(table, user, next),
         remove(pendingEnrollmentKey(user.id)),
         remove(backupCodeRevealKey(user.id)),
         ...backupCodes.map(({ pk, sk }) => remove({ pk, sk })),

@@ -39,6 +39,26 @@ import { eventPuts } from "./outbox.js";
 
 type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
 
+/**
+ * The user item's write when the authenticator app goes (unlink, or an administrator's reset):
+ * the method `next` names, no TOTP secret nor previous method, conditional on the version read.
+ */
+export function appRemovedUserUpdate(table: string, user: User, next: User): TransactItem {
+  return {
+    Update: {
+      TableName: table,
+      Key: userKey(user.id),
+      UpdateExpression: "SET authMethod = :method, version = :next REMOVE totp, previousAuthMethod",
+      ConditionExpression: "version = :v",
+      ExpressionAttributeValues: {
+        ":method": next.authMethod,
+        ":next": next.version,
+        ":v": user.version,
+      },
+    },
+  };
+}
+
 function toPending(item: Record<string, unknown>): PendingEnrollment {
   return {
     sealedSecret: String(item.sealedSecret),
@@ -208,20 +228,7 @@ export function dynamoAuthenticatorAppStore(table: string): AuthenticatorAppStor
 
     async unlink(user, next, events = []) {
       const items: TransactItem[] = [
-        {
-          Update: {
-            TableName: table,
-            Key: userKey(user.id),
-            UpdateExpression:
-              "SET authMethod = :method, version = :next REMOVE totp, previousAuthMethod",
-            ConditionExpression: "version = :v",
-            ExpressionAttributeValues: {
-              ":method": next.authMethod,
-              ":next": next.version,
-              ":v": user.version,
-            },
-          },
-        },
+        appRemovedUserUpdate(table, user, next),
         { Delete: { TableName: table, Key: pendingEnrollmentKey(user.id) } },
         { Delete: { TableName: table, Key: backupCodeRevealKey(user.id) } },
         ...(await backupKeys(user.id)).map((Key) => ({ Delete: { TableName: table, Key } })),

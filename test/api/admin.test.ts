@@ -4,8 +4,6 @@
  * (sessions ended, devices forgotten, the user told by SMS and email, the next login per the
  * policy), and every admin action in the user's log, the admin audit log and a webhook.
  */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { ROUTES } from "../../infra/routes.js";
@@ -27,39 +25,26 @@ import {
   verifiedPhone,
   wrongOf,
 } from "../support/users.js";
+import {
+  type Received,
+  startWebhookReceiver,
+  type WebhookReceiver,
+} from "../support/webhook-receiver.js";
 
 const admin = (key = inject("adminApiKey")) => ({ "x-admin-api-key": key });
 const ADMIN_ROUTES = ROUTES.filter((route) => route.path.startsWith("/v1/admin/"));
 
-interface Received {
-  headers: Record<string, string>;
-  body: string;
-}
-let server: Server;
+let receiver: WebhookReceiver;
 let receiverUrl: string;
-const received: Received[] = [];
+let received: Received[];
 
 beforeAll(async () => {
-  server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (c: Buffer) => chunks.push(c));
-    request.on("end", () => {
-      received.push({
-        headers: Object.fromEntries(
-          Object.entries(request.headers).map(([k, v]) => [k, String(v)]),
-        ),
-        body: Buffer.concat(chunks).toString("utf8"),
-      });
-      response.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  receiverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/admin-hooks`;
+  receiver = await startWebhookReceiver("/admin-hooks");
+  receiverUrl = receiver.url;
+  received = receiver.received;
 });
 
-afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+afterAll(() => receiver.close());
 
 const concrete = (path: string) => path.replace("{id}", "usr_0123456789abcdefABCDEF");
 

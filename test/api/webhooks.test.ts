@@ -2,43 +2,27 @@
  * Signed webhooks and the admin API over HTTP: an endpoint registered with the admin key gets
  * each event of its types, signed per Standard Webhooks, verified here with the library.
  */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { call, freshUsername, post, sleep } from "../support/http.js";
 import { PASSWORD, passwordGrant } from "../support/users.js";
+import {
+  type Received,
+  startWebhookReceiver,
+  type WebhookReceiver,
+} from "../support/webhook-receiver.js";
 
-interface Received {
-  headers: Record<string, string>;
-  body: string;
-}
-
-let server: Server;
+let receiver: WebhookReceiver;
 let receiverUrl: string;
-const received: Received[] = [];
+let received: Received[];
 
 beforeAll(async () => {
-  server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (c: Buffer) => chunks.push(c));
-    request.on("end", () => {
-      received.push({
-        headers: Object.fromEntries(
-          Object.entries(request.headers).map(([k, v]) => [k, String(v)]),
-        ),
-        body: Buffer.concat(chunks).toString("utf8"),
-      });
-      response.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  receiverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
+  receiver = await startWebhookReceiver("/hooks");
+  receiverUrl = receiver.url;
+  received = receiver.received;
 });
 
-afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+afterAll(() => receiver.close());
 
 const admin = (key = inject("adminApiKey")) => ({ "x-admin-api-key": key });
 
